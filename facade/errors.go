@@ -1,0 +1,224 @@
+package facade
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Provider names used in [Error.Provider], [Core.Provider] and
+// [SecondaryDNS.Provider].
+const (
+	// ProviderIONOS identifies IONOS Cloud DNS.
+	ProviderIONOS = "ionos"
+	// ProviderDNSimple identifies DNSimple.
+	ProviderDNSimple = "dnsimple"
+	// ProviderCloudflare identifies Cloudflare.
+	ProviderCloudflare = "cloudflare"
+)
+
+// Sentinel errors classify every [*Error]. Test for them with errors.Is; the
+// value returned by [Error.Kind] is always one of them.
+var (
+	// ErrNotFound reports that the zone or resource does not exist (HTTP 404).
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthorized reports missing or invalid credentials (HTTP 401).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden reports valid credentials lacking permission (HTTP 403).
+	ErrForbidden = errors.New("forbidden")
+	// ErrRateLimited reports that the provider throttled the request
+	// (HTTP 429). [Error.RetryAfter] tells how long the provider asked to wait,
+	// when it said so.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrConflict reports that the resource already exists or is in a
+	// conflicting state (HTTP 409, or a provider-specific "already exists"
+	// signal on another status; see [DecodeErrorBody]).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalidInput reports input rejected by the provider (HTTP 400/422) or
+	// by the facade's own validation before any request was sent.
+	ErrInvalidInput = errors.New("invalid input")
+	// ErrServer reports a provider-side failure (HTTP 5xx).
+	ErrServer = errors.New("server error")
+	// ErrTransport reports that no usable response was received: connection
+	// errors, timeouts, context cancellation (errors.Is with context.Canceled
+	// or context.DeadlineExceeded also matches then) and response bodies
+	// exceeding the configured size cap.
+	ErrTransport = errors.New("transport error")
+	// ErrUnexpectedResponse reports a response the facade cannot use: a
+	// success status whose body does not decode, a status the operation does
+	// not define, or a server misbehaving (e.g. repeating a page).
+	ErrUnexpectedResponse = errors.New("unexpected response")
+)
+
+// Error is the single error type returned by the facade and its adapters.
+//
+// The zero value is not useful; errors are built by [DecodeErrorBody],
+// [Core.Check], [Core.CheckResponse], [Invalid] and the validation functions.
+// Error unwraps to its kind sentinel (see [Error.Kind]) and to its cause, so
+// errors.Is(err, ErrNotFound), errors.Is(err, context.Canceled) and
+// errors.As(err, &fe) all work.
+type Error struct {
+	// Provider is the provider name, e.g. [ProviderDNSimple]. It is empty
+	// for errors raised before a provider was known.
+	Provider string
+	// Operation is the facade or API operation that failed, e.g. "GetZone".
+	Operation string
+	// StatusCode is the HTTP status of the response, 0 if none was received.
+	StatusCode int
+	// Codes are the provider's error codes, as strings (Cloudflare's integer
+	// codes are formatted in decimal).
+	Codes []string
+	// Messages are the provider's human-readable messages, or a short
+	// sanitized snippet of a body that could not be decoded.
+	Messages []string
+	// Fields maps an input field to the provider's complaints about it.
+	Fields map[string][]string
+	// RequestID is the provider's request identifier, from X-Request-Id
+	// (DNSimple, IONOS), X-Correlation-Id (IONOS) or Cf-Ray (Cloudflare).
+	RequestID string
+	// RetryAfter is how long the provider asked the client to wait, from
+	// Retry-After or X-RateLimit-Reset; 0 if it did not say.
+	RetryAfter time.Duration
+
+	kind  error // one of the sentinels
+	also  error // optional second sentinel, e.g. ErrInvalidInput on a conflict signalled by a 400
+	cause error // underlying error, e.g. a *url.Error or context.Canceled
+}
+
+// Kind returns the sentinel classifying e, e.g. [ErrNotFound]. It returns
+// [ErrUnexpectedResponse] for a zero Error.
+func (e *Error) Kind() error {
+	if e == nil || e.kind == nil {
+		return ErrUnexpectedResponse
+	}
+	return e.kind
+}
+
+// Cause returns the underlying error (a transport error, a context error, a
+// decode error), or nil.
+func (e *Error) Cause() error {
+	if e == nil {
+		return nil
+	}
+	return e.cause
+}
+
+// Unwrap returns the kind sentinel(s) and the cause, for errors.Is/As.
+func (e *Error) Unwrap() []error {
+	if e == nil {
+		return nil
+	}
+	errs := make([]error, 0, 3)
+	errs = append(errs, e.Kind())
+	if e.also != nil {
+		errs = append(errs, e.also)
+	}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	return errs
+}
+
+// Error returns a one-line description such as
+//
+//	dnsimple: GetZone: 404 not found: Zone `x` not found (request 9c19a2)
+func (e *Error) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
+	var b strings.Builder
+	for _, p := range []string{e.Provider, e.Operation} {
+		if p != "" {
+			b.WriteString(p)
+			b.WriteString(": ")
+		}
+	}
+	if e.StatusCode != 0 {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		b.WriteByte(' ')
+	}
+	b.WriteString(e.Kind().Error())
+	var details []string
+	details = append(details, e.Messages...)
+	for _, f := range sortedKeys(e.Fields) {
+		details = append(details, f+" "+strings.Join(e.Fields[f], ", "))
+	}
+	if len(details) == 0 && e.cause != nil {
+		details = append(details, e.cause.Error())
+	}
+	if len(details) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(details, "; "))
+	}
+	if len(e.Codes) > 0 {
+		b.WriteString(" [")
+		b.WriteString(strings.Join(e.Codes, ","))
+		b.WriteByte(']')
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after ")
+		b.WriteString(e.RetryAfter.String())
+		b.WriteByte(')')
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return oneLine(b.String())
+}
+
+// Invalid returns an [ErrInvalidInput] error for operation op wrapping err.
+// If err already is (or wraps) an *Error, a copy is returned with Operation
+// set, keeping its kind. Use [Core.Invalid] inside adapters to also set the
+// provider.
+func Invalid(op string, err error) *Error {
+	var fe *Error
+	if errors.As(err, &fe) {
+		cp := *fe
+		cp.Operation = op
+		return &cp
+	}
+	e := &Error{Operation: op, kind: ErrInvalidInput, cause: err}
+	if err != nil {
+		e.Messages = []string{err.Error()}
+	}
+	return e
+}
+
+// invalidf builds an operation-less ErrInvalidInput error, used by the
+// validation functions.
+func invalidf(msg string) *Error {
+	return &Error{kind: ErrInvalidInput, Messages: []string{msg}}
+}
+
+// transportError wraps a transport-level failure. ctxErr is the request
+// context's error, if any; it stays matchable with errors.Is even when err
+// does not wrap it.
+func transportError(provider, op string, ctxErr, err error) *Error {
+	e := &Error{Provider: provider, Operation: op, kind: ErrTransport, cause: err}
+	switch {
+	case ctxErr == nil || errors.Is(err, ctxErr):
+	case err == nil:
+		e.cause = ctxErr
+	default:
+		e.cause = errors.Join(ctxErr, err)
+	}
+	return e
+}
+
+// oneLine replaces control characters (including newlines) by spaces.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

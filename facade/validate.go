@@ -1,0 +1,264 @@
+package facade
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/idna"
+)
+
+// Limits from RFC 1035 §2.3.4.
+const (
+	maxNameLen  = 253 // presentation form without the trailing dot
+	maxLabelLen = 63
+	maxIDLen    = 255
+)
+
+// zoneProfile maps Unicode names (case folding, width mapping, IDNA2008
+// with UTS #46 non-transitional processing) to A-labels, enforcing STD3
+// (LDH) rules and bidi/joiner checks.
+var zoneProfile = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.BidiRule(),
+	idna.ValidateLabels(true),
+	idna.StrictDomainName(true),
+)
+
+// NormalizeZoneName validates a zone name and returns its canonical form:
+// lower-case ASCII, Unicode labels converted to punycode A-labels (IDNA2008,
+// UTS #46 lookup mapping), without the trailing dot.
+//
+// Accepted: one optional trailing dot; at least two labels; each label 1–63
+// octets of letters, digits and hyphens, not starting or ending with a
+// hyphen; at most 253 octets in total after conversion. Rejected: empty
+// names, whitespace or control characters anywhere, a leading dot, empty
+// labels (".."), underscores (zone names here are host names; "_acme-challenge"
+// style zones are not supported) and invalid IDNs.
+//
+// Errors are [*Error] of kind [ErrInvalidInput] without Operation; wrap them
+// with [Core.Invalid].
+//
+//	NormalizeZoneName("Bücher.Example.") // "xn--bcher-kva.example", nil
+func NormalizeZoneName(name string) (string, error) {
+	fail := func(why string) (string, error) {
+		return "", invalidf(fmt.Sprintf("zone name %q: %s", clip(name, maxNameLen+10), why))
+	}
+	switch {
+	case name == "":
+		return fail("empty")
+	case strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return fail("contains whitespace or control characters")
+	case len(name) > 4*maxNameLen:
+		return fail("too long")
+	}
+	n := strings.TrimSuffix(name, ".")
+	switch {
+	case n == "":
+		return fail("empty")
+	case strings.HasPrefix(n, "."):
+		return fail("leading dot")
+	case strings.Contains(n, ".."):
+		return fail("empty label")
+	}
+	ascii, err := zoneProfile.ToASCII(n)
+	if err != nil {
+		return fail("invalid name: " + clip(err.Error(), 200))
+	}
+	ascii = strings.ToLower(ascii)
+	if len(ascii) > maxNameLen {
+		return fail(fmt.Sprintf("longer than %d octets", maxNameLen))
+	}
+	labels := strings.Split(ascii, ".")
+	if len(labels) < 2 {
+		return fail("needs at least two labels")
+	}
+	for _, l := range labels {
+		if why := checkLabel(l); why != "" {
+			return fail(fmt.Sprintf("label %q: %s", clip(l, 80), why))
+		}
+	}
+	return ascii, nil
+}
+
+func checkLabel(l string) string {
+	switch {
+	case l == "":
+		return "empty"
+	case len(l) > maxLabelLen:
+		return fmt.Sprintf("longer than %d octets", maxLabelLen)
+	case l[0] == '-' || l[len(l)-1] == '-':
+		return "starts or ends with a hyphen"
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return fmt.Sprintf("invalid character %q", c)
+		}
+	}
+	return ""
+}
+
+// ParseIP parses a primary name server address. It rejects IPv6 zones
+// ("fe80::1%eth0"), the unspecified addresses 0.0.0.0 and ::, and
+// surrounding whitespace; IPv4-mapped IPv6 addresses ("::ffff:192.0.2.1")
+// are unmapped to IPv4. Errors are [*Error] of kind [ErrInvalidInput].
+func ParseIP(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, invalidf(fmt.Sprintf("IP address %q: not a valid IPv4 or IPv6 address", clip(s, 64)))
+	}
+	return checkAddr(a)
+}
+
+func checkAddr(a netip.Addr) (netip.Addr, error) {
+	switch {
+	case !a.IsValid():
+		return netip.Addr{}, invalidf("IP address: missing")
+	case a.Zone() != "":
+		return netip.Addr{}, invalidf(fmt.Sprintf("IP address %q: zones are not allowed", a))
+	}
+	a = a.Unmap()
+	if a.IsUnspecified() {
+		return netip.Addr{}, invalidf(fmt.Sprintf("IP address %q: unspecified address", a))
+	}
+	return a, nil
+}
+
+// ValidatePort reports whether p is a usable TCP/UDP port (1–65535). Errors
+// are [*Error] of kind [ErrInvalidInput].
+func ValidatePort(p int) error {
+	if p < 1 || p > 65535 {
+		return invalidf(fmt.Sprintf("port %d: must be between 1 and 65535", p))
+	}
+	return nil
+}
+
+// RequireID checks a provider identifier (a zone or account id) before it is
+// put into a URL path: non-empty, at most 255 bytes, no whitespace, control
+// characters, '/' or '\', and not "." or "..". field names the argument in
+// the error, which is an [*Error] of kind [ErrInvalidInput].
+func RequireID(field, v string) error {
+	switch {
+	case v == "":
+		return invalidf(field + ": must not be empty")
+	case len(v) > maxIDLen:
+		return invalidf(fmt.Sprintf("%s: longer than %d bytes", field, maxIDLen))
+	case v == "." || v == "..":
+		return invalidf(fmt.Sprintf("%s %q: not an identifier", field, v))
+	case strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' || r == 0xFFFD
+	}):
+		return invalidf(fmt.Sprintf("%s %q: contains whitespace, control characters or slashes", field, clip(v, 64)))
+	}
+	return nil
+}
+
+// DefaultPort is the DNS port assumed when [Primary.Port] is 0.
+const DefaultPort = 53
+
+// Primary is a primary (master) name server a secondary zone transfers from.
+type Primary struct {
+	// Addr is the server's IP address; see [ParseIP] for the accepted forms.
+	Addr netip.Addr
+	// Port is the server's port; 0 means the default, 53.
+	Port uint16
+}
+
+// ParsePrimary parses "192.0.2.1", "192.0.2.1:5353", "2001:db8::1",
+// "[2001:db8::1]" or "[2001:db8::1]:53". Addresses follow [ParseIP], an
+// explicit port must be 1–65535. Errors are [*Error] of kind
+// [ErrInvalidInput].
+func ParsePrimary(s string) (Primary, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		a, err := checkAddr(a)
+		return Primary{Addr: a}, err
+	}
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		a, err := netip.ParseAddr(s[1 : len(s)-1])
+		if err != nil || !a.Is6() {
+			return Primary{}, invalidf(fmt.Sprintf("primary %q: not a valid IPv6 address", clip(s, 64)))
+		}
+		a, err = checkAddr(a)
+		return Primary{Addr: a}, err
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: not an IP address or IP:port", clip(s, 64)))
+	}
+	host, portStr := s[:i], s[i+1:]
+	port, err := strconv.Atoi(portStr)
+	if err != nil || portStr == "" || portStr[0] == '+' || portStr[0] == '-' {
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid port", clip(s, 64)))
+	}
+	if err := ValidatePort(port); err != nil {
+		return Primary{}, err
+	}
+	ap, err := netip.ParseAddrPort(s)
+	if err != nil {
+		// IPv6 without brackets but with a port, or a bad host.
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid address %q (bracket IPv6 addresses with a port)", clip(s, 64), clip(host, 64)))
+	}
+	a, err := checkAddr(ap.Addr())
+	if err != nil {
+		return Primary{}, err
+	}
+	return Primary{Addr: a, Port: uint16(port)}, nil
+}
+
+// PortOrDefault returns Port, or [DefaultPort] if Port is 0.
+func (p Primary) PortOrDefault() uint16 {
+	if p.Port == 0 {
+		return DefaultPort
+	}
+	return p.Port
+}
+
+// String formats p so that [ParsePrimary] parses it back: the bare address
+// if Port is 0, else "192.0.2.1:5353" or "[2001:db8::1]:53".
+func (p Primary) String() string {
+	if !p.Addr.IsValid() {
+		return "invalid primary"
+	}
+	if p.Port == 0 {
+		return p.Addr.String()
+	}
+	return netip.AddrPortFrom(p.Addr, p.Port).String()
+}
+
+// Validate checks the address as [ParseIP] does (the port needs no check:
+// 0 means 53 and every other uint16 is valid).
+func (p Primary) Validate() error {
+	_, err := checkAddr(p.Addr)
+	return err
+}
+
+// ValidatePrimaries validates a primaries list before any request: it must
+// be non-empty, every entry must pass [Primary.Validate], and no server
+// (address and effective port) may appear twice. It returns a copy with
+// IPv4-mapped addresses unmapped. Errors are [*Error] of kind
+// [ErrInvalidInput].
+func ValidatePrimaries(ps []Primary) ([]Primary, error) {
+	if len(ps) == 0 {
+		return nil, invalidf("primaries: at least one primary is required")
+	}
+	out := make([]Primary, 0, len(ps))
+	seen := make(map[netip.AddrPort]bool, len(ps))
+	for i, p := range ps {
+		a, err := checkAddr(p.Addr)
+		if err != nil {
+			return nil, invalidf(fmt.Sprintf("primaries[%d]: %s", i, err.(*Error).Messages[0]))
+		}
+		p.Addr = a
+		key := netip.AddrPortFrom(a, p.PortOrDefault())
+		if seen[key] {
+			return nil, invalidf(fmt.Sprintf("primaries[%d]: duplicate primary %s", i, key))
+		}
+		seen[key] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
