@@ -1,0 +1,185 @@
+package facade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type ctxKey struct{}
+
+// pager serves pages of ints keyed by cursor and records every fetch.
+type pager struct {
+	mu      sync.Mutex
+	pages   map[string][]int
+	next    map[string]string
+	errAt   string
+	fetches []string
+	ctxOK   []bool
+}
+
+func (p *pager) fetch(ctx context.Context, cursor string) ([]int, string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fetches = append(p.fetches, cursor)
+	p.ctxOK = append(p.ctxOK, ctx.Value(ctxKey{}) == "caller")
+	if cursor == p.errAt && p.errAt != "none" {
+		return []int{-1}, "x", errors.New("boom at " + cursor)
+	}
+	return p.pages[cursor], p.next[cursor], nil
+}
+
+func threePages() *pager {
+	return &pager{
+		pages: map[string][]int{"": {1, 2}, "2": {3, 4}, "3": {5}},
+		next:  map[string]string{"": "2", "2": "3", "3": ""},
+		errAt: "none",
+	}
+}
+
+func TestPaginate(t *testing.T) {
+	t.Parallel()
+	ctx := context.WithValue(t.Context(), ctxKey{}, "caller")
+
+	t.Run("all pages, ctx passed, no fetch after last", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		got, err := Collect(Paginate(ctx, p.fetch))
+		require.NoError(t, err)
+		assert.Equal(t, []int{1, 2, 3, 4, 5}, got)
+		assert.Equal(t, []string{"", "2", "3"}, p.fetches)
+		assert.Equal(t, []bool{true, true, true}, p.ctxOK)
+	})
+
+	t.Run("empty first page", func(t *testing.T) {
+		t.Parallel()
+		p := &pager{errAt: "none"}
+		got, err := Collect(Paginate(ctx, p.fetch))
+		require.NoError(t, err)
+		assert.Empty(t, got)
+		assert.Equal(t, []string{""}, p.fetches)
+	})
+
+	t.Run("error yielded once then stop", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		p.errAt = "2"
+		var items []int
+		var errs []error
+		for v, err := range Paginate(ctx, p.fetch) {
+			if err != nil {
+				errs = append(errs, err)
+				assert.Zero(t, v)
+				continue // keep ranging: the sequence must end by itself
+			}
+			items = append(items, v)
+		}
+		assert.Equal(t, []int{1, 2}, items)
+		require.Len(t, errs, 1)
+		assert.EqualError(t, errs[0], "boom at 2")
+		assert.Equal(t, []string{"", "2"}, p.fetches)
+	})
+
+	t.Run("consumer breaks early", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		n := 0
+		for v, err := range Paginate(ctx, p.fetch) {
+			require.NoError(t, err)
+			n++
+			if v == 3 {
+				break
+			}
+		}
+		assert.Equal(t, 3, n)
+		assert.Equal(t, []string{"", "2"}, p.fetches)
+	})
+
+	t.Run("break on first page", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		for range Paginate(ctx, p.fetch) {
+			break
+		}
+		assert.Equal(t, []string{""}, p.fetches)
+	})
+
+	for _, tt := range []struct {
+		name string
+		next map[string]string
+		want []string
+	}{
+		{name: "next equals current", next: map[string]string{"": "2", "2": "2"}, want: []string{"", "2"}},
+		{name: "next equals earlier", next: map[string]string{"": "2", "2": "3", "3": "2"}, want: []string{"", "2", "3"}},
+	} {
+		t.Run("repeated page guard: "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := threePages()
+			p.next = tt.next
+			var errs []error
+			for _, err := range Paginate(ctx, p.fetch) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], ErrUnexpectedResponse)
+			assert.Contains(t, errs[0].Error(), "server repeated page")
+			assert.Equal(t, tt.want, p.fetches)
+		})
+	}
+
+	t.Run("cancelled before first page", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		got, err := Collect(Paginate(cctx, p.fetch))
+		assert.Empty(t, got)
+		require.ErrorIs(t, err, context.Canceled)
+		require.ErrorIs(t, err, ErrTransport)
+		assert.Empty(t, p.fetches)
+	})
+
+	t.Run("cancelled between pages", func(t *testing.T) {
+		t.Parallel()
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var fetched []string
+		seq := Paginate(cctx, func(ctx context.Context, cursor string) ([]int, string, error) {
+			fetched = append(fetched, cursor)
+			n, _ := strconv.Atoi(cursor)
+			return []int{n}, fmt.Sprint(n + 1), nil
+		})
+		var errs []error
+		for v, err := range seq {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if v == 2 {
+				cancel()
+			}
+		}
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], context.Canceled)
+		assert.Equal(t, []string{"", "1", "2"}, fetched)
+	})
+
+	t.Run("sequence can be ranged twice", func(t *testing.T) {
+		t.Parallel()
+		p := threePages()
+		seq := Paginate(ctx, p.fetch)
+		a, err := Collect(seq)
+		require.NoError(t, err)
+		b, err := Collect(seq)
+		require.NoError(t, err)
+		assert.Equal(t, a, b)
+	})
+}
