@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -50,6 +51,8 @@ func NormalizeZoneName(name string) (string, error) {
 	switch {
 	case name == "":
 		return fail("empty")
+	case !utf8.ValidString(name):
+		return fail("not valid UTF-8")
 	case strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
 		return fail("contains whitespace or control characters")
 	case len(name) > 4*maxNameLen:
