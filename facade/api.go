@@ -1,0 +1,222 @@
+package facade
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// SecondaryDNS is the provider-neutral secondary-zone API. The adapters in
+// facade/ionos, facade/dnsimple and facade/cloudflare implement it.
+//
+// Contract shared by all methods:
+//   - Zone names are normalised with [NormalizeZoneName] before anything
+//     else; an invalid name fails with [ErrInvalidInput] and no request is
+//     sent. Names in returned values are normalised too (lower-case A-labels,
+//     no trailing dot).
+//   - Primaries are validated with [ValidatePrimaries] before any request.
+//   - Every error is an [*Error] with Provider and Operation (the method name,
+//     e.g. "GetZone") set; classify it with errors.Is and the Err* sentinels.
+//   - ctx governs every HTTP request and every wait, including retry
+//     backoffs; cancellation returns promptly with an error matching
+//     context.Canceled (or context.DeadlineExceeded).
+//   - Implementations are safe for concurrent use.
+type SecondaryDNS interface {
+	// Provider returns the provider name, e.g. [ProviderCloudflare].
+	Provider() string
+
+	// ListZones iterates over the account's secondary zones; primary
+	// zones are skipped. Pages are fetched lazily via [Paginate]; an error
+	// is yielded once, last.
+	ListZones(ctx context.Context) iter.Seq2[Zone, error]
+
+	// GetZone returns the secondary zone called name, or an error matching
+	// [ErrNotFound] if there is none (a primary zone of that name also
+	// counts as absent).
+	GetZone(ctx context.Context, name string) (Zone, error)
+
+	// CreateZone creates a secondary zone transferring from primaries. It
+	// fails with [ErrConflict] if a zone of that name already exists. If a
+	// provider needs several requests (e.g. create a TSIG key, then the
+	// zone, then link them), a failure part-way is rolled back on a
+	// best-effort basis so that nothing is left half-created; the returned
+	// error describes the original failure. With [WithWaitUntilAvailable]
+	// it polls until the provider reports the zone usable or ctx ends.
+	CreateZone(ctx context.Context, name string, primaries []Primary, opts ...CreateOption) (Zone, error)
+
+	// SetPrimaries replaces the zone's primaries with the given list (which
+	// must be non-empty) and returns the updated zone.
+	SetPrimaries(ctx context.Context, name string, primaries []Primary) (Zone, error)
+
+	// DeleteZone deletes the secondary zone. Deleting an absent zone fails
+	// with [ErrNotFound]; callers wanting idempotence test for it.
+	DeleteZone(ctx context.Context, name string) error
+
+	// Transfer asks the provider to refresh the zone from its primaries
+	// now (an AXFR/IXFR trigger). It returns once the provider accepted the
+	// request, not when the transfer finished; see TransferStatus.
+	Transfer(ctx context.Context, name string) error
+
+	// TransferStatus reports the zone's last transfer and, where the
+	// provider exposes it, per-primary status. Fields the provider does not
+	// report are zero.
+	TransferStatus(ctx context.Context, name string) (TransferStatus, error)
+}
+
+// Zone is a secondary zone as seen by the facade.
+type Zone struct {
+	// Provider is the provider name, e.g. [ProviderIONOS].
+	Provider string
+	// ID is the provider's identifier of the zone (for DNSimple, which
+	// addresses zones by name, the numeric id as a string).
+	ID string
+	// Name is the normalised zone name (lower-case A-labels, no trailing
+	// dot).
+	Name string
+	// Primaries are the servers the zone transfers from.
+	Primaries []Primary
+	// State is the provider's zone state in lower case, e.g. "available",
+	// "provisioning", "active", "pending"; empty if not reported. Values are
+	// provider-specific.
+	State string
+	// Nameservers are the provider's authoritative servers for the zone.
+	Nameservers []string
+	// Serial is the SOA serial of the last transferred version, 0 if unknown.
+	Serial uint32
+	// LastTransfer is when the zone was last transferred, zero if unknown.
+	LastTransfer time.Time
+	// TSIGKey is the name of the TSIG key used for transfers, if any.
+	TSIGKey string
+}
+
+// TransferStatus describes a zone's transfer state.
+type TransferStatus struct {
+	// Zone is the normalised zone name.
+	Zone string
+	// LastTransfer is when the last successful transfer happened, zero if
+	// unknown or never.
+	LastTransfer time.Time
+	// Serial is the SOA serial of the transferred zone, 0 if unknown.
+	Serial uint32
+	// Primaries holds per-primary status where the provider reports it.
+	Primaries []PrimaryStatus
+}
+
+// PrimaryStatus is the transfer status of one primary.
+type PrimaryStatus struct {
+	// Primary is the server.
+	Primary Primary
+	// Status is the provider's status in lower case, e.g. "ok", "failed".
+	Status string
+	// Error is the provider's error message for a failed transfer, if any.
+	Error string
+}
+
+// TSIG is a transaction signature key for zone transfers (RFC 8945).
+type TSIG struct {
+	// Name is the key name, e.g. "transfer-key.example.".
+	Name string
+	// Algorithm is the lower-case algorithm name, e.g. "hmac-sha256"; see
+	// [TSIG.Validate].
+	Algorithm string
+	// Secret is the base64-encoded shared secret. It never prints.
+	Secret Secret
+}
+
+// String describes the key without its secret.
+func (t TSIG) String() string {
+	return fmt.Sprintf("TSIG{Name: %q, Algorithm: %q, Secret: %s}", t.Name, t.Algorithm, redacted)
+}
+
+// GoString is like String, for %#v.
+func (t TSIG) GoString() string { return t.String() }
+
+// Format prints [TSIG.String] for every verb, so that no verb (not even a
+// wrong one, which would bypass Secret's own formatting) reveals the secret.
+func (t TSIG) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }
+
+// LogValue implements slog.LogValuer without the secret.
+func (t TSIG) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("name", t.Name), slog.String("algorithm", t.Algorithm), slog.String("secret", redacted))
+}
+
+// tsigAlgorithms are the algorithms accepted by [TSIG.Validate].
+var tsigAlgorithms = []string{"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"}
+
+// Validate checks the key before any request: a non-empty name without
+// whitespace, an algorithm among hmac-md5, hmac-sha1, hmac-sha224,
+// hmac-sha256, hmac-sha384 and hmac-sha512 (case-insensitive, with or
+// without the ".sig-alg.reg.int." suffix of hmac-md5), and a non-empty
+// standard-base64 secret. Errors are [*Error] of kind [ErrInvalidInput] and
+// never contain the secret.
+func (t TSIG) Validate() error {
+	if err := RequireID("TSIG name", t.Name); err != nil {
+		return err
+	}
+	alg := strings.TrimSuffix(strings.ToLower(t.Algorithm), ".sig-alg.reg.int.")
+	alg = strings.TrimSuffix(alg, ".sig-alg.reg.int")
+	found := false
+	for _, a := range tsigAlgorithms {
+		found = found || a == alg
+	}
+	if !found {
+		return invalidf(fmt.Sprintf("TSIG algorithm %q: unsupported", clip(t.Algorithm, 64)))
+	}
+	if t.Secret.IsZero() {
+		return invalidf("TSIG secret: must not be empty")
+	}
+	if _, err := base64.StdEncoding.DecodeString(t.Secret.Reveal()); err != nil {
+		return invalidf("TSIG secret: not valid base64")
+	}
+	return nil
+}
+
+// CreateOptions collects the [CreateOption]s given to
+// [SecondaryDNS.CreateZone]. Adapters read it through [ApplyCreateOptions].
+type CreateOptions struct {
+	// TSIG, if set, is used to authenticate zone transfers.
+	TSIG *TSIG
+	// WaitAvailable makes CreateZone poll until the zone is usable.
+	WaitAvailable bool
+	// Description is a free-text note stored with the zone where the
+	// provider supports one, ignored otherwise.
+	Description string
+}
+
+// CreateOption configures [SecondaryDNS.CreateZone].
+type CreateOption func(*CreateOptions)
+
+// WithTSIG makes the zone's transfers use the TSIG key t. Adapters validate
+// it with [TSIG.Validate] before any request.
+func WithTSIG(t TSIG) CreateOption {
+	return func(o *CreateOptions) { o.TSIG = &t }
+}
+
+// WithWaitUntilAvailable makes CreateZone return only once the provider
+// reports the zone usable (or ctx ends).
+func WithWaitUntilAvailable() CreateOption {
+	return func(o *CreateOptions) { o.WaitAvailable = true }
+}
+
+// WithDescription stores a free-text description with the zone where the
+// provider supports one.
+func WithDescription(d string) CreateOption {
+	return func(o *CreateOptions) { o.Description = d }
+}
+
+// ApplyCreateOptions applies opts in order (nil entries are skipped) and
+// returns the result.
+func ApplyCreateOptions(opts ...CreateOption) CreateOptions {
+	var o CreateOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
