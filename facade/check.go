@@ -63,8 +63,9 @@ func (c *Core) Check(op string, resp *http.Response, body []byte, err error, dec
 // rsp must be a pointer to a generated response struct (a nil pointer is
 // fine when err != nil) with the fields HTTPResponse *http.Response and
 // Body []byte and, per documented success status S with a JSON body, a
-// pointer field JSON<S> (e.g. JSON200, JSON201). The response counts as
-// decoded when the JSON<S> field for the actual status is non-nil, or when
+// pointer field JSON<S> (e.g. JSON200, JSON201, or JSON2XX for a range). The
+// response counts as decoded when the JSON<S> (else JSON2XX) field for the
+// actual status is non-nil, or when
 // the struct declares no JSON2xx field at all (operations without a success
 // body, e.g. a 204). A 2xx status the struct declares no JSON field for,
 // while it declares one for another 2xx status, is [ErrUnexpectedResponse].
@@ -100,8 +101,10 @@ func (c *Core) CheckResponse(op string, rsp any, err error) error {
 }
 
 func jsonDecodedFor(v reflect.Value, status int) bool {
-	if f := v.FieldByName("JSON" + strconv.Itoa(status)); f.IsValid() && f.Kind() == reflect.Pointer {
-		return !f.IsNil()
+	for _, name := range []string{"JSON" + strconv.Itoa(status), "JSON2XX"} {
+		if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.Pointer {
+			return !f.IsNil()
+		}
 	}
 	t := v.Type()
 	for i := range t.NumField() {

@@ -33,6 +33,13 @@ type fakeCreateZoneResponse struct {
 	JSON201      *fakeZone
 }
 
+type fakeRangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON2XX      *fakeZone
+	JSON4XX      *struct{}
+}
+
 type fakeDeleteZoneResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -173,6 +180,8 @@ func TestCheckResponseShapes(t *testing.T) {
 		{name: "create 201 decoded", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(201), JSON201: &fakeZone{}}},
 		{name: "create 201 not decoded", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(201)}, kind: ErrUnexpectedResponse},
 		{name: "create 200 undeclared", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(200)}, kind: ErrUnexpectedResponse},
+		{name: "2XX range decoded", rsp: &fakeRangeResponse{HTTPResponse: ok(202), JSON2XX: &fakeZone{}}},
+		{name: "2XX range not decoded", rsp: &fakeRangeResponse{HTTPResponse: ok(200)}, kind: ErrUnexpectedResponse},
 		{name: "value instead of pointer", rsp: fakeCreateZoneResponse{HTTPResponse: ok(201), JSON201: &fakeZone{}}},
 		{name: "not a struct", rsp: 42, kind: ErrUnexpectedResponse},
 		{name: "struct without fields", rsp: &struct{ X int }{}, kind: ErrUnexpectedResponse},
