@@ -1,0 +1,200 @@
+package ionos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+	"strings"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+)
+
+// This file implements facade.SecondaryDNS on top of the typed methods.
+// IONOS addresses zones by UUID, so every by-name method first resolves the
+// name with a filtered list (filter.zoneName is a "contains" filter; the
+// exact match is picked client-side).
+
+// ListZones iterates over all secondary zones of the account
+// ([facade.SecondaryDNS]).
+func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
+	return func(yield func(facade.Zone, error) bool) {
+		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{}) {
+			if err != nil {
+				yield(facade.Zone{}, err)
+				return
+			}
+			if !yield(toZone(z), nil) {
+				return
+			}
+		}
+	}
+}
+
+// GetZone returns the secondary zone called name, or an error matching
+// [facade.ErrNotFound] ([facade.SecondaryDNS]).
+func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
+	z, err := c.lookup(ctx, "GetZone", name)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	return toZone(z), nil
+}
+
+// CreateZone creates a secondary zone transferring from primaries
+// ([facade.SecondaryDNS]). IONOS supports neither primary ports other than
+// 53 nor TSIG: such requests fail with [facade.ErrInvalidInput] matching
+// errors.ErrUnsupported before any request. [facade.WithDescription] sets
+// the zone's description; with [facade.WithWaitUntilAvailable] the call
+// returns once the zone is [StateAvailable] (see [Client.WaitUntilAvailable];
+// a zone that fails to provision is left in place and reported with the
+// error). A zone of the same name fails with [facade.ErrConflict].
+func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
+	const op = "CreateZone"
+	o := facade.ApplyCreateOptions(opts...)
+	if o.TSIG != nil {
+		return facade.Zone{}, c.core.Invalid(op, fmt.Errorf("TSIG: IONOS secondary zones do not support TSIG: %w", errors.ErrUnsupported))
+	}
+	in, err := c.input(op, name, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	in.Description = o.Description
+	z, err := c.createSecondaryZone(ctx, op, in)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	if o.WaitAvailable {
+		w, err := c.waitUntilAvailable(ctx, op, z.ID)
+		if w.ID != "" {
+			z = w
+		}
+		if err != nil {
+			return toZone(z), err
+		}
+	}
+	return toZone(z), nil
+}
+
+// SetPrimaries replaces the zone's primaries, keeping its name and
+// description ([facade.SecondaryDNS]). The same port and TSIG limits as in
+// [Client.CreateZone] apply.
+func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
+	const op = "SetPrimaries"
+	in, err := c.input(op, name, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	cur, err := c.lookup(ctx, op, in.Name)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	in.Name, in.Description = cur.Name, cur.Description
+	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	return toZone(z), nil
+}
+
+// DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
+func (c *Client) DeleteZone(ctx context.Context, name string) error {
+	const op = "DeleteZone"
+	z, err := c.lookup(ctx, op, name)
+	if err != nil {
+		return err
+	}
+	return c.deleteSecondaryZone(ctx, op, z.ID)
+}
+
+// Transfer starts a zone transfer (AXFR) of the zone called name
+// ([facade.SecondaryDNS]).
+func (c *Client) Transfer(ctx context.Context, name string) error {
+	const op = "Transfer"
+	z, err := c.lookup(ctx, op, name)
+	if err != nil {
+		return err
+	}
+	return c.startZoneTransfer(ctx, op, z.ID)
+}
+
+// TransferStatus reports the per-primary transfer status of the zone called
+// name ([facade.SecondaryDNS]). IONOS reports neither the time of the last
+// transfer nor the serial: LastTransfer and Serial are zero. Status is the
+// provider's status in lower case.
+func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
+	const op = "TransferStatus"
+	z, err := c.lookup(ctx, op, name)
+	if err != nil {
+		return facade.TransferStatus{}, err
+	}
+	st, err := c.getZoneTransferStatus(ctx, op, z.ID)
+	if err != nil {
+		return facade.TransferStatus{}, err
+	}
+	ts := facade.TransferStatus{Zone: z.Name, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
+	for _, s := range st {
+		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
+			Primary: facade.Primary{Addr: s.IP},
+			Status:  strings.ToLower(s.Status),
+			Error:   s.Error,
+		})
+	}
+	return ts, nil
+}
+
+// input validates a zone name and primaries for IONOS.
+func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZoneInput, error) {
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return SecondaryZoneInput{}, c.core.Invalid(op, err)
+	}
+	ps, err := facade.ValidatePrimaries(primaries)
+	if err != nil {
+		return SecondaryZoneInput{}, c.core.Invalid(op, err)
+	}
+	in := SecondaryZoneInput{Name: n, PrimaryIPs: make([]netip.Addr, 0, len(ps))}
+	for _, p := range ps {
+		if p.PortOrDefault() != facade.DefaultPort {
+			return SecondaryZoneInput{}, c.core.Invalid(op, fmt.Errorf("primary %s: IONOS transfers from port 53 only: %w", p, errors.ErrUnsupported))
+		}
+		in.PrimaryIPs = append(in.PrimaryIPs, p.Addr)
+	}
+	return in, nil
+}
+
+// lookup resolves a zone name to the zone, with a filtered list and an
+// exact match.
+func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return SecondaryZone{}, c.core.Invalid(op, err)
+	}
+	for z, err := range c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize}) {
+		if err != nil {
+			return SecondaryZone{}, err
+		}
+		if z.Name == n {
+			return z, nil
+		}
+	}
+	return SecondaryZone{}, c.errorf(op, 404, "secondary zone %s not found", n)
+}
+
+// toZone converts a SecondaryZone to the neutral type. IONOS primaries
+// always use port 53, reported as Port 0 (the default).
+func toZone(z SecondaryZone) facade.Zone {
+	out := facade.Zone{
+		Provider:    facade.ProviderIONOS,
+		ID:          z.ID,
+		Name:        z.Name,
+		State:       strings.ToLower(z.State),
+		Nameservers: append([]string(nil), z.Nameservers...),
+		Primaries:   make([]facade.Primary, len(z.PrimaryIPs)),
+	}
+	for i, a := range z.PrimaryIPs {
+		out.Primaries[i] = facade.Primary{Addr: a}
+	}
+	return out
+}
