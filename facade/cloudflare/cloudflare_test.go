@@ -325,54 +325,114 @@ func TestValidationSendsNothing(t *testing.T) {
 	badTSIG := facade.WithTSIG(facade.TSIG{Name: "k.", Algorithm: "hmac-sha384", Secret: "c2VjcmV0"})
 	okIP := netip.MustParseAddr("192.0.2.1")
 	calls := map[string]func() error{
-		"GetZone bad name":           func() error { _, err := c.GetZone(ctx, "bad..name"); return err },
-		"GetZone empty":              func() error { _, err := c.GetZone(ctx, ""); return err },
-		"CreateZone bad name":        func() error { _, err := c.CreateZone(ctx, "-x.example", []facade.Primary{p1}); return err },
-		"CreateZone short tld":       func() error { _, err := c.CreateZone(ctx, "example.c", []facade.Primary{p1}); return err },
-		"CreateZone no primaries":    func() error { _, err := c.CreateZone(ctx, "example.com", nil); return err },
-		"CreateZone bad primary":     func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{{}}); return err },
-		"CreateZone dup primaries":   func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{p1, {Addr: p1.Addr, Port: 53}}); return err },
-		"CreateZone unspecified":     func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{{Addr: netip.IPv4Unspecified()}}); return err },
-		"CreateZone tsig algorithm":  func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{p1}, badTSIG); return err },
-		"SetPrimaries empty":         func() error { _, err := c.SetPrimaries(ctx, "example.com", nil); return err },
-		"DeleteZone bad":             func() error { return c.DeleteZone(ctx, "a b.example") },
-		"Transfer bad":               func() error { return c.Transfer(ctx, "") },
-		"TransferStatus bad":         func() error { _, err := c.TransferStatus(ctx, "x"); return err },
-		"GetZoneByID short":          func() error { _, err := c.GetZoneByID(ctx, "abc"); return err },
-		"GetZoneByID traversal":      func() error { _, err := c.GetZoneByID(ctx, "../../accounts"); return err },
-		"DeleteZoneByID empty":       func() error { return c.DeleteZoneByID(ctx, "") },
-		"CreateAccountZone type":     func() error { _, err := c.CreateAccountZone(ctx, "example.com", "primary"); return err },
-		"CreateAccountZone name":     func() error { _, err := c.CreateAccountZone(ctx, "ex ample.com", cloudflare.ZoneTypeSecondary); return err },
-		"GetIncoming id":             func() error { _, err := c.GetIncoming(ctx, "x"); return err },
-		"CreateIncoming no peers":    func() error { _, err := c.CreateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com"}); return err },
-		"CreateIncoming bad peer":    func() error { _, err := c.CreateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{"nope"}}); return err },
-		"UpdateIncoming refresh":     func() error { _, err := c.UpdateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{hexID}, AutoRefresh: 1500 * time.Millisecond}); return err },
-		"UpdateIncoming dup peers":   func() error { _, err := c.UpdateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{hexID, hexID}}); return err },
-		"DeleteIncoming id":          func() error { return c.DeleteIncoming(ctx, "") },
-		"ForceAXFR id":               func() error { return c.ForceAXFR(ctx, "ZZ") },
-		"CreatePeer no name":         func() error { _, err := c.CreatePeer(ctx, cloudflare.Peer{IP: okIP}); return err },
-		"CreatePeer no IP":           func() error { _, err := c.CreatePeer(ctx, cloudflare.Peer{Name: "p"}); return err },
-		"CreatePeer bad tsig":        func() error { _, err := c.CreatePeer(ctx, cloudflare.Peer{Name: "p", IP: okIP, TSIGID: "x"}); return err },
-		"UpdatePeer no id":           func() error { _, err := c.UpdatePeer(ctx, cloudflare.Peer{Name: "p", IP: okIP}); return err },
-		"GetPeer id":                 func() error { _, err := c.GetPeer(ctx, ""); return err },
-		"DeletePeer id":              func() error { return c.DeletePeer(ctx, "/") },
-		"CreateTSIG algorithm":       func() error { _, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha224", Secret: "c2VjcmV0"}); return err },
-		"CreateTSIG no secret":       func() error { _, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha1"}); return err },
-		"CreateTSIG no name":         func() error { _, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Algorithm: "hmac-sha1", Secret: "c2VjcmV0"}); return err },
-		"UpdateTSIG id":              func() error { _, err := c.UpdateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha1", Secret: "c2VjcmV0"}); return err },
-		"GetTSIG id":                 func() error { _, err := c.GetTSIG(ctx, "g"); return err },
-		"DeleteTSIG id":              func() error { return c.DeleteTSIG(ctx, "") },
-		"CreateACL wide v4":          func() error { _, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("10.0.0.0/16")}); return err },
-		"CreateACL wide v6":          func() error { _, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("2001:db8::/48")}); return err },
-		"CreateACL no range":         func() error { _, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a"}); return err },
-		"CreateACL no name":          func() error { _, err := c.CreateACL(ctx, cloudflare.ACL{IPRange: netip.MustParsePrefix("10.0.0.0/24")}); return err },
-		"UpdateACL id":               func() error { _, err := c.UpdateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("10.0.0.0/24")}); return err },
-		"GetACL id":                  func() error { _, err := c.GetACL(ctx, "1"); return err },
-		"DeleteACL id":               func() error { return c.DeleteACL(ctx, "") },
-		"ListAccountZones per page":  func() error { _, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{PerPage: 51})); return err },
-		"ListAccountZones status":    func() error { _, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Status: "gone"})); return err },
-		"ListAccountZones type":      func() error { _, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Type: "x"})); return err },
-		"ListAccountZones name":      func() error { _, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Name: "contains:.org"})); return err },
+		"GetZone bad name":        func() error { _, err := c.GetZone(ctx, "bad..name"); return err },
+		"GetZone empty":           func() error { _, err := c.GetZone(ctx, ""); return err },
+		"CreateZone bad name":     func() error { _, err := c.CreateZone(ctx, "-x.example", []facade.Primary{p1}); return err },
+		"CreateZone short tld":    func() error { _, err := c.CreateZone(ctx, "example.c", []facade.Primary{p1}); return err },
+		"CreateZone no primaries": func() error { _, err := c.CreateZone(ctx, "example.com", nil); return err },
+		"CreateZone bad primary":  func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{{}}); return err },
+		"CreateZone dup primaries": func() error {
+			_, err := c.CreateZone(ctx, "example.com", []facade.Primary{p1, {Addr: p1.Addr, Port: 53}})
+			return err
+		},
+		"CreateZone unspecified": func() error {
+			_, err := c.CreateZone(ctx, "example.com", []facade.Primary{{Addr: netip.IPv4Unspecified()}})
+			return err
+		},
+		"CreateZone tsig algorithm": func() error { _, err := c.CreateZone(ctx, "example.com", []facade.Primary{p1}, badTSIG); return err },
+		"SetPrimaries empty":        func() error { _, err := c.SetPrimaries(ctx, "example.com", nil); return err },
+		"DeleteZone bad":            func() error { return c.DeleteZone(ctx, "a b.example") },
+		"Transfer bad":              func() error { return c.Transfer(ctx, "") },
+		"TransferStatus bad":        func() error { _, err := c.TransferStatus(ctx, "x"); return err },
+		"GetZoneByID short":         func() error { _, err := c.GetZoneByID(ctx, "abc"); return err },
+		"GetZoneByID traversal":     func() error { _, err := c.GetZoneByID(ctx, "../../accounts"); return err },
+		"DeleteZoneByID empty":      func() error { return c.DeleteZoneByID(ctx, "") },
+		"CreateAccountZone type":    func() error { _, err := c.CreateAccountZone(ctx, "example.com", "primary"); return err },
+		"CreateAccountZone name": func() error {
+			_, err := c.CreateAccountZone(ctx, "ex ample.com", cloudflare.ZoneTypeSecondary)
+			return err
+		},
+		"GetIncoming id": func() error { _, err := c.GetIncoming(ctx, "x"); return err },
+		"CreateIncoming no peers": func() error {
+			_, err := c.CreateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com"})
+			return err
+		},
+		"CreateIncoming bad peer": func() error {
+			_, err := c.CreateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{"nope"}})
+			return err
+		},
+		"UpdateIncoming refresh": func() error {
+			_, err := c.UpdateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{hexID}, AutoRefresh: 1500 * time.Millisecond})
+			return err
+		},
+		"UpdateIncoming dup peers": func() error {
+			_, err := c.UpdateIncoming(ctx, hexID, cloudflare.IncomingInput{Name: "example.com", Peers: []string{hexID, hexID}})
+			return err
+		},
+		"DeleteIncoming id":  func() error { return c.DeleteIncoming(ctx, "") },
+		"ForceAXFR id":       func() error { return c.ForceAXFR(ctx, "ZZ") },
+		"CreatePeer no name": func() error { _, err := c.CreatePeer(ctx, cloudflare.Peer{IP: okIP}); return err },
+		"CreatePeer no IP":   func() error { _, err := c.CreatePeer(ctx, cloudflare.Peer{Name: "p"}); return err },
+		"CreatePeer bad tsig": func() error {
+			_, err := c.CreatePeer(ctx, cloudflare.Peer{Name: "p", IP: okIP, TSIGID: "x"})
+			return err
+		},
+		"UpdatePeer no id": func() error { _, err := c.UpdatePeer(ctx, cloudflare.Peer{Name: "p", IP: okIP}); return err },
+		"GetPeer id":       func() error { _, err := c.GetPeer(ctx, ""); return err },
+		"DeletePeer id":    func() error { return c.DeletePeer(ctx, "/") },
+		"CreateTSIG algorithm": func() error {
+			_, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha224", Secret: "c2VjcmV0"})
+			return err
+		},
+		"CreateTSIG no secret": func() error {
+			_, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha1"})
+			return err
+		},
+		"CreateTSIG no name": func() error {
+			_, err := c.CreateTSIG(ctx, cloudflare.TSIGKey{Algorithm: "hmac-sha1", Secret: "c2VjcmV0"})
+			return err
+		},
+		"UpdateTSIG id": func() error {
+			_, err := c.UpdateTSIG(ctx, cloudflare.TSIGKey{Name: "k.", Algorithm: "hmac-sha1", Secret: "c2VjcmV0"})
+			return err
+		},
+		"GetTSIG id":    func() error { _, err := c.GetTSIG(ctx, "g"); return err },
+		"DeleteTSIG id": func() error { return c.DeleteTSIG(ctx, "") },
+		"CreateACL wide v4": func() error {
+			_, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("10.0.0.0/16")})
+			return err
+		},
+		"CreateACL wide v6": func() error {
+			_, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("2001:db8::/48")})
+			return err
+		},
+		"CreateACL no range": func() error { _, err := c.CreateACL(ctx, cloudflare.ACL{Name: "a"}); return err },
+		"CreateACL no name": func() error {
+			_, err := c.CreateACL(ctx, cloudflare.ACL{IPRange: netip.MustParsePrefix("10.0.0.0/24")})
+			return err
+		},
+		"UpdateACL id": func() error {
+			_, err := c.UpdateACL(ctx, cloudflare.ACL{Name: "a", IPRange: netip.MustParsePrefix("10.0.0.0/24")})
+			return err
+		},
+		"GetACL id":    func() error { _, err := c.GetACL(ctx, "1"); return err },
+		"DeleteACL id": func() error { return c.DeleteACL(ctx, "") },
+		"ListAccountZones per page": func() error {
+			_, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{PerPage: 51}))
+			return err
+		},
+		"ListAccountZones status": func() error {
+			_, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Status: "gone"}))
+			return err
+		},
+		"ListAccountZones type": func() error {
+			_, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Type: "x"}))
+			return err
+		},
+		"ListAccountZones name": func() error {
+			_, err := facade.Collect(c.ListAccountZones(ctx, cloudflare.ZoneListOptions{Name: "contains:.org"}))
+			return err
+		},
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
