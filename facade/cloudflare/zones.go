@@ -29,10 +29,15 @@ const (
 
 // Zone statuses accepted by [ZoneListOptions].Status.
 const (
+	// StatusInitializing is a zone being set up.
 	StatusInitializing = "initializing"
-	StatusPending      = "pending"
-	StatusActive       = "active"
-	StatusMoved        = "moved"
+	// StatusPending is a zone not yet active (for a secondary zone: no
+	// incoming configuration yet).
+	StatusPending = "pending"
+	// StatusActive is a zone being served.
+	StatusActive = "active"
+	// StatusMoved is a zone moved to another account or provider.
+	StatusMoved = "moved"
 )
 
 // Zone is a Cloudflare zone.
