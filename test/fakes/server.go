@@ -220,6 +220,9 @@ type Server struct {
 	invalidRsps []error
 }
 
+// maxBody bounds the request bodies the fakes read.
+const maxBody = 16 << 20
+
 const (
 	trigDropBefore = iota
 	trigRateLimit
@@ -303,7 +306,9 @@ func (s *Server) InvalidRequests() []error {
 
 // InvalidResponses returns the fake's own responses that failed spec
 // validation; only recorded with [WithValidateResponses](true). Responses
-// to invalid requests, 401s and injected faults are not validated.
+// to invalid requests, 502/503 faults (which no operation declares) and
+// dropped connections are not validated; 401s and 429s are, when the
+// request is otherwise valid.
 func (s *Server) InvalidResponses() []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -413,6 +418,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
+	// Read the body first: only then does net/http notice a client that
+	// goes away, which cancels r.Context() during the delay.
+	if r.Body != nil {
+		b, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		_ = r.Body.Close()
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		select {
@@ -445,7 +460,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rep.header = http.Header{}
 		}
 		rep.header.Set("Retry-After", strconv.Itoa(secs))
-		s.finish(w, r, nil, rep, true, time.Duration(secs)*time.Second, "rate-limit")
+		s.finish(w, r, s.exchangeFor(r), rep, true, time.Duration(secs)*time.Second, "rate-limit")
 		return
 	case hit[trigBadGateway]:
 		s.count(func(st *Stats) { st.BadGateway++ })
@@ -469,7 +484,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.stats.Unauthorized++
 		rep := s.be.errorReply(http.StatusUnauthorized, kindAuth, "Authentication failed")
 		s.mu.Unlock()
-		s.finish(w, r, nil, rep, false, 0, "")
+		s.finish(w, r, s.exchangeFor(r), rep, false, 0, "")
 		return
 	}
 
@@ -506,6 +521,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.finish(w, r, ex, rep, false, 0, "")
+}
+
+// exchangeFor returns the request's exchange if responses are validated
+// and the request itself is valid, so that a 401 or 429 the core answers
+// can be checked against the spec too; nil otherwise.
+func (s *Server) exchangeFor(r *http.Request) *spectest.Exchange {
+	if !s.cfg.validateResponses {
+		return nil
+	}
+	ex, err := s.v.ValidateRequest(r)
+	if err != nil {
+		return nil
+	}
+	return ex
 }
 
 func (s *Server) count(f func(*Stats)) {
