@@ -69,7 +69,7 @@ func (o outside) zero() bool { return o == outside{} }
 
 func (o outside) String() string {
 	if o.zero() {
-		return "no path or operation outside the SDK's selection changed (the file differs elsewhere: components, metadata or formatting)"
+		return "outside the SDK's operations upstream: no path or operation added, removed or changed"
 	}
 	return fmt.Sprintf("outside the SDK's operations upstream: %s added, %d removed; %s added, %d removed, %d changed",
 		plural(o.PathsAdded, "path"), o.PathsRemoved, plural(o.OperationsAdded, "operation"), o.OperationsRemoved, o.OperationsChanged)

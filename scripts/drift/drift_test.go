@@ -114,6 +114,14 @@ func TestRenamedPathParameterIsBreaking(t *testing.T) {
 		assert.Contains(t, c.Text, newPath)
 	}
 	assert.Equal(t, outside{}, *p.Outside, "the renamed path is a used one, not an outside change")
+
+	md := filepath.Join(t.TempDir(), "report.md")
+	r := runCmd(t, rootArgs(append(upstream(t, map[string][]byte{"ionos": doc}), "-markdown", md, "ionos")...)...)
+	assert.Equal(t, exitBreaking, r.code)
+	b, err := os.ReadFile(md)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "**Spec-drift check: 1 breaking drift** (exit 2)")
+	assert.Contains(t, string(b), "| **breaking** | `GET /secondaryzones/{secondaryZoneId}/axfr` GetZoneTransferStatus | `sdk-path-parameters-renamed` | path parameters renamed: ")
 }
 
 func TestRemovedResponsePropertyIsBreaking(t *testing.T) {

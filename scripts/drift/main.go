@@ -18,6 +18,8 @@
 //	-root DIR            repository root (default "../..")
 //	-sources FILE        sources file, relative to the root (default "specs/sources.json")
 //	-json                print the report as JSON on stdout instead of text
+//	-markdown FILE       also write the report as Markdown to FILE (for an
+//	                     issue or a pull request description)
 //	-upstream NAME=SRC   fetch provider NAME's upstream from SRC instead of the
 //	                     URL in the sources file; SRC is an http(s) URL, a
 //	                     file:// URL or a local path (repeatable)

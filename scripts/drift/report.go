@@ -107,6 +107,9 @@ func (r *report) writeText(w io.Writer) error {
 		}
 		if p.Outside != nil {
 			fmt.Fprintf(&b, "  %s\n", p.Outside)
+			if p.Status == statusOutsideOnly && p.Outside.zero() {
+				fmt.Fprintf(&b, "  (the file differs only in components, metadata or formatting that no operation reaches)\n")
+			}
 		}
 		if p.Updated {
 			fmt.Fprintf(&b, "  re-vendored from %s\n", p.Source)
@@ -135,4 +138,55 @@ func short(sha string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// markdown renders the report for an issue or a pull request description.
+func (r *report) markdown() []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Spec-drift check: %s** (exit %d)\n\n", r.Summary, r.ExitCode)
+	for _, p := range r.Providers {
+		fmt.Fprintf(&b, "### %s: %s\n\n", p.Name, describe(p.Status))
+		switch p.Status {
+		case statusCannotCheck:
+			fmt.Fprintf(&b, "Could not check: %s\n\n", mdEscape(p.Error))
+			continue
+		case statusNoDrift:
+			fmt.Fprintf(&b, "Upstream sha256 `%s` matches the vendored file.\n\n", p.UpstreamSHA256)
+			continue
+		}
+		fmt.Fprintf(&b, "Vendored sha256 `%s`, upstream `%s` (from %s).\n\n", p.VendoredSHA256, p.UpstreamSHA256, mdEscape(p.Source))
+		if len(p.Changes) > 0 {
+			b.WriteString("| | operation | check | change |\n|---|---|---|---|\n")
+			for _, c := range p.Changes {
+				kind := "non-breaking"
+				if c.Breaking {
+					kind = "**breaking**"
+				}
+				op := strings.TrimSpace(c.Method + " " + c.Path)
+				if op != "" {
+					op = "`" + op + "`"
+				}
+				if c.Operation != "" {
+					op += " " + c.Operation
+				}
+				fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", kind, op, c.ID, mdEscape(c.Text))
+			}
+			b.WriteString("\n")
+		}
+		if p.Outside != nil {
+			fmt.Fprintf(&b, "%s.\n\n", mdEscape(p.Outside.String()))
+		}
+		if p.Updated {
+			b.WriteString("Re-vendored by `make drift-update`.\n\n")
+		}
+	}
+	if r.UpdateError != "" {
+		fmt.Fprintf(&b, "**Update failed:** %s\n", mdEscape(r.UpdateError))
+	}
+	return []byte(b.String())
+}
+
+// mdEscape keeps text from breaking a Markdown table row.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }

@@ -72,6 +72,7 @@ type options struct {
 	json          bool
 	update        bool
 	noGenerate    bool
+	markdown      string
 	timeout       time.Duration
 	maxBytes      int64
 	upstream      upstreamFlags
@@ -88,6 +89,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.update, "update", false, "re-vendor changed upstream files, update the sources file and run go generate")
 	fs.BoolVar(&o.noGenerate, "no-generate", false, "with -update, do not run go generate")
+	fs.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE` (for an issue or pull request)")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "overall time limit")
 	fs.Int64Var(&o.maxBytes, "max-bytes", defaultMaxBytes, "largest upstream document accepted, in bytes")
 	fs.Var(o.upstream, "upstream", "`provider=SRC`: fetch provider's upstream from SRC (URL or path) instead (repeatable)")
@@ -188,6 +190,11 @@ func (d deps) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "drift:", err)
+	}
+	if o.markdown != "" {
+		if err := os.WriteFile(o.markdown, rep.markdown(), 0o644); err != nil {
+			fmt.Fprintln(stderr, "drift:", err)
+		}
 	}
 	return code
 }

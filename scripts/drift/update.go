@@ -41,7 +41,6 @@ func (d deps) update(ctx context.Context, o *options, src *specprep.Sources, pro
 		p.SHA256 = r.UpstreamSHA256
 		p.Upstream.Date = today
 		p.Upstream.Revision = revisionOf(p, r.upDoc, today)
-		r.VendoredSHA256 = r.UpstreamSHA256
 		r.Updated = true
 		changed = true
 		fmt.Fprintf(stderr, "drift: %s: re-vendored %s (sha256 %s)\n", p.Name, p.Vendored, r.UpstreamSHA256)
