@@ -1,0 +1,676 @@
+package dnsimple
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/gen/dnsimpleapi"
+)
+
+// DNSimple API endpoints.
+const (
+	// ProductionURL is the production API, used unless an option overrides
+	// it.
+	ProductionURL = "https://api.dnsimple.com/v2"
+	// SandboxURL is the sandbox API; see [WithSandbox].
+	SandboxURL = "https://api.sandbox.dnsimple.com/v2"
+)
+
+// MaxPerPage is the largest page size DNSimple accepts in the PerPage
+// fields of the list options.
+const MaxPerPage = 100
+
+// WithSandbox points the client at the DNSimple sandbox ([SandboxURL]). It
+// is [facade.WithBaseURL](SandboxURL); a later WithBaseURL overrides it.
+func WithSandbox() facade.Option { return facade.WithBaseURL(SandboxURL) }
+
+// Client is a DNSimple client for one account. It implements
+// [facade.SecondaryDNS]. A Client is safe for concurrent use.
+type Client struct {
+	core    *facade.Core
+	api     *dnsimpleapi.ClientWithResponses
+	account dnsimpleapi.Account
+}
+
+var _ facade.SecondaryDNS = (*Client)(nil)
+
+// New returns a client for the DNSimple account accountID (> 0),
+// authenticating with the API token and configured by opts (see
+// [facade.Option] and [WithSandbox]). An empty token, a non-positive account
+// ID or an invalid option yields a *[facade.Error] of kind
+// [facade.ErrInvalidInput] with Operation "New".
+func New(token string, accountID int64, opts ...facade.Option) (*Client, error) {
+	core, err := facade.NewCore(facade.ProviderDNSimple, token, ProductionURL, opts...)
+	if err != nil {
+		return nil, facade.Invalid("New", err)
+	}
+	if accountID <= 0 || int64(int(accountID)) != accountID {
+		return nil, core.Invalid("New", fmt.Errorf("account ID %d: must be a positive integer", accountID))
+	}
+	api, err := dnsimpleapi.NewClientWithResponses(core.BaseURL(), dnsimpleapi.WithHTTPClient(core))
+	if err != nil {
+		return nil, core.Invalid("New", err)
+	}
+	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID)}, nil
+}
+
+// Provider returns [facade.ProviderDNSimple].
+func (c *Client) Provider() string { return facade.ProviderDNSimple }
+
+// AccountID returns the account the client works on.
+func (c *Client) AccountID() int64 { return int64(c.account) }
+
+// String describes the client without its token.
+func (c *Client) String() string { return c.core.String() }
+
+// Stats returns the HTTP attempt counters of the client's transport.
+func (c *Client) Stats() facade.Stats { return c.core.Stats() }
+
+// PrimaryServer is a DNSimple primary server: a name server secondary
+// zones transfer from.
+type PrimaryServer struct {
+	// ID is the primary server's identifier.
+	ID int64
+	// AccountID is the owning account.
+	AccountID int64
+	// Name is the server's display name.
+	Name string
+	// IP is the server's address.
+	IP netip.Addr
+	// Port is the server's port.
+	Port uint16
+	// LinkedSecondaryZones are the normalised names of the secondary zones
+	// linked to the server.
+	LinkedSecondaryZones []string
+	// CreatedAt is when the server was created.
+	CreatedAt time.Time
+	// UpdatedAt is when the server was last updated.
+	UpdatedAt time.Time
+}
+
+// PrimaryServerInput describes a primary server to create.
+type PrimaryServerInput struct {
+	// Name is the display name (required).
+	Name string
+	// IP is the server's address (required).
+	IP netip.Addr
+	// Port is the server's port; 0 leaves it to DNSimple (53).
+	Port uint16
+}
+
+// Zone is a DNSimple zone (primary or secondary).
+type Zone struct {
+	// ID is the zone's identifier.
+	ID int64
+	// AccountID is the owning account.
+	AccountID int64
+	// Name is the normalised zone name.
+	Name string
+	// Secondary reports whether the zone is a secondary zone.
+	Secondary bool
+	// Reverse reports whether the zone is a reverse zone.
+	Reverse bool
+	// Active reports whether DNS service is active for the zone (false if
+	// not reported).
+	Active bool
+	// LastTransferredAt is when a secondary zone was last transferred, zero
+	// if never or for a primary zone.
+	LastTransferredAt time.Time
+	// CreatedAt is when the zone was created.
+	CreatedAt time.Time
+	// UpdatedAt is when the zone was last updated.
+	UpdatedAt time.Time
+}
+
+// Domain is a DNSimple domain.
+type Domain struct {
+	// ID is the domain's identifier.
+	ID int64
+	// AccountID is the owning account.
+	AccountID int64
+	// RegistrantID is the registrant contact, 0 if none.
+	RegistrantID int64
+	// Name is the normalised domain name (A-labels).
+	Name string
+	// UnicodeName is the domain name in Unicode.
+	UnicodeName string
+	// State is "hosted", "registered" or "expired".
+	State string
+	// AutoRenew reports whether the domain renews automatically.
+	AutoRenew bool
+	// PrivateWhois reports whether WHOIS privacy is enabled.
+	PrivateWhois bool
+	// ExpiresAt is when the registration expires, zero if not registered.
+	ExpiresAt time.Time
+	// CreatedAt is when the domain was created.
+	CreatedAt time.Time
+	// UpdatedAt is when the domain was last updated.
+	UpdatedAt time.Time
+}
+
+// ListOptions sorts and pages [Client.ListPrimaryServers].
+type ListOptions struct {
+	// Sort is "", "id:asc", "id:desc", "name:asc" or "name:desc".
+	Sort string
+	// PerPage is the page size, 1–100; 0 uses DNSimple's default.
+	PerPage int
+}
+
+// ZoneListOptions filters, sorts and pages [Client.ListAccountZones].
+type ZoneListOptions struct {
+	// NameLike, if set, lists only zones whose name contains it.
+	NameLike string
+	// Sort is "", "id:asc", "id:desc", "name:asc" or "name:desc".
+	Sort string
+	// PerPage is the page size, 1–100; 0 uses DNSimple's default.
+	PerPage int
+}
+
+// DomainListOptions filters, sorts and pages [Client.ListDomains].
+type DomainListOptions struct {
+	// NameLike, if set, lists only domains whose name contains it.
+	NameLike string
+	// RegistrantID, if > 0, lists only domains of that registrant.
+	RegistrantID int64
+	// Sort is "", "id:asc", "id:desc", "name:asc", "name:desc",
+	// "expiration:asc" or "expiration:desc".
+	Sort string
+	// PerPage is the page size, 1–100; 0 uses DNSimple's default.
+	PerPage int
+}
+
+// ListPrimaryServers iterates over the account's primary servers, fetching
+// pages lazily. Invalid options are yielded as an [facade.ErrInvalidInput]
+// error without any request; any error is yielded once, last.
+func (c *Client) ListPrimaryServers(ctx context.Context, opts ListOptions) iter.Seq2[PrimaryServer, error] {
+	return c.listPrimaryServers(ctx, "ListPrimaryServers", opts)
+}
+
+func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOptions) iter.Seq2[PrimaryServer, error] {
+	var p dnsimpleapi.ListPrimaryServersParams
+	var err error
+	if opts.Sort != "" {
+		s := dnsimpleapi.ListPrimaryServersParamsSort(opts.Sort)
+		if !s.Valid() {
+			err = c.core.Invalid(op, fmt.Errorf("sort %q: must be id:asc, id:desc, name:asc or name:desc", opts.Sort))
+		}
+		p.Sort = &s
+	}
+	if err == nil {
+		p.PerPage, err = c.perPage(op, opts.PerPage)
+	}
+	if err != nil {
+		return failSeq[PrimaryServer](err)
+	}
+	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]PrimaryServer, dnsimpleapi.Pagination, error) {
+		q := p
+		q.Page = page
+		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
+		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+			return nil, dnsimpleapi.Pagination{}, err
+		}
+		out := make([]PrimaryServer, 0, len(rsp.JSON200.Data))
+		for i := range rsp.JSON200.Data {
+			s, err := c.convertPrimaryServer(op, &rsp.JSON200.Data[i])
+			if err != nil {
+				return nil, dnsimpleapi.Pagination{}, err
+			}
+			out = append(out, s)
+		}
+		return out, rsp.JSON200.Pagination, nil
+	})
+}
+
+// CreatePrimaryServer creates a primary server.
+func (c *Client) CreatePrimaryServer(ctx context.Context, in PrimaryServerInput) (PrimaryServer, error) {
+	return c.createPrimaryServer(ctx, "CreatePrimaryServer", in)
+}
+
+func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryServerInput) (PrimaryServer, error) {
+	name := strings.TrimSpace(in.Name)
+	if name == "" || strings.ContainsFunc(name, isControl) {
+		return PrimaryServer{}, c.core.Invalid(op, errors.New("primary server name: must be non-empty without control characters"))
+	}
+	ps, err := facade.ValidatePrimaries([]facade.Primary{{Addr: in.IP, Port: in.Port}})
+	if err != nil {
+		return PrimaryServer{}, c.core.Invalid(op, err)
+	}
+	body := dnsimpleapi.CreatePrimaryServerJSONRequestBody{Name: name, IP: ps[0].Addr.String()}
+	if in.Port != 0 {
+		port := int(in.Port)
+		body.Port = &port
+	}
+	rsp, err := c.api.CreatePrimaryServerWithResponse(ctx, c.account, body)
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return PrimaryServer{}, err
+	}
+	return c.convertPrimaryServer(op, rsp.JSON201.Data)
+}
+
+// GetPrimaryServer returns the primary server id, or an error matching
+// [facade.ErrNotFound].
+func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer, error) {
+	const op = "GetPrimaryServer"
+	pid, err := c.id(op, "primary server id", id)
+	if err != nil {
+		return PrimaryServer{}, err
+	}
+	rsp, err := c.api.GetPrimaryServerWithResponse(ctx, c.account, pid)
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return PrimaryServer{}, err
+	}
+	return c.convertPrimaryServer(op, &rsp.JSON200.Data)
+}
+
+// DeletePrimaryServer deletes the primary server id.
+func (c *Client) DeletePrimaryServer(ctx context.Context, id int64) error {
+	return c.deletePrimaryServer(ctx, "DeletePrimaryServer", id)
+}
+
+func (c *Client) deletePrimaryServer(ctx context.Context, op string, id int64) error {
+	pid, err := c.id(op, "primary server id", id)
+	if err != nil {
+		return err
+	}
+	rsp, err := c.api.DeletePrimaryServerWithResponse(ctx, c.account, pid)
+	return c.core.CheckResponse(op, rsp, err)
+}
+
+// LinkPrimaryServer links the primary server id to the secondary zone and
+// returns the updated server.
+func (c *Client) LinkPrimaryServer(ctx context.Context, id int64, zone string) (PrimaryServer, error) {
+	return c.link(ctx, "LinkPrimaryServer", id, zone, true)
+}
+
+// UnlinkPrimaryServer unlinks the primary server id from the secondary
+// zone and returns the updated server.
+func (c *Client) UnlinkPrimaryServer(ctx context.Context, id int64, zone string) (PrimaryServer, error) {
+	return c.link(ctx, "UnlinkPrimaryServer", id, zone, false)
+}
+
+func (c *Client) link(ctx context.Context, op string, id int64, zone string, link bool) (PrimaryServer, error) {
+	pid, err := c.id(op, "primary server id", id)
+	if err != nil {
+		return PrimaryServer{}, err
+	}
+	name, err := facade.NormalizeZoneName(zone)
+	if err != nil {
+		return PrimaryServer{}, c.core.Invalid(op, err)
+	}
+	body := dnsimpleapi.PrimaryServerZone{Zone: name}
+	var data *dnsimpleapi.PrimaryServer
+	if link {
+		rsp, err := c.api.LinkPrimaryServerWithResponse(ctx, c.account, pid, body)
+		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+			return PrimaryServer{}, err
+		}
+		data = &rsp.JSON200.Data
+	} else {
+		rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
+		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+			return PrimaryServer{}, err
+		}
+		data = &rsp.JSON200.Data
+	}
+	return c.convertPrimaryServer(op, data)
+}
+
+// CreateSecondaryZone creates a secondary zone (without primaries; link
+// them with [Client.LinkPrimaryServer]). An existing zone of that name fails
+// with [facade.ErrConflict].
+func (c *Client) CreateSecondaryZone(ctx context.Context, name string) (Zone, error) {
+	return c.createSecondaryZone(ctx, "CreateSecondaryZone", name)
+}
+
+func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone, error) {
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return Zone{}, c.core.Invalid(op, err)
+	}
+	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, c.account, dnsimpleapi.CreateSecondaryZoneJSONRequestBody{Name: n})
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return Zone{}, err
+	}
+	return convertZone(&rsp.JSON201.Data), nil
+}
+
+// ListAccountZones iterates over the account's zones, primary and
+// secondary (the API's ListZones; the name ListZones belongs to
+// [facade.SecondaryDNS]), fetching pages lazily.
+func (c *Client) ListAccountZones(ctx context.Context, opts ZoneListOptions) iter.Seq2[Zone, error] {
+	return c.listZones(ctx, "ListAccountZones", opts)
+}
+
+func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions) iter.Seq2[Zone, error] {
+	var p dnsimpleapi.ListZonesParams
+	var err error
+	if opts.Sort != "" {
+		s := dnsimpleapi.ListZonesParamsSort(opts.Sort)
+		if !s.Valid() {
+			err = c.core.Invalid(op, fmt.Errorf("sort %q: must be id:asc, id:desc, name:asc or name:desc", opts.Sort))
+		}
+		p.Sort = &s
+	}
+	if err == nil {
+		p.NameLike, err = c.nameLike(op, opts.NameLike)
+	}
+	if err == nil {
+		p.PerPage, err = c.perPage(op, opts.PerPage)
+	}
+	if err != nil {
+		return failSeq[Zone](err)
+	}
+	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]Zone, dnsimpleapi.Pagination, error) {
+		q := p
+		q.Page = page
+		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
+		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+			return nil, dnsimpleapi.Pagination{}, err
+		}
+		out := make([]Zone, len(rsp.JSON200.Data))
+		for i := range rsp.JSON200.Data {
+			out[i] = convertZone(&rsp.JSON200.Data[i])
+		}
+		return out, rsp.JSON200.Pagination, nil
+	})
+}
+
+// GetAccountZone returns the zone called name, primary or secondary (the
+// API's GetZone; the name GetZone belongs to [facade.SecondaryDNS]), or an
+// error matching [facade.ErrNotFound].
+func (c *Client) GetAccountZone(ctx context.Context, name string) (Zone, error) {
+	return c.getZone(ctx, "GetAccountZone", name)
+}
+
+func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return Zone{}, c.core.Invalid(op, err)
+	}
+	rsp, err := c.api.GetZoneWithResponse(ctx, c.account, n)
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return Zone{}, err
+	}
+	return convertZone(&rsp.JSON200.Data), nil
+}
+
+// ListDomains iterates over the account's domains, fetching pages lazily.
+func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.Seq2[Domain, error] {
+	const op = "ListDomains"
+	var p dnsimpleapi.ListDomainsParams
+	var err error
+	if opts.Sort != "" {
+		s := dnsimpleapi.ListDomainsParamsSort(opts.Sort)
+		if !s.Valid() {
+			err = c.core.Invalid(op, fmt.Errorf("sort %q: must be id:asc, id:desc, name:asc, name:desc, expiration:asc or expiration:desc", opts.Sort))
+		}
+		p.Sort = &s
+	}
+	if err == nil {
+		p.NameLike, err = c.nameLike(op, opts.NameLike)
+	}
+	if err == nil && opts.RegistrantID != 0 {
+		var rid int
+		rid, err = c.id(op, "registrant id", opts.RegistrantID)
+		p.RegistrantID = &rid
+	}
+	if err == nil {
+		p.PerPage, err = c.perPage(op, opts.PerPage)
+	}
+	if err != nil {
+		return failSeq[Domain](err)
+	}
+	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]Domain, dnsimpleapi.Pagination, error) {
+		q := p
+		q.Page = page
+		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
+		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+			return nil, dnsimpleapi.Pagination{}, err
+		}
+		out := make([]Domain, len(rsp.JSON200.Data))
+		for i := range rsp.JSON200.Data {
+			out[i] = convertDomain(&rsp.JSON200.Data[i])
+		}
+		return out, rsp.JSON200.Pagination, nil
+	})
+}
+
+// CreateDomain adds the domain called name to the account (as a hosted
+// domain). An existing domain fails with [facade.ErrConflict].
+func (c *Client) CreateDomain(ctx context.Context, name string) (Domain, error) {
+	const op = "CreateDomain"
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return Domain{}, c.core.Invalid(op, err)
+	}
+	rsp, err := c.api.CreateDomainWithResponse(ctx, c.account, dnsimpleapi.CreateDomainJSONRequestBody{Name: n})
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return Domain{}, err
+	}
+	return convertDomain(&rsp.JSON201.Data), nil
+}
+
+// GetDomain returns the domain given by name or decimal ID, or an error
+// matching [facade.ErrNotFound].
+func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error) {
+	const op = "GetDomain"
+	d, err := c.domainParam(op, nameOrID)
+	if err != nil {
+		return Domain{}, err
+	}
+	rsp, err := c.api.GetDomainWithResponse(ctx, c.account, d)
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return Domain{}, err
+	}
+	return convertDomain(&rsp.JSON200.Data), nil
+}
+
+// DeleteDomain deletes the domain given by name or decimal ID. This is
+// also how a secondary zone is deleted.
+func (c *Client) DeleteDomain(ctx context.Context, nameOrID string) error {
+	return c.deleteDomain(ctx, "DeleteDomain", nameOrID)
+}
+
+func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
+	d, err := c.domainParam(op, nameOrID)
+	if err != nil {
+		return err
+	}
+	rsp, err := c.api.DeleteDomainWithResponse(ctx, c.account, d)
+	return c.core.CheckResponse(op, rsp, err)
+}
+
+// paginate runs a page/per_page listing through facade.Paginate: the
+// cursor is the next page number, present while current_page <
+// total_pages. Errors are labelled with op.
+func paginate[T any](ctx context.Context, c *Client, op string,
+	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
+	pages := facade.Paginate(ctx, func(ctx context.Context, cursor string) ([]T, string, error) {
+		var page *int
+		current := 1
+		if cursor != "" {
+			current, _ = strconv.Atoi(cursor) // cursors are ours
+			page = &current
+		}
+		items, pg, err := fetch(ctx, page)
+		if err != nil {
+			return nil, "", err
+		}
+		if pg.CurrentPage > 0 {
+			current = pg.CurrentPage
+		}
+		next := ""
+		if current < pg.TotalPages && len(items) > 0 {
+			next = strconv.Itoa(current + 1)
+		}
+		return items, next, nil
+	})
+	return func(yield func(T, error) bool) {
+		for v, err := range pages {
+			if err != nil {
+				yield(v, c.relabel(op, err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
+}
+
+// failSeq yields err once.
+func failSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+func (c *Client) perPage(op string, n int) (*int, error) {
+	switch {
+	case n == 0:
+		return nil, nil
+	case n < 0 || n > MaxPerPage:
+		return nil, c.core.Invalid(op, fmt.Errorf("per page %d: must be between 1 and %d", n, MaxPerPage))
+	}
+	return &n, nil
+}
+
+func (c *Client) nameLike(op, s string) (*string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || isControl(r) }) {
+		return nil, c.core.Invalid(op, fmt.Errorf("name filter %q: must not contain whitespace or control characters", s))
+	}
+	return &s, nil
+}
+
+// id checks a numeric identifier.
+func (c *Client) id(op, field string, id int64) (int, error) {
+	if id <= 0 || int64(int(id)) != id {
+		return 0, c.core.Invalid(op, fmt.Errorf("%s %d: must be a positive integer", field, id))
+	}
+	return int(id), nil
+}
+
+// domainParam validates a domain given by name or decimal ID.
+func (c *Client) domainParam(op, nameOrID string) (string, error) {
+	if nameOrID != "" && strings.Trim(nameOrID, "0123456789") == "" {
+		id, err := strconv.ParseInt(nameOrID, 10, 64)
+		if err != nil || id <= 0 {
+			return "", c.core.Invalid(op, fmt.Errorf("domain id %q: must be a positive integer", nameOrID))
+		}
+		return strconv.FormatInt(id, 10), nil
+	}
+	n, err := facade.NormalizeZoneName(nameOrID)
+	if err != nil {
+		return "", c.core.Invalid(op, err)
+	}
+	return n, nil
+}
+
+func (c *Client) convertPrimaryServer(op string, s *dnsimpleapi.PrimaryServer) (PrimaryServer, error) {
+	if s == nil {
+		return PrimaryServer{}, c.errorf(op, 200, "response holds no primary server")
+	}
+	ip, err := netip.ParseAddr(s.IP)
+	if err != nil {
+		return PrimaryServer{}, c.errorf(op, 200, "primary server %d has an invalid IP address %q", s.ID, s.IP)
+	}
+	if s.Port < 0 || s.Port > 65535 {
+		return PrimaryServer{}, c.errorf(op, 200, "primary server %d has an invalid port %d", s.ID, s.Port)
+	}
+	port := uint16(s.Port)
+	if port == 0 {
+		port = facade.DefaultPort
+	}
+	out := PrimaryServer{
+		ID:        int64(s.ID),
+		AccountID: int64(s.AccountID),
+		Name:      s.Name,
+		IP:        ip.Unmap(),
+		Port:      port,
+		CreatedAt: s.CreatedAt,
+		UpdatedAt: s.UpdatedAt,
+	}
+	for _, z := range s.LinkedSecondaryZones {
+		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, normalizeReported(z))
+	}
+	return out, nil
+}
+
+func convertZone(z *dnsimpleapi.Zone) Zone {
+	out := Zone{
+		ID:        int64(z.ID),
+		AccountID: int64(z.AccountID),
+		Name:      normalizeReported(z.Name),
+		Secondary: z.Secondary,
+		Reverse:   z.Reverse,
+		Active:    z.Active != nil && *z.Active,
+		CreatedAt: z.CreatedAt,
+		UpdatedAt: z.UpdatedAt,
+	}
+	if z.LastTransferredAt != nil {
+		out.LastTransferredAt = *z.LastTransferredAt
+	}
+	return out
+}
+
+func convertDomain(d *dnsimpleapi.Domain) Domain {
+	out := Domain{
+		ID:           int64(d.ID),
+		AccountID:    int64(d.AccountID),
+		Name:         normalizeReported(d.Name),
+		UnicodeName:  d.UnicodeName,
+		State:        string(d.State),
+		AutoRenew:    d.AutoRenew,
+		PrivateWhois: d.PrivateWhois,
+		CreatedAt:    d.CreatedAt,
+		UpdatedAt:    d.UpdatedAt,
+	}
+	if d.RegistrantID != nil {
+		out.RegistrantID = int64(*d.RegistrantID)
+	}
+	if d.ExpiresAt != nil {
+		out.ExpiresAt = *d.ExpiresAt
+	}
+	return out
+}
+
+// normalizeReported normalises a zone name returned by the API, falling
+// back to lower-casing it if it does not validate.
+func normalizeReported(name string) string {
+	if n, err := facade.NormalizeZoneName(name); err == nil {
+		return n
+	}
+	return strings.TrimSuffix(strings.ToLower(name), ".")
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// relabel sets op (and the provider) on an error, keeping its kind; an
+// error that is not a *facade.Error becomes an ErrTransport one.
+func (c *Client) relabel(op string, err error) error {
+	return c.core.Check(op, nil, nil, err, false)
+}
+
+// errorf builds a *facade.Error of the kind facade.KindForStatus(status)
+// for a failure detected by the client (no HTTP status is recorded).
+//
+// The core has no public constructor for an arbitrary kind, so this goes
+// through facade.DecodeErrorBody.
+func (c *Client) errorf(op string, status int, format string, args ...any) error {
+	e := facade.DecodeErrorBody(facade.ProviderDNSimple, status, nil, nil)
+	e.Operation = op
+	e.StatusCode = 0
+	e.Messages = []string{fmt.Sprintf(format, args...)}
+	return e
+}

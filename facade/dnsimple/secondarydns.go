@@ -1,0 +1,401 @@
+package dnsimple
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+)
+
+// This file implements facade.SecondaryDNS. DNSimple models a secondary
+// zone as a zone with secondary = true; its primaries are the primary
+// servers whose linked_secondary_zones contain the zone's name.
+
+// PrimaryServerNamePrefix starts the name of every primary server
+// [Client.CreateZone] and [Client.SetPrimaries] create, followed by the
+// server's address and port, e.g. "secondarydns 192.0.2.1:53".
+const PrimaryServerNamePrefix = "secondarydns "
+
+// rollbackTimeout bounds the clean-up after a failed CreateZone; it runs
+// even when the caller's context is already done.
+const rollbackTimeout = 30 * time.Second
+
+// serverKey identifies a primary server by address and effective port.
+type serverKey struct {
+	addr netip.Addr
+	port uint16
+}
+
+func keyOf(p facade.Primary) serverKey { return serverKey{p.Addr.Unmap(), p.PortOrDefault()} }
+
+func (s PrimaryServer) key() serverKey { return serverKey{s.IP, s.Port} }
+
+func (s PrimaryServer) primary() facade.Primary { return facade.Primary{Addr: s.IP, Port: s.Port} }
+
+func (s PrimaryServer) linkedTo(zone string) bool {
+	return slices.Contains(s.LinkedSecondaryZones, zone)
+}
+
+// ListZones iterates over the account's secondary zones with their
+// primaries ([facade.SecondaryDNS]); primary zones are skipped. The primary
+// servers are listed once, before the first zone is yielded.
+func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
+	const op = "ListZones"
+	return func(yield func(facade.Zone, error) bool) {
+		var servers []PrimaryServer
+		loaded := false
+		for z, err := range c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}) {
+			if err != nil {
+				yield(facade.Zone{}, err)
+				return
+			}
+			if !z.Secondary {
+				continue
+			}
+			if !loaded {
+				if servers, err = c.allPrimaryServers(ctx, op); err != nil {
+					yield(facade.Zone{}, err)
+					return
+				}
+				loaded = true
+			}
+			if !yield(toZone(z, linkedServers(servers, z.Name)), nil) {
+				return
+			}
+		}
+	}
+}
+
+// GetZone returns the secondary zone called name with its primaries
+// ([facade.SecondaryDNS]). A primary zone of that name counts as absent
+// ([facade.ErrNotFound]).
+func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
+	const op = "GetZone"
+	z, err := c.secondaryZone(ctx, op, name)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	servers, err := c.allPrimaryServers(ctx, op)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	return toZone(z, linkedServers(servers, z.Name)), nil
+}
+
+// CreateZone creates a secondary zone transferring from primaries
+// ([facade.SecondaryDNS]): it reuses the account's primary servers with the
+// same address and port, creates missing ones (named
+// [PrimaryServerNamePrefix] + "address:port"), creates the secondary zone
+// and links every server to it. If a step fails, what this call created is
+// rolled back on a best-effort basis (links removed, created servers
+// deleted, the zone deleted) and the original error is returned. An
+// existing zone fails with [facade.ErrConflict]. [facade.WithTSIG] fails
+// with [facade.ErrInvalidInput] matching errors.ErrUnsupported before any
+// request; WithWaitUntilAvailable and WithDescription have no effect
+// (DNSimple zones are usable at once and have no description).
+func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
+	const op = "CreateZone"
+	o := facade.ApplyCreateOptions(opts...)
+	if o.TSIG != nil {
+		return facade.Zone{}, c.core.Invalid(op, fmt.Errorf("TSIG: DNSimple secondary zones do not support TSIG: %w", errors.ErrUnsupported))
+	}
+	n, ps, err := c.validate(op, name, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	servers, err := c.allPrimaryServers(ctx, op)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	rb := &rollback{c: c, op: op, zone: n, preexisting: map[int64]bool{}}
+	for _, s := range servers {
+		rb.preexisting[s.ID] = true
+	}
+
+	index := indexServers(servers, "")
+	use := make([]PrimaryServer, 0, len(ps))
+	for _, p := range ps {
+		if s, ok := index[keyOf(p)]; ok {
+			use = append(use, s)
+			continue
+		}
+		s, err := c.createServerFor(ctx, op, p)
+		if err != nil {
+			rb.serversUnknown = rb.serversUnknown || ambiguous(err)
+			return facade.Zone{}, rb.run(ctx, err)
+		}
+		rb.created = append(rb.created, s.ID)
+		index[s.key()] = s
+		use = append(use, s)
+	}
+	z, err := c.createSecondaryZone(ctx, op, n)
+	if err != nil {
+		rb.zoneUnknown = ambiguous(err)
+		return facade.Zone{}, rb.run(ctx, err)
+	}
+	rb.zoneCreated = true
+	for i, s := range use {
+		if s.linkedTo(n) {
+			continue // a stale link from an earlier zone of that name
+		}
+		rb.linked = append(rb.linked, s.ID) // before the call: its outcome may be unknown
+		ls, err := c.link(ctx, op, s.ID, n, true)
+		if err != nil {
+			return facade.Zone{}, rb.run(ctx, err)
+		}
+		use[i] = ls
+	}
+	return toZone(z, use), nil
+}
+
+// rollback undoes, on a best-effort basis, what a failed CreateZone
+// created. Requests whose outcome is unknown (a transport error, a 5xx, an
+// unusable response) are treated as possibly successful.
+type rollback struct {
+	c    *Client
+	op   string
+	zone string
+
+	preexisting    map[int64]bool // primary servers that existed before
+	created        []int64        // primary servers created
+	serversUnknown bool           // a server creation may have succeeded
+	zoneCreated    bool
+	zoneUnknown    bool    // the zone creation may have succeeded
+	linked         []int64 // servers a link was attempted for
+}
+
+// run rolls back and returns cause. It runs on a context detached from
+// ctx's cancellation, bounded by rollbackTimeout.
+func (rb *rollback) run(ctx context.Context, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	c, op := rb.c, rb.op
+	for _, id := range rb.linked {
+		_, _ = c.link(ctx, op, id, rb.zone, false)
+	}
+	for _, id := range rb.created {
+		_ = c.deletePrimaryServer(ctx, op, id)
+	}
+	if rb.serversUnknown {
+		// Find servers this call may have created: new since the call
+		// started and named as createServerFor names them.
+		if servers, err := c.allPrimaryServers(ctx, op); err == nil {
+			for _, s := range servers {
+				if !rb.preexisting[s.ID] && !slices.Contains(rb.created, s.ID) && s.Name == serverName(s.key()) {
+					_ = c.deletePrimaryServer(ctx, op, s.ID)
+				}
+			}
+		}
+	}
+	if rb.zoneUnknown {
+		z, err := c.getZone(ctx, op, rb.zone)
+		rb.zoneCreated = err == nil && z.Secondary
+	}
+	if rb.zoneCreated {
+		_ = c.deleteDomain(ctx, op, rb.zone)
+	}
+	return cause
+}
+
+// ambiguous reports whether a failed request may nevertheless have taken
+// effect.
+func ambiguous(err error) bool {
+	return errors.Is(err, facade.ErrTransport) || errors.Is(err, facade.ErrServer) ||
+		errors.Is(err, facade.ErrUnexpectedResponse)
+}
+
+// SetPrimaries replaces the zone's primaries ([facade.SecondaryDNS]): it
+// links the wanted servers (reusing or creating primary servers as
+// [Client.CreateZone] does) before unlinking the others, so that the zone
+// never loses all primaries. It is not atomic: on failure some links may
+// already have changed (a server created by the failing call is deleted
+// again). Unlinked servers are kept.
+func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
+	const op = "SetPrimaries"
+	n, ps, err := c.validate(op, name, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	z, err := c.secondaryZone(ctx, op, n)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	servers, err := c.allPrimaryServers(ctx, op)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	index := indexServers(servers, n)
+	wanted := make(map[serverKey]bool, len(ps))
+	use := make([]PrimaryServer, 0, len(ps))
+	for _, p := range ps {
+		k := keyOf(p)
+		wanted[k] = true
+		s, ok := index[k]
+		if ok && s.linkedTo(n) {
+			use = append(use, s)
+			continue
+		}
+		fresh := false
+		if !ok {
+			if s, err = c.createServerFor(ctx, op, p); err != nil {
+				return facade.Zone{}, err
+			}
+			fresh = true
+		}
+		ls, err := c.link(ctx, op, s.ID, n, true)
+		if err != nil {
+			if fresh {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+				_ = c.deletePrimaryServer(rctx, op, s.ID)
+				cancel()
+			}
+			return facade.Zone{}, err
+		}
+		use = append(use, ls)
+	}
+	for _, s := range servers {
+		if s.linkedTo(n) && !wanted[s.key()] {
+			if _, err := c.link(ctx, op, s.ID, n, false); err != nil {
+				return facade.Zone{}, err
+			}
+		}
+	}
+	return toZone(z, use), nil
+}
+
+// DeleteZone deletes the secondary zone called name through the domains
+// API ([facade.SecondaryDNS]). It first checks that the zone is a
+// secondary zone, so that a primary zone (a hosted or registered domain) of
+// that name is never deleted: that fails with [facade.ErrNotFound].
+func (c *Client) DeleteZone(ctx context.Context, name string) error {
+	const op = "DeleteZone"
+	z, err := c.secondaryZone(ctx, op, name)
+	if err != nil {
+		return err
+	}
+	return c.deleteDomain(ctx, op, z.Name)
+}
+
+// Transfer always fails: DNSimple exposes no API to trigger a zone
+// transfer (it transfers on NOTIFY and on the zone's refresh schedule). The
+// error is a *[facade.Error] of kind [facade.ErrInvalidInput] whose cause
+// is errors.ErrUnsupported; no request is sent.
+func (c *Client) Transfer(ctx context.Context, name string) error {
+	const op = "Transfer"
+	if _, err := facade.NormalizeZoneName(name); err != nil {
+		return c.core.Invalid(op, err)
+	}
+	return c.core.Invalid(op, fmt.Errorf("DNSimple has no API to trigger a zone transfer: %w", errors.ErrUnsupported))
+}
+
+// TransferStatus reports when the zone was last transferred
+// (last_transferred_at) and lists its primaries ([facade.SecondaryDNS]).
+// DNSimple reports neither per-primary status nor the serial: Status,
+// Error and Serial are empty.
+func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
+	const op = "TransferStatus"
+	z, err := c.secondaryZone(ctx, op, name)
+	if err != nil {
+		return facade.TransferStatus{}, err
+	}
+	servers, err := c.allPrimaryServers(ctx, op)
+	if err != nil {
+		return facade.TransferStatus{}, err
+	}
+	ts := facade.TransferStatus{Zone: z.Name, LastTransfer: z.LastTransferredAt}
+	for _, s := range linkedServers(servers, z.Name) {
+		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{Primary: s.primary()})
+	}
+	return ts, nil
+}
+
+// validate normalises the zone name and validates the primaries.
+func (c *Client) validate(op, name string, primaries []facade.Primary) (string, []facade.Primary, error) {
+	n, err := facade.NormalizeZoneName(name)
+	if err != nil {
+		return "", nil, c.core.Invalid(op, err)
+	}
+	ps, err := facade.ValidatePrimaries(primaries)
+	if err != nil {
+		return "", nil, c.core.Invalid(op, err)
+	}
+	return n, ps, nil
+}
+
+// secondaryZone returns the zone called name if it is a secondary zone.
+func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, error) {
+	z, err := c.getZone(ctx, op, name)
+	if err != nil {
+		return Zone{}, err
+	}
+	if !z.Secondary {
+		return Zone{}, c.errorf(op, 404, "%s is not a secondary zone", z.Name)
+	}
+	return z, nil
+}
+
+func (c *Client) allPrimaryServers(ctx context.Context, op string) ([]PrimaryServer, error) {
+	return facade.Collect(c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}))
+}
+
+func (c *Client) createServerFor(ctx context.Context, op string, p facade.Primary) (PrimaryServer, error) {
+	k := keyOf(p)
+	return c.createPrimaryServer(ctx, op, PrimaryServerInput{Name: serverName(k), IP: k.addr, Port: k.port})
+}
+
+// serverName is the name createServerFor gives a server.
+func serverName(k serverKey) string {
+	return PrimaryServerNamePrefix + netip.AddrPortFrom(k.addr, k.port).String()
+}
+
+// indexServers maps address and port to a server, preferring one linked
+// to zone (if zone is not empty), then the lowest ID.
+func indexServers(servers []PrimaryServer, zone string) map[serverKey]PrimaryServer {
+	index := make(map[serverKey]PrimaryServer, len(servers))
+	for _, s := range servers {
+		cur, ok := index[s.key()]
+		switch {
+		case !ok:
+		case zone != "" && s.linkedTo(zone) && !cur.linkedTo(zone):
+		case (zone == "" || s.linkedTo(zone) == cur.linkedTo(zone)) && s.ID < cur.ID:
+		default:
+			continue
+		}
+		index[s.key()] = s
+	}
+	return index
+}
+
+// linkedServers returns the servers linked to zone.
+func linkedServers(servers []PrimaryServer, zone string) []PrimaryServer {
+	var out []PrimaryServer
+	for _, s := range servers {
+		if s.linkedTo(zone) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func toZone(z Zone, servers []PrimaryServer) facade.Zone {
+	out := facade.Zone{
+		Provider:     facade.ProviderDNSimple,
+		ID:           strconv.FormatInt(z.ID, 10),
+		Name:         z.Name,
+		LastTransfer: z.LastTransferredAt,
+		Primaries:    make([]facade.Primary, 0, len(servers)),
+	}
+	if z.Active {
+		out.State = "active"
+	}
+	for _, s := range servers {
+		out.Primaries = append(out.Primaries, s.primary())
+	}
+	return out
+}
