@@ -58,9 +58,13 @@ type CloudflareZone struct {
 
 // CloudflarePeer is a snapshot of a secondary DNS peer.
 type CloudflarePeer struct {
-	ID, Name, IP string
+	// ID is a 32-hex identifier; Name is free text.
+	ID, Name string
+	// IP is the primary's address, possibly empty.
+	IP string
 	// Port defaults to 53.
-	Port       int
+	Port int
+	// IXFREnable is the ixfr_enable flag.
 	IXFREnable bool
 	// TSIGID names a TSIG key of the account, or is empty.
 	TSIGID string
@@ -68,11 +72,13 @@ type CloudflarePeer struct {
 
 // CloudflareTSIG is a snapshot of a TSIG key.
 type CloudflareTSIG struct {
+	// ID is a 32-hex identifier; Name, Algo and Secret are as sent.
 	ID, Name, Algo, Secret string
 }
 
 // CloudflareACL is a snapshot of an ACL.
 type CloudflareACL struct {
+	// ID is a 32-hex identifier; Name and IPRange are as sent.
 	ID, Name, IPRange string
 }
 
@@ -84,11 +90,14 @@ type CloudflareIncoming struct {
 	// Name is the zone name.
 	Name string
 	// Peers are peer IDs.
-	Peers              []string
+	Peers []string
+	// AutoRefreshSeconds is as sent.
 	AutoRefreshSeconds int64
 	// SOASerial is 0 until a transfer from a reachable peer succeeded; the
 	// first is date-based (YYYYMMDD01), each later one adds 1.
-	SOASerial                              uint32
+	SOASerial uint32
+	// CheckedTime is the last (attempted) transfer; CreatedTime and
+	// ModifiedTime track the configuration.
 	CheckedTime, CreatedTime, ModifiedTime time.Time
 }
 

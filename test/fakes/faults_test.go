@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -294,6 +295,34 @@ func TestStartReportsInvalidTraffic(t *testing.T) {
 	require.NoError(t, err)
 	tb2.runCleanups()
 	assert.Empty(t, tb2.errs)
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestLogger(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	f := fakes.StartIONOS(t, fakes.WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := ionosClient(t, f, f.Token()).ListSecondaryZonesWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return strings.Contains(buf.String(), "op=ListSecondaryZones") }, time.Second, 5*time.Millisecond)
+	assert.Contains(t, buf.String(), "fake=ionos")
+	assert.Contains(t, buf.String(), "status=200")
 }
 
 func TestTokenDefaultsAndOptions(t *testing.T) {
