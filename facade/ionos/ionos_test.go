@@ -502,3 +502,24 @@ func TestConcurrentGetZone(t *testing.T) {
 		assert.NoError(t, err)
 	}
 }
+
+func TestTransientFaultsAreRetried(t *testing.T) {
+	t.Parallel()
+	f := fakes.StartIONOS(t, fakes.WithFaults(fakes.Faults{
+		Unavailable: fakes.Trigger{Every: 2}, RateLimit: fakes.Trigger{Every: 3}, RetryAfter: -1,
+	}))
+	c, err := ionos.New(f.Token(), facade.WithBaseURL(f.URL()), facade.WithRetryPolicy(facade.RetryPolicy{
+		MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second,
+	}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = f.AddZone(fakes.IONOSZone{ZoneName: "example.com", PrimaryIPs: []string{"192.0.2.1"}})
+	require.NoError(t, err)
+	for range 5 {
+		z, err := c.GetZone(ctx, "example.com")
+		require.NoError(t, err)
+		assert.Equal(t, "example.com", z.Name)
+	}
+	assert.Positive(t, c.Stats().Retries)
+	assert.Empty(t, f.InvalidRequests())
+}
