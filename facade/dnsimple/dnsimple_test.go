@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -583,4 +584,25 @@ func TestConcurrentGetZone(t *testing.T) {
 	for err := range errs {
 		assert.NoError(t, err)
 	}
+}
+
+func TestTransientFaultsAreRetried(t *testing.T) {
+	t.Parallel()
+	f := fakes.StartDNSimple(t, fakes.WithFaults(fakes.Faults{
+		RateLimit: fakes.Trigger{Every: 2}, RetryAfter: -1,
+	}))
+	c, err := dnsimple.New(f.Token(), int64(f.AccountID()), facade.WithBaseURL(f.URL()), facade.WithRetryPolicy(facade.RetryPolicy{
+		MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second,
+	}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	// POSTs are retried on 429 too, so the whole multi-step create succeeds.
+	z, err := c.CreateZone(ctx, "example.com", []facade.Primary{{Addr: ip1}, {Addr: ip2}})
+	require.NoError(t, err)
+	g, err := c.GetZone(ctx, "example.com")
+	require.NoError(t, err)
+	assert.ElementsMatch(t, z.Primaries, g.Primaries)
+	assert.Positive(t, c.Stats().Retries)
+	assert.Positive(t, f.Stats().RateLimited)
+	assert.Empty(t, f.InvalidRequests())
 }
