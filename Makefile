@@ -4,9 +4,15 @@ GO        ?= go
 GOFLAGS   ?=
 TESTFLAGS ?= -race -count=1
 
-.PHONY: all test unit check-generated generate vet fmt-check demo bench fuzz drift drift-update clean help
+.PHONY: all test unit check-generated generate vet fmt-check demo build bench fuzz drift drift-update clean help
 
 all: test
+
+demo: ## the whole secondary-zone lifecycle on all three providers, against in-process fakes (no account, no network)
+	$(GO) run ./cmd/secdns demo
+
+build: ## build the secdns command into bin/
+	$(GO) build -o bin/secdns ./cmd/secdns
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
