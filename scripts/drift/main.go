@@ -22,7 +22,8 @@
 //	                     issue or a pull request description)
 //	-upstream NAME=SRC   fetch provider NAME's upstream from SRC instead of the
 //	                     URL in the sources file; SRC is an http(s) URL, a
-//	                     file:// URL or a local path (repeatable)
+//	                     file:// URL or a local path, relative to the current
+//	                     directory (scripts/drift under make) (repeatable)
 //	-timeout D           overall time limit for fetching and checking (default 2m)
 //	-max-bytes N         largest upstream document accepted (default 64 MiB)
 //	-update              re-vendor every provider whose upstream changed, update
@@ -66,6 +67,23 @@
 // outside the selection. A new method on a path the SDK uses is outside the
 // selection until it is listed in specs/sources.json.
 //
+// # Reports
+//
+// The text report has one headline per provider ("cloudflare: could not
+// check: <reason>", "ionos: no drift ...", "dnsimple: BREAKING drift in used
+// operations ..."), then one line per change in a used operation (BREAKING or
+// non-breaking, method, path, SDK operation ID, check ID, text), then the
+// one-line summary of changes outside the used operations, and a last line
+// with the overall result and exit code.
+//
+// -json prints the same as one object: result, exit_code, summary,
+// update_error, and providers[], each with name, status (no-drift,
+// outside-only, non-breaking, breaking, could-not-check), source,
+// vendored_sha256, upstream_sha256, error, changes[] (id, oasdiff_level,
+// breaking, method, path, operation, text), outside (paths_added,
+// paths_removed, operations_added, operations_removed, operations_changed)
+// and updated.
+//
 // # Exit codes
 //
 //	0  no drift: every upstream is unchanged, or changed only outside the
@@ -78,7 +96,10 @@
 //	64 usage error
 //
 // With several providers the most urgent result wins: 2, then 1, then 3,
-// then 0. A failed -update gives 4 whatever the drift.
+// then 0. A failed -update gives 4 whatever the drift; a successful one
+// exits with the drift's code. `go run` and make both flatten exit codes
+// (to 1 and 2), so scripts that need the code read exit_code from -json, or
+// build the command and run the binary.
 package main
 
 import (

@@ -92,7 +92,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE` (for an issue or pull request)")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "overall time limit")
 	fs.Int64Var(&o.maxBytes, "max-bytes", defaultMaxBytes, "largest upstream document accepted, in bytes")
-	fs.Var(o.upstream, "upstream", "`provider=SRC`: fetch provider's upstream from SRC (URL or path) instead (repeatable)")
+	fs.Var(o.upstream, "upstream", "fetch a provider's upstream from SRC instead of the sources file's URL, given as `provider=SRC` (http(s) URL, file:// URL or path; repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: drift [flags] [provider ...]")
 		fs.PrintDefaults()
