@@ -19,11 +19,13 @@ help: ## list the targets
 
 test: fmt-check vet check-generated unit ## everything CI checks: format, vet, generated code freshness, tests with -race
 
-unit: ## run the tests with the race detector
+unit: ## run the tests with the race detector (the root module and the drift tool's module)
 	$(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
+	cd scripts/drift && $(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
 
-vet: ## go vet
+vet: ## go vet, both modules
 	$(GO) vet ./...
+	cd scripts/drift && $(GO) vet ./...
 
 fmt-check: ## fail if any hand-written Go file is not gofmt-clean
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); \
@@ -34,6 +36,19 @@ generate: ## rewrite specs/*/prepared.json and gen/ from the vendored specs and 
 
 check-generated: ## regenerate and fail on any difference, untracked files included
 	@scripts/check-generated.sh
+
+DRIFT_FLAGS ?=
+bin/drift: FORCE
+	cd scripts/drift && $(GO) build -o ../../bin/drift .
+
+drift: bin/drift ## compare vendored specs with upstream; bin/drift exits 0 none, 1 non-breaking, 2 breaking, 3 could not check (make itself reports any failure as 2)
+	bin/drift -root . $(DRIFT_FLAGS)
+
+drift-update: bin/drift ## re-vendor changed upstream specs, update specs/sources.json, run go generate: review one diff
+	bin/drift -root . -update $(DRIFT_FLAGS)
+
+.PHONY: FORCE
+FORCE:
 
 clean: ## remove build outputs
 	rm -rf bin
