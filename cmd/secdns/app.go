@@ -210,6 +210,10 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		level = slog.LevelDebug
 	}
 	a.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	if a.g.provider == "" {
+		a.g.provider = a.getenv("SECDNS_PROVIDER")
+	}
+	a.g.provider = strings.ToLower(a.g.provider)
 	return c.run(ctx, a, pos)
 }
 
@@ -239,13 +243,8 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 func (a *app) connect(ctx context.Context) error {
 	p := a.g.provider
 	if p == "" {
-		p = a.getenv("SECDNS_PROVIDER")
+		return usagef("which provider? pass --provider ionos, dnsimple or cloudflare (or set SECDNS_PROVIDER)")
 	}
-	if p == "" {
-		return usagef("which provider? pass --provider ionos, dnsimple or cloudflare")
-	}
-	p = strings.ToLower(p)
-	a.g.provider = p
 	if a.g.fake {
 		if !knownProvider(p) {
 			return usagef("unknown provider %q: use ionos, dnsimple or cloudflare", p)
@@ -328,6 +327,9 @@ func knownProvider(p string) bool {
 }
 
 func (a *app) needProvider(p string) error {
+	if a.g.provider == "" {
+		return usagef("this command is for --provider %s", p)
+	}
 	if a.g.provider != p {
 		return usagef("this command is for --provider %s only", p)
 	}

@@ -75,7 +75,7 @@ Cloudflare peers and TSIG keys) are kept: other zones may use them.`,
 			name: "transfer", args: "ZONE", summary: "ask the provider to transfer the zone now",
 			help: `Triggers a zone transfer from the primaries (IONOS: start zone transfer;
 Cloudflare: force AXFR). DNSimple has no such API: it transfers on NOTIFY
-from your primary, and this command says so and exits 5.`,
+from your primary, and this command says so and exits 2.`,
 			run: cmdTransfer, minArgs: 1, maxArgs: 1,
 		},
 		{
