@@ -91,7 +91,8 @@ func NewValidator(provider string) (*Validator, error) {
 func (v *Validator) Provider() string { return v.provider }
 
 // BasePath returns the path prefix of the provider's API ("/v2" for DNSimple,
-// "" for the others): a test server must serve the operations below it.
+// "/client/v4" for Cloudflare, "" for IONOS): a test server must serve the
+// operations below it.
 func (v *Validator) BasePath() string {
 	p := v.doc.Servers[0].URL
 	if p == "/" {
@@ -127,8 +128,12 @@ func (v *Validator) ValidateRequest(r *http.Request) (*Exchange, error) {
 		PathParams: params,
 		Route:      route,
 		Options: &openapi3filter.Options{
-			AuthenticationFunc:      authenticate,
-			MultiError:              true,
+			AuthenticationFunc: authenticate,
+			MultiError:         true,
+			// Validation must not change the request: a server behind the
+			// validator sees exactly what the client sent, not the spec's
+			// defaults filled in.
+			SkipSettingDefaults:     true,
 			SchemaValidationOptions: formatOptions(),
 		},
 	}

@@ -78,3 +78,16 @@ func TestValidator(t *testing.T) {
 		})
 	}
 }
+
+// TestValidatorDoesNotChangeTheRequest checks that validation fills in no
+// defaults: a server behind the validator sees what the client sent.
+func TestValidatorDoesNotChangeTheRequest(t *testing.T) {
+	t.Parallel()
+	v, err := spectest.NewValidator("cloudflare")
+	require.NoError(t, err)
+	r := httptest.NewRequest("GET", "/client/v4/zones?name=example.com", nil)
+	r.Header.Set("Authorization", "Bearer t")
+	_, err = v.ValidateRequest(r)
+	require.NoError(t, err)
+	assert.Equal(t, "name=example.com", r.URL.RawQuery, "the spec's defaults (match=all, page=1, ...) must not be added")
+}
