@@ -16,11 +16,13 @@
 //   - [Error] and the Err* sentinels: the single error type returned by every
 //     adapter, with [DecodeErrorBody] turning provider error bodies into it
 //     and [Core.Check] / [Core.CheckResponse] classifying the outcome of every
-//     generated call.
-//   - [Paginate] and [Collect]: pagination written once, as iter.Seq2.
+//     generated call; [Core.Errorf], [Core.Unsupported] and [Core.Wrap]
+//     build and relabel errors for failures an adapter decides itself.
+//   - [Paginate], [PaginateFor] and [Collect]: pagination written once, as
+//     iter.Seq2; [FindZone]: a zone name resolved through a listing.
 //   - [NormalizeZoneName], [ParseIP], [ParsePrimary], [ValidatePort],
 //     [RequireID], [ValidatePrimaries]: input validation that runs before any
-//     request is sent.
+//     request is sent; [NormalizeReportedName] for names a provider returns.
 //
 // The adapters live in sub-packages: facade/ionos, facade/dnsimple and
 // facade/cloudflare. A typical adapter method is a handful of lines:

@@ -54,7 +54,8 @@ var (
 // Error is the single error type returned by the facade and its adapters.
 //
 // The zero value is not useful; errors are built by [DecodeErrorBody],
-// [Core.Check], [Core.CheckResponse], [Invalid] and the validation functions.
+// [Core.Check], [Core.CheckResponse], [Core.Errorf], [Core.Unsupported],
+// [Core.Wrap], [Invalid] and the validation functions.
 // Error unwraps to its kind sentinel (see [Error.Kind]) and to its cause, so
 // errors.Is(err, ErrNotFound), errors.Is(err, context.Canceled) and
 // errors.As(err, &fe) all work.

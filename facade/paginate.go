@@ -38,19 +38,50 @@ type PageFunc[T any] func(ctx context.Context, cursor string) (items []T, next s
 //
 // The sequence is single-use in spirit but may be ranged over again; each
 // range starts a fresh pagination.
+//
+// Paginate's own errors (context done, repeated page) carry Operation
+// "Paginate" and no Provider; adapters use [PaginateFor], which labels every
+// error with their provider and operation.
 func Paginate[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[T, error] {
+	return paginate(ctx, fetch, func(err error) error { return err }, func(e *Error) error {
+		e.Operation = "Paginate"
+		return e
+	})
+}
+
+// PaginateFor is [Paginate] for operation op of an adapter using c: every
+// error the sequence yields is an [*Error] with c's provider and Operation
+// op. Paginate's own errors (context done, repeated page) are built that
+// way, and errors from fetch go through [Core.Wrap], so an adapter needs no
+// relabelling loop around the sequence:
+//
+//	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+//		...
+//	})
+//
+// All guarantees of Paginate hold. c must not be nil.
+func PaginateFor[T any](ctx context.Context, c *Core, op string, fetch PageFunc[T]) iter.Seq2[T, error] {
+	return paginate(ctx, fetch, func(err error) error { return c.Wrap(op, err) }, func(e *Error) error {
+		e.Provider, e.Operation = c.provider, op
+		return e
+	})
+}
+
+// paginate implements Paginate and PaginateFor: wrap relabels errors from
+// fetch, label its own errors.
+func paginate[T any](ctx context.Context, fetch PageFunc[T], wrap func(error) error, label func(*Error) error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		seen := map[string]struct{}{"": {}}
 		cursor := ""
 		for {
 			if err := ctx.Err(); err != nil {
-				yield(zero, transportError("", "Paginate", err, err))
+				yield(zero, label(transportError("", "", err, err)))
 				return
 			}
 			items, next, err := fetch(ctx, cursor)
 			if err != nil {
-				yield(zero, err)
+				yield(zero, wrap(err))
 				return
 			}
 			for _, it := range items {
@@ -62,8 +93,8 @@ func Paginate[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[T, error]
 				return
 			}
 			if _, dup := seen[next]; dup || next == cursor {
-				yield(zero, &Error{Operation: "Paginate", kind: ErrUnexpectedResponse,
-					Messages: []string{fmt.Sprintf("server repeated page %q after page %q", clip(next, 64), clip(cursor, 64))}})
+				yield(zero, label(&Error{kind: ErrUnexpectedResponse,
+					Messages: []string{fmt.Sprintf("server repeated page %q after page %q", clip(next, 64), clip(cursor, 64))}}))
 				return
 			}
 			seen[next] = struct{}{}
