@@ -1,0 +1,517 @@
+package facade
+
+// Fuzz targets for every decoder of untrusted input in the facade core: the
+// provider error-body decoder (one target per provider), the response
+// classifier (Core.Check / Core.CheckResponse), zone-name, IP, primary, port
+// and identifier validation, and Retry-After parsing.
+//
+// FuzzDecodeErrorBody (decode_test.go) fuzzes the decoder for all providers
+// at once with a fixed header; the per-provider targets here also fuzz the
+// headers (Retry-After, X-RateLimit-Reset, request ids) and check the
+// documented bounds and classification field by field.
+//
+// Seed corpora live in testdata/fuzz/<FuzzName>/ and include the bodies of
+// the recorded DNSimple responses (test/testdata/dnsimple/*.http); without
+// -fuzz the seeds run as ordinary tests. Run one target with e.g.
+//
+//	go test -run='^$' -fuzz='^FuzzDecodeErrorBodyDNSimple$' -fuzztime=30s ./facade
+//
+// or all of them with scripts/fuzz.sh. The properties only use the exported
+// API, so that they keep holding across refactorings of the internals.
+
+import (
+	"errors"
+	"net/http"
+	"net/netip"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// fuzzMaxInput bounds the inputs the targets look at, so that the fuzzer
+// cannot spend its time (and memory) on huge values. Real error bodies are a
+// few hundred bytes; Core caps real bodies at 8 MiB anyway.
+const fuzzMaxInput = 1 << 20
+
+// Documented bounds of a decoded *Error (see DecodeErrorBody).
+const (
+	fuzzMaxMessages     = 32
+	fuzzMaxMessageBytes = 512
+	fuzzMaxFields       = 64
+	fuzzMaxRequestID    = 128
+)
+
+// fuzzHeader builds the response header of a fuzzed error response. Empty
+// values are left out; values that net/http could never deliver (with CR,
+// LF or NUL) are kept: DecodeErrorBody must cope with any header it is given.
+func fuzzHeader(retryAfter, rateLimitReset, requestID string) http.Header {
+	h := http.Header{}
+	for k, v := range map[string]string{
+		"Retry-After":       retryAfter,
+		"X-Ratelimit-Reset": rateLimitReset,
+		"X-Request-Id":      requestID,
+		"X-Correlation-Id":  requestID,
+		"Cf-Ray":            requestID,
+	} {
+		if v != "" {
+			h.Set(k, v)
+		}
+	}
+	return h
+}
+
+// checkInvalid asserts that err is a one-line ErrInvalidInput *Error from a
+// validation function.
+func checkInvalid(t *testing.T, err error) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Kind() != ErrInvalidInput {
+		t.Fatalf("got %T %v, want an ErrInvalidInput *Error", err, err)
+	}
+	if msg := e.Error(); strings.ContainsAny(msg, "\r\n\x00") || !utf8.ValidString(msg) {
+		t.Fatalf("Error() is not single-line UTF-8: %q", msg)
+	}
+}
+
+// checkErrorBounds asserts the invariants every *Error built from a response
+// must satisfy, whatever the response held.
+func checkErrorBounds(t *testing.T, e *Error) {
+	t.Helper()
+	if e == nil {
+		t.Fatal("nil *Error")
+	}
+	if e.Kind() == nil {
+		t.Fatal("nil Kind")
+	}
+	if !errors.Is(e, e.Kind()) {
+		t.Fatalf("errors.Is(e, e.Kind()) is false for %v", e.Kind())
+	}
+	if len(e.Messages) > fuzzMaxMessages+1 || len(e.Codes) > fuzzMaxMessages || len(e.Fields) > fuzzMaxFields {
+		t.Fatalf("unbounded error: %d messages, %d codes, %d fields", len(e.Messages), len(e.Codes), len(e.Fields))
+	}
+	texts := append(append([]string{e.RequestID}, e.Messages...), e.Codes...)
+	for f, ms := range e.Fields {
+		if f == "" || len(ms) == 0 || len(ms) > fuzzMaxMessages {
+			t.Fatalf("field %q with %d messages", f, len(ms))
+		}
+		texts = append(texts, f)
+		texts = append(texts, ms...)
+	}
+	for i, s := range texts {
+		if i > 0 && s == "" {
+			t.Fatalf("empty message, code or field in %#v", e)
+		}
+		if len(s) > fuzzMaxMessageBytes {
+			t.Fatalf("%d-byte text %q", len(s), s)
+		}
+		if !printable(s) {
+			t.Fatalf("text not printable single-line UTF-8: %q", s)
+		}
+	}
+	if len(e.RequestID) > fuzzMaxRequestID {
+		t.Fatalf("%d-byte request id", len(e.RequestID))
+	}
+	if e.RetryAfter < 0 {
+		t.Fatalf("negative RetryAfter %v", e.RetryAfter)
+	}
+	if msg := e.Error(); strings.ContainsAny(msg, "\r\n\x00") || !utf8.ValidString(msg) {
+		t.Fatalf("Error() is not single-line UTF-8: %q", msg)
+	}
+}
+
+// printable reports whether s is valid UTF-8 of printable runes and plain
+// spaces only, with no leading or trailing space.
+func printable(s string) bool {
+	if !utf8.ValidString(s) || strings.TrimSpace(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if r != ' ' && (!unicode.IsPrint(r) || unicode.IsSpace(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// wantKind returns the kinds DecodeErrorBody may give a status: the status'
+// own, or ErrConflict for a 400/422 carrying an "already exists" signal.
+func wantKind(status int) []error {
+	k := KindForStatus(status)
+	switch {
+	case k == nil:
+		return []error{ErrUnexpectedResponse}
+	case k == ErrInvalidInput:
+		return []error{ErrInvalidInput, ErrConflict}
+	default:
+		return []error{k}
+	}
+}
+
+// fuzzDecodeErrorBody is the property shared by the per-provider targets.
+func fuzzDecodeErrorBody(f *testing.F, provider string) {
+	f.Add(404, "", "", "9c19bef5-6902-421c-9f91-dec3bae26102", []byte("{\"message\":\"Zone `0` not found\"}"))
+	f.Add(429, "1", "1591300248", "", []byte(`{"message":"slow down"}`))
+	f.Add(502, "", "", "", []byte("<html>Bad Gateway</html>"))
+	f.Add(400, "Wed, 21 Oct 2015 07:28:00 GMT", "", "r", []byte(`{"errors":{"name":["has already been taken"]}}`))
+	f.Fuzz(func(t *testing.T, status int, retryAfter, reset, requestID string, body []byte) {
+		if len(body) > fuzzMaxInput || len(retryAfter)+len(reset)+len(requestID) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		h := fuzzHeader(retryAfter, reset, requestID)
+		e := DecodeErrorBody(provider, status, h, body)
+		checkErrorBounds(t, e)
+		if e.Provider != provider || e.StatusCode != status || e.Operation != "" {
+			t.Fatalf("provider/status/operation not kept: %q %d %q", e.Provider, e.StatusCode, e.Operation)
+		}
+		if want := wantKind(status); !slicesContainsErr(want, e.Kind()) {
+			t.Fatalf("status %d classified %v, want one of %v", status, e.Kind(), want)
+		}
+		if e.Kind() == ErrConflict && KindForStatus(status) == ErrInvalidInput && !errors.Is(e, ErrInvalidInput) {
+			t.Fatal("a conflict signalled by a 400/422 must still match ErrInvalidInput")
+		}
+		if want := RequestID(provider, h); e.RequestID != want {
+			t.Fatalf("RequestID %q, want %q", e.RequestID, want)
+		}
+		// A delay-seconds Retry-After is independent of the clock.
+		if d, ok := ParseRetryAfter(retryAfter, time.Now()); ok && isDigits(strings.TrimSpace(retryAfter)) && e.RetryAfter != d {
+			t.Fatalf("RetryAfter %v, want %v from %q", e.RetryAfter, d, retryAfter)
+		}
+		// Deterministic, apart from waits computed from the clock.
+		again := DecodeErrorBody(provider, status, h, body)
+		e.RetryAfter, again.RetryAfter = 0, 0
+		if !reflect.DeepEqual(e, again) {
+			t.Fatalf("not deterministic:\n%#v\n%#v", e, again)
+		}
+	})
+}
+
+func slicesContainsErr(errs []error, err error) bool {
+	for _, e := range errs {
+		if e == err {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// FuzzDecodeErrorBodyIONOS fuzzes DecodeErrorBody for IONOS: any status,
+// headers and body give a bounded, printable, correctly classified *Error,
+// deterministically.
+func FuzzDecodeErrorBodyIONOS(f *testing.F) { fuzzDecodeErrorBody(f, ProviderIONOS) }
+
+// FuzzDecodeErrorBodyDNSimple is FuzzDecodeErrorBodyIONOS for DNSimple; its
+// corpus holds the recorded DNSimple responses.
+func FuzzDecodeErrorBodyDNSimple(f *testing.F) { fuzzDecodeErrorBody(f, ProviderDNSimple) }
+
+// FuzzDecodeErrorBodyCloudflare is FuzzDecodeErrorBodyIONOS for Cloudflare.
+func FuzzDecodeErrorBodyCloudflare(f *testing.F) { fuzzDecodeErrorBody(f, ProviderCloudflare) }
+
+// fuzzResponse is shaped like an oapi-codegen "WithResponse" struct with a
+// JSON 200 and a JSON 201 success body, for Core.CheckResponse.
+type fuzzResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct{ ID string }
+	JSON201      *struct{ ID string }
+}
+
+// FuzzCheck fuzzes the response classifier: Core.Check and
+// Core.CheckResponse with an arbitrary provider, status, headers, body and
+// "decoded" flag. The outcome is nil exactly for a decoded 2xx; otherwise an
+// *Error carrying the operation, provider and status, within the bounds of
+// DecodeErrorBody. A generated client's error is ErrTransport (or keeps the
+// kind of an *Error) and never loses its cause.
+func FuzzCheck(f *testing.F) {
+	f.Add(uint8(1), 200, "", "", []byte(`{"data":{"id":1}}`), true, "")
+	f.Add(uint8(1), 404, "", "9c19", []byte("{\"message\":\"Zone `0` not found\"}"), false, "")
+	f.Add(uint8(0), 201, "", "", []byte(`<html>`), false, "")
+	f.Add(uint8(2), 429, "0", "", []byte(`{"success":false,"errors":[{"code":1015,"message":"rate limited"}]}`), false, "")
+	f.Add(uint8(0), 200, "", "", []byte(nil), true, "read tcp 127.0.0.1:1: connection reset by peer")
+	providers := []string{ProviderIONOS, ProviderDNSimple, ProviderCloudflare}
+	f.Fuzz(func(t *testing.T, p uint8, status int, retryAfter, requestID string, body []byte, decoded bool, callErr string) {
+		if len(body) > fuzzMaxInput || len(retryAfter)+len(requestID)+len(callErr) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		provider := providers[int(p)%len(providers)]
+		c, err := NewCore(provider, "fuzz-token", "https://api.example.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := fuzzHeader(retryAfter, "", requestID)
+		resp := &http.Response{StatusCode: status, Header: h}
+
+		if callErr != "" {
+			cause := errors.New(callErr)
+			got := c.Check("Op", nil, body, cause, decoded)
+			var e *Error
+			if !errors.As(got, &e) {
+				t.Fatalf("Check returned %T, want *Error", got)
+			}
+			if !errors.Is(got, ErrTransport) || !errors.Is(got, cause) || e.Operation != "Op" || e.Provider != provider {
+				t.Fatalf("a call error must become an ErrTransport keeping its cause: %v", got)
+			}
+			if strings.ContainsAny(got.Error(), "\r\n") {
+				t.Fatalf("multi-line error: %q", got.Error())
+			}
+			// An *Error from Core.Do keeps its kind.
+			inner := DecodeErrorBody(provider, status, h, body)
+			got = c.CheckResponse("Op", (*fuzzResponse)(nil), inner)
+			if !errors.As(got, &e) || e.Kind() != inner.Kind() || e.Operation != "Op" || e.StatusCode != status {
+				t.Fatalf("wrapped *Error changed: %v from %v", got, inner)
+			}
+			return
+		}
+
+		got := c.Check("Op", resp, body, nil, decoded)
+		ok2xx := status >= 200 && status <= 299
+		if (got == nil) != (ok2xx && decoded) {
+			t.Fatalf("status %d decoded=%v: Check = %v", status, decoded, got)
+		}
+		if got != nil {
+			var e *Error
+			if !errors.As(got, &e) {
+				t.Fatalf("Check returned %T, want *Error", got)
+			}
+			checkErrorBounds(t, e)
+			if e.Operation != "Op" || e.Provider != provider || e.StatusCode != status {
+				t.Fatalf("operation/provider/status not kept: %#v", e)
+			}
+			if want := wantKind(status); !slicesContainsErr(want, e.Kind()) {
+				t.Fatalf("status %d classified %v, want one of %v", status, e.Kind(), want)
+			}
+		}
+
+		// The same response as a generated struct: decoded means "the JSON
+		// field for this status is set"; 2xx statuses other than 200 and 201
+		// are undeclared and so never decoded.
+		rsp := &fuzzResponse{Body: body, HTTPResponse: resp}
+		if decoded {
+			switch status {
+			case 200:
+				rsp.JSON200 = &struct{ ID string }{}
+			case 201:
+				rsp.JSON201 = &struct{ ID string }{}
+			}
+		}
+		declared := decoded && (status == 200 || status == 201)
+		got2 := c.CheckResponse("Op", rsp, nil)
+		if (got2 == nil) != (ok2xx && declared) {
+			t.Fatalf("status %d decoded=%v: CheckResponse = %v", status, decoded, got2)
+		}
+		if got2 != nil {
+			var e *Error
+			if !errors.As(got2, &e) || e.StatusCode != status || e.Operation != "Op" {
+				t.Fatalf("CheckResponse = %#v", got2)
+			}
+			checkErrorBounds(t, e)
+		}
+	})
+}
+
+// FuzzNormalizeZoneName checks that NormalizeZoneName never panics, that its
+// output is canonical (lower-case LDH labels, at least two, at most 253
+// octets, no trailing dot) and that normalising the output again returns it
+// unchanged. Failures are one-line ErrInvalidInput errors.
+func FuzzNormalizeZoneName(f *testing.F) {
+	for _, s := range []string{"example.com", "Bücher.Example.", "xn--bcher-kva.example", "a..b", "_acme.example.com", "EXAMPLE.COM.", "ex ample.com", "ß.de", "x.y.", "٠١.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		got, err := NormalizeZoneName(name)
+		if err != nil {
+			if got != "" {
+				t.Fatalf("NormalizeZoneName(%q) = %q with error %v", name, got, err)
+			}
+			checkInvalid(t, err)
+			return
+		}
+		if len(got) > 253 || strings.HasSuffix(got, ".") || strings.Count(got, ".") < 1 {
+			t.Fatalf("NormalizeZoneName(%q) = %q: not a canonical name", name, got)
+		}
+		for _, l := range strings.Split(got, ".") {
+			if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+				t.Fatalf("NormalizeZoneName(%q) = %q: bad label %q", name, got, l)
+			}
+		}
+		again, err := NormalizeZoneName(got)
+		if err != nil || again != got {
+			t.Fatalf("not idempotent: NormalizeZoneName(%q) = %q, then %q, %v", name, got, again, err)
+		}
+		if withDot, err := NormalizeZoneName(got + "."); err != nil || withDot != got {
+			t.Fatalf("trailing dot changes the result: %q → %q, %v", got+".", withDot, err)
+		}
+	})
+}
+
+// FuzzParseIP checks that an address ParseIP accepts is valid, zone-less,
+// specified and unmapped, and parses back from its String form.
+func FuzzParseIP(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "2001:db8::1", "::ffff:192.0.2.1", "fe80::1%eth0", "0.0.0.0", "::", " 192.0.2.1", "1.2.3.4.5", "::ffff:0.0.0.0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		a, err := ParseIP(s)
+		if err != nil {
+			if a.IsValid() {
+				t.Fatalf("ParseIP(%q) = %v with error %v", s, a, err)
+			}
+			checkInvalid(t, err)
+			return
+		}
+		if !a.IsValid() || a.Zone() != "" || a.IsUnspecified() || a.Is4In6() {
+			t.Fatalf("ParseIP(%q) = %v: invalid, zoned, unspecified or mapped", s, a)
+		}
+		if b, err := ParseIP(a.String()); err != nil || b != a {
+			t.Fatalf("ParseIP(%q) = %v does not round-trip: %v, %v", s, a, b, err)
+		}
+	})
+}
+
+// FuzzParsePrimary checks that a primary ParsePrimary accepts validates and
+// round-trips through Primary.String, and that String of any address and
+// port ParsePrimary would accept parses back to the same Primary.
+func FuzzParsePrimary(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]", "[2001:db8::1]:53", "2001:db8::1:53", "192.0.2.1:0", "192.0.2.1:+53", "[::ffff:192.0.2.1]:53", "[192.0.2.1]", "192.0.2.1:65536", "192.0.2.1:053"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		p, err := ParsePrimary(s)
+		if err != nil {
+			if p != (Primary{}) {
+				t.Fatalf("ParsePrimary(%q) = %#v with error %v", s, p, err)
+			}
+			checkInvalid(t, err)
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("ParsePrimary(%q) = %v, which does not validate: %v", s, p, err)
+		}
+		if _, err := ValidatePrimaries([]Primary{p}); err != nil {
+			t.Fatalf("ParsePrimary(%q) = %v, rejected by ValidatePrimaries: %v", s, p, err)
+		}
+		if q, err := ParsePrimary(p.String()); err != nil || q != p {
+			t.Fatalf("ParsePrimary(%q) = %#v does not round-trip through %q: %#v, %v", s, p, p.String(), q, err)
+		}
+		if a, err := ParseIP(p.Addr.String()); err != nil || a != p.Addr {
+			t.Fatalf("ParsePrimary(%q) accepted address %v that ParseIP refuses: %v", s, p.Addr, err)
+		}
+	})
+}
+
+// FuzzPrimaryString checks String → ParsePrimary for primaries built from
+// arbitrary 16-byte addresses and ports: every Primary that validates
+// round-trips.
+func FuzzPrimaryString(f *testing.F) {
+	f.Add([]byte{192, 0, 2, 1}, uint16(0))
+	f.Add([]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}, uint16(5353))
+	f.Add([]byte{10: 0xff, 11: 0xff, 12: 192, 13: 0, 14: 2, 15: 1}, uint16(53))
+	f.Fuzz(func(t *testing.T, ip []byte, port uint16) {
+		a, ok := netip.AddrFromSlice(ip)
+		if !ok {
+			return
+		}
+		p := Primary{Addr: a, Port: port}
+		if p.Validate() != nil {
+			return
+		}
+		q, err := ParsePrimary(p.String())
+		if err != nil {
+			t.Fatalf("%#v validates but ParsePrimary(%q) fails: %v", p, p.String(), err)
+		}
+		if q.Addr != a.Unmap() || q.Port != port {
+			t.Fatalf("%#v → %q → %#v", p, p.String(), q)
+		}
+	})
+}
+
+// FuzzValidatePort checks ValidatePort against its documented range, and
+// RequireID's documented rules.
+func FuzzValidatePort(f *testing.F) {
+	f.Add(53, "zone", "0f3a")
+	f.Add(0, "id", "..")
+	f.Add(65536, "account", "a/b")
+	f.Add(-1, "", "\u00a0x")
+	f.Fuzz(func(t *testing.T, port int, field, id string) {
+		if len(field)+len(id) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		if err := ValidatePort(port); (err == nil) != (port >= 1 && port <= 65535) {
+			t.Fatalf("ValidatePort(%d) = %v", port, err)
+		} else if err != nil {
+			checkInvalid(t, err)
+		}
+		bad := id == "" || len(id) > 255 || id == "." || id == ".." || strings.ContainsFunc(id, func(r rune) bool {
+			return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' || r == utf8.RuneError
+		})
+		err := RequireID(field, id)
+		if (err != nil) != bad {
+			t.Fatalf("RequireID(%q, %q) = %v, want error: %v", field, id, err, bad)
+		}
+		if err != nil {
+			checkInvalid(t, err)
+		}
+	})
+}
+
+// FuzzParseRetryAfter checks ParseRetryAfter on arbitrary values and clocks:
+// no panic, never a negative wait, a zero wait when not ok, delay-seconds
+// always accepted and exact (up to the cap), HTTP-dates relative to now.
+func FuzzParseRetryAfter(f *testing.F) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).Unix()
+	for _, s := range []string{"0", "120", " 5 ", "Fri, 02 Jan 2026 03:05:05 GMT", "Friday, 02-Jan-26 03:05:05 GMT", "Fri Jan  2 03:05:05 2026", "99999999999999999999", "-1", "1.5", "soon", "+3", ""} {
+		f.Add(s, now)
+	}
+	f.Fuzz(func(t *testing.T, v string, nowUnix int64) {
+		if len(v) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		now := time.Unix(nowUnix, 0).UTC()
+		d, ok := ParseRetryAfter(v, now)
+		if d < 0 {
+			t.Fatalf("ParseRetryAfter(%q) = %v: negative", v, d)
+		}
+		if !ok && d != 0 {
+			t.Fatalf("ParseRetryAfter(%q) = %v, false: want 0 when not ok", v, d)
+		}
+		tv := strings.TrimSpace(v)
+		if isDigits(tv) {
+			if !ok {
+				t.Fatalf("ParseRetryAfter(%q): delay-seconds refused", v)
+			}
+			if n, err := strconv.ParseUint(tv, 10, 64); err == nil && n <= 1e6 && d != time.Duration(n)*time.Second {
+				t.Fatalf("ParseRetryAfter(%q) = %v, want %ds", v, d, n)
+			}
+			return
+		}
+		if tm, err := http.ParseTime(tv); err == nil {
+			if !ok {
+				t.Fatalf("ParseRetryAfter(%q): HTTP-date refused", v)
+			}
+			if want := tm.Sub(now); want > 0 && want < 24*time.Hour && d != want {
+				t.Fatalf("ParseRetryAfter(%q, %v) = %v, want %v", v, now, d, want)
+			}
+			if tm.Before(now) && d != 0 {
+				t.Fatalf("ParseRetryAfter(%q, %v) = %v, want 0 for a past date", v, now, d)
+			}
+		} else if ok {
+			t.Fatalf("ParseRetryAfter(%q) = %v, true: neither delay-seconds nor an HTTP-date", v, d)
+		}
+	})
+}
