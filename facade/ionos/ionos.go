@@ -156,7 +156,7 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return func(yield func(SecondaryZone, error) bool) { yield(SecondaryZone{}, err) }
 	}
-	pages := facade.Paginate(ctx, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
+	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
 		p := *params
 		offset := 0
 		if cursor != "" {
@@ -182,17 +182,6 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 		}
 		return zones, next, nil
 	})
-	return func(yield func(SecondaryZone, error) bool) {
-		for z, err := range pages {
-			if err != nil {
-				yield(z, c.relabel(op, err))
-				return
-			}
-			if !yield(z, nil) {
-				return
-			}
-		}
-	}
 }
 
 func (c *Client) listParams(op string, opts ListOptions) (*ionosapi.ListSecondaryZonesParams, error) {
@@ -395,9 +384,9 @@ func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (Seconda
 		case StateAvailable:
 			return z, nil
 		case StateFailed:
-			return z, c.errorf(op, 500, "zone %s (%s) is in state FAILED", z.Name, z.ID)
+			return z, c.core.Errorf(op, facade.ErrServer, "zone %s (%s) is in state FAILED", z.Name, z.ID)
 		case StateDestroying:
-			return z, c.errorf(op, 409, "zone %s (%s) is being deleted", z.Name, z.ID)
+			return z, c.core.Errorf(op, facade.ErrConflict, "zone %s (%s) is being deleted", z.Name, z.ID)
 		}
 		if timer == nil {
 			timer = time.NewTimer(delay)
@@ -406,7 +395,7 @@ func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (Seconda
 		}
 		select {
 		case <-ctx.Done():
-			return z, c.relabel(op, ctx.Err())
+			return z, c.core.Wrap(op, ctx.Err())
 		case <-timer.C:
 		}
 		delay = min(2*delay, c.pollMax)
@@ -429,18 +418,18 @@ func (c *Client) parseID(op, id string) (uuid.UUID, error) {
 func (c *Client) parseAddr(op, s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, c.errorf(op, 200, "response holds an invalid IP address %q", s)
+		return netip.Addr{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds an invalid IP address %q", s)
 	}
 	return a.Unmap(), nil
 }
 
 func (c *Client) convertZone(op string, r *ionosapi.SecondaryZoneRead) (SecondaryZone, error) {
 	if r == nil {
-		return SecondaryZone{}, c.errorf(op, 200, "response holds no zone")
+		return SecondaryZone{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds no zone")
 	}
 	z := SecondaryZone{
 		ID:          r.ID.String(),
-		Name:        normalizeReported(r.Properties.ZoneName),
+		Name:        facade.NormalizeReportedName(r.Properties.ZoneName),
 		State:       strings.ToUpper(string(r.Metadata.State)),
 		Nameservers: append([]string(nil), r.Metadata.Nameservers...),
 		PrimaryIPs:  make([]netip.Addr, 0, len(r.Properties.PrimaryIps)),
@@ -462,32 +451,4 @@ func (c *Client) convertZone(op string, r *ionosapi.SecondaryZoneRead) (Secondar
 		z.PrimaryIPs = append(z.PrimaryIPs, a)
 	}
 	return z, nil
-}
-
-// normalizeReported normalises a zone name returned by the API, falling
-// back to lower-casing it if it does not validate.
-func normalizeReported(name string) string {
-	if n, err := facade.NormalizeZoneName(name); err == nil {
-		return n
-	}
-	return strings.TrimSuffix(strings.ToLower(name), ".")
-}
-
-// relabel sets op (and the provider) on an error, keeping its kind; an
-// error that is not a *facade.Error becomes an ErrTransport one.
-func (c *Client) relabel(op string, err error) error {
-	return c.core.Check(op, nil, nil, err, false)
-}
-
-// errorf builds a *facade.Error of the kind facade.KindForStatus(status)
-// for a failure detected by the client (no HTTP status is recorded).
-//
-// The core has no public constructor for an arbitrary kind, so this goes
-// through facade.DecodeErrorBody.
-func (c *Client) errorf(op string, status int, format string, args ...any) error {
-	e := facade.DecodeErrorBody(facade.ProviderIONOS, status, nil, nil)
-	e.Operation = op
-	e.StatusCode = 0
-	e.Messages = []string{fmt.Sprintf(format, args...)}
-	return e
 }

@@ -2,8 +2,6 @@ package ionos
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"iter"
 	"net/netip"
 	"strings"
@@ -54,7 +52,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	const op = "CreateZone"
 	o := facade.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
-		return facade.Zone{}, c.core.Invalid(op, fmt.Errorf("TSIG: IONOS secondary zones do not support TSIG: %w", errors.ErrUnsupported))
+		return facade.Zone{}, c.core.Unsupported(op, "TSIG: IONOS secondary zones do not support TSIG")
 	}
 	in, err := c.input(op, name, primaries)
 	if err != nil {
@@ -157,7 +155,7 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 	in := SecondaryZoneInput{Name: n, PrimaryIPs: make([]netip.Addr, 0, len(ps))}
 	for _, p := range ps {
 		if p.PortOrDefault() != facade.DefaultPort {
-			return SecondaryZoneInput{}, c.core.Invalid(op, fmt.Errorf("primary %s: IONOS transfers from port 53 only: %w", p, errors.ErrUnsupported))
+			return SecondaryZoneInput{}, c.core.Unsupported(op, "primary "+p.String()+": IONOS transfers from port 53 only")
 		}
 		in.PrimaryIPs = append(in.PrimaryIPs, p.Addr)
 	}
@@ -167,19 +165,9 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // lookup resolves a zone name to the zone, with a filtered list and an
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
-	n, err := facade.NormalizeZoneName(name)
-	if err != nil {
-		return SecondaryZone{}, c.core.Invalid(op, err)
-	}
-	for z, err := range c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize}) {
-		if err != nil {
-			return SecondaryZone{}, err
-		}
-		if z.Name == n {
-			return z, nil
-		}
-	}
-	return SecondaryZone{}, c.errorf(op, 404, "secondary zone %s not found", n)
+	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
+		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
+	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }
 
 // toZone converts a SecondaryZone to the neutral type. IONOS primaries
