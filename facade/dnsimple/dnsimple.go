@@ -487,12 +487,12 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 	return c.core.CheckResponse(op, rsp, err)
 }
 
-// paginate runs a page/per_page listing through facade.Paginate: the
-// cursor is the next page number, present while current_page <
+// paginate runs a page/per_page listing through facade.PaginateFor:
+// the cursor is the next page number, present while current_page <
 // total_pages. Errors are labelled with op.
 func paginate[T any](ctx context.Context, c *Client, op string,
 	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
-	pages := facade.Paginate(ctx, func(ctx context.Context, cursor string) ([]T, string, error) {
+	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
 		if cursor != "" {
@@ -512,17 +512,6 @@ func paginate[T any](ctx context.Context, c *Client, op string,
 		}
 		return items, next, nil
 	})
-	return func(yield func(T, error) bool) {
-		for v, err := range pages {
-			if err != nil {
-				yield(v, c.relabel(op, err))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-	}
 }
 
 // failSeq yields err once.
@@ -579,14 +568,14 @@ func (c *Client) domainParam(op, nameOrID string) (string, error) {
 
 func (c *Client) convertPrimaryServer(op string, s *dnsimpleapi.PrimaryServer) (PrimaryServer, error) {
 	if s == nil {
-		return PrimaryServer{}, c.errorf(op, 200, "response holds no primary server")
+		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds no primary server")
 	}
 	ip, err := netip.ParseAddr(s.IP)
 	if err != nil {
-		return PrimaryServer{}, c.errorf(op, 200, "primary server %d has an invalid IP address %q", s.ID, s.IP)
+		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "primary server %d has an invalid IP address %q", s.ID, s.IP)
 	}
 	if s.Port < 0 || s.Port > 65535 {
-		return PrimaryServer{}, c.errorf(op, 200, "primary server %d has an invalid port %d", s.ID, s.Port)
+		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "primary server %d has an invalid port %d", s.ID, s.Port)
 	}
 	port := uint16(s.Port)
 	if port == 0 {
@@ -602,7 +591,7 @@ func (c *Client) convertPrimaryServer(op string, s *dnsimpleapi.PrimaryServer) (
 		UpdatedAt: s.UpdatedAt,
 	}
 	for _, z := range s.LinkedSecondaryZones {
-		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, normalizeReported(z))
+		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, facade.NormalizeReportedName(z))
 	}
 	return out, nil
 }
@@ -611,7 +600,7 @@ func convertZone(z *dnsimpleapi.Zone) Zone {
 	out := Zone{
 		ID:        int64(z.ID),
 		AccountID: int64(z.AccountID),
-		Name:      normalizeReported(z.Name),
+		Name:      facade.NormalizeReportedName(z.Name),
 		Secondary: z.Secondary,
 		Reverse:   z.Reverse,
 		Active:    z.Active != nil && *z.Active,
@@ -628,7 +617,7 @@ func convertDomain(d *dnsimpleapi.Domain) Domain {
 	out := Domain{
 		ID:           int64(d.ID),
 		AccountID:    int64(d.AccountID),
-		Name:         normalizeReported(d.Name),
+		Name:         facade.NormalizeReportedName(d.Name),
 		UnicodeName:  d.UnicodeName,
 		State:        string(d.State),
 		AutoRenew:    d.AutoRenew,
@@ -645,32 +634,4 @@ func convertDomain(d *dnsimpleapi.Domain) Domain {
 	return out
 }
 
-// normalizeReported normalises a zone name returned by the API, falling
-// back to lower-casing it if it does not validate.
-func normalizeReported(name string) string {
-	if n, err := facade.NormalizeZoneName(name); err == nil {
-		return n
-	}
-	return strings.TrimSuffix(strings.ToLower(name), ".")
-}
-
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
-
-// relabel sets op (and the provider) on an error, keeping its kind; an
-// error that is not a *facade.Error becomes an ErrTransport one.
-func (c *Client) relabel(op string, err error) error {
-	return c.core.Check(op, nil, nil, err, false)
-}
-
-// errorf builds a *facade.Error of the kind facade.KindForStatus(status)
-// for a failure detected by the client (no HTTP status is recorded).
-//
-// The core has no public constructor for an arbitrary kind, so this goes
-// through facade.DecodeErrorBody.
-func (c *Client) errorf(op string, status int, format string, args ...any) error {
-	e := facade.DecodeErrorBody(facade.ProviderDNSimple, status, nil, nil)
-	e.Operation = op
-	e.StatusCode = 0
-	e.Messages = []string{fmt.Sprintf(format, args...)}
-	return e
-}

@@ -3,7 +3,6 @@ package dnsimple
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
 	"net/netip"
 	"slices"
@@ -103,7 +102,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	const op = "CreateZone"
 	o := facade.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
-		return facade.Zone{}, c.core.Invalid(op, fmt.Errorf("TSIG: DNSimple secondary zones do not support TSIG: %w", errors.ErrUnsupported))
+		return facade.Zone{}, c.core.Unsupported(op, "TSIG: DNSimple secondary zones do not support TSIG")
 	}
 	n, ps, err := c.validate(op, name, primaries)
 	if err != nil {
@@ -291,7 +290,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 	if _, err := facade.NormalizeZoneName(name); err != nil {
 		return c.core.Invalid(op, err)
 	}
-	return c.core.Invalid(op, fmt.Errorf("DNSimple has no API to trigger a zone transfer: %w", errors.ErrUnsupported))
+	return c.core.Unsupported(op, "DNSimple has no API to trigger a zone transfer")
 }
 
 // TransferStatus reports when the zone was last transferred
@@ -335,7 +334,7 @@ func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, erro
 		return Zone{}, err
 	}
 	if !z.Secondary {
-		return Zone{}, c.errorf(op, 404, "%s is not a secondary zone", z.Name)
+		return Zone{}, c.core.Errorf(op, facade.ErrNotFound, "%s is not a secondary zone", z.Name)
 	}
 	return z, nil
 }
