@@ -1067,6 +1067,11 @@ type ZonesResultInfo struct {
 	//
 	// Example: 2000
 	TotalCount *int `json:"total_count,omitempty"`
+
+	// TotalPages Total number of pages of results
+	//
+	// Example: 100
+	TotalPages *int `json:"total_pages,omitempty"`
 }
 
 // ZonesType A full zone implies that DNS is hosted with Cloudflare. A partial zone is
@@ -1196,6 +1201,18 @@ type ZonesZone struct {
 		// Example: organization
 		Type *string `json:"type,omitempty"`
 	} `json:"owner"`
+
+	// Status The zone status: initializing, pending, active or moved (the values List Zones filters on). Left open, as Cloudflare adds statuses.
+	//
+	// Example: active
+	Status *string `json:"status,omitempty"`
+
+	// Type A full zone implies that DNS is hosted with Cloudflare. A partial zone is
+	// typically a partner-hosted zone or a CNAME setup.
+	//
+	//
+	// Example: full
+	Type *ZonesType `json:"type,omitempty"`
 
 	// VanityNameServers An array of domains used for custom name servers. This is only available for Business and Enterprise plans.
 	//
