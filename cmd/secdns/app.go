@@ -263,31 +263,28 @@ func (a *app) connect(ctx context.Context) error {
 	if a.g.fake {
 		opts = append(opts, facade.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
 	}
-	token := a.g.token
+	cred, ok := credentialsFor(p)
+	if !ok {
+		return usagef("unknown provider %q: use ionos, dnsimple or cloudflare", p)
+	}
+	token, acct := a.g.token, a.g.account
+	if token == "" {
+		token = a.getenv(cred.tokenEnv)
+	}
+	if acct == "" && cred.accountEnv != "" {
+		acct = a.getenv(cred.accountEnv)
+	}
+	if token == "" || (cred.accountEnv != "" && acct == "") {
+		return &credentialsError{cred.missing}
+	}
 	switch p {
 	case facade.ProviderIONOS:
-		if token == "" {
-			token = a.getenv("IONOS_TOKEN")
-		}
-		if token == "" {
-			return &credentialsError{"missing IONOS token: set IONOS_TOKEN or pass --token"}
-		}
 		c, err := ionos.New(token, opts...)
 		if err != nil {
 			return err
 		}
 		a.ionos, a.neutral = c, c
 	case facade.ProviderDNSimple:
-		if token == "" {
-			token = a.getenv("DNSIMPLE_TOKEN")
-		}
-		acct := a.g.account
-		if acct == "" {
-			acct = a.getenv("DNSIMPLE_ACCOUNT")
-		}
-		if token == "" || acct == "" {
-			return &credentialsError{"missing DNSimple credentials: set DNSIMPLE_TOKEN and DNSIMPLE_ACCOUNT or pass --token and --account"}
-		}
 		id, err := strconv.ParseInt(acct, 10, 64)
 		if err != nil || id <= 0 {
 			return usagef("DNSimple account ID must be a positive number, got %q", acct)
@@ -298,23 +295,11 @@ func (a *app) connect(ctx context.Context) error {
 		}
 		a.dns, a.neutral = c, c
 	case facade.ProviderCloudflare:
-		if token == "" {
-			token = a.getenv("CLOUDFLARE_API_TOKEN")
-		}
-		acct := a.g.account
-		if acct == "" {
-			acct = a.getenv("CLOUDFLARE_ACCOUNT_ID")
-		}
-		if token == "" || acct == "" {
-			return &credentialsError{"missing Cloudflare credentials: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID or pass --token and --account"}
-		}
 		c, err := cloudflare.New(token, acct, opts...)
 		if err != nil {
 			return err
 		}
 		a.cf, a.neutral = c, c
-	default:
-		return usagef("unknown provider %q: use ionos, dnsimple or cloudflare", p)
 	}
 	if a.g.fake {
 		return a.seed(ctx)
@@ -322,8 +307,27 @@ func (a *app) connect(ctx context.Context) error {
 	return nil
 }
 
+// credentials says where a provider's credentials come from.
+type credentials struct {
+	tokenEnv, accountEnv string // accountEnv is empty where no account ID is needed
+	missing              string // the message when they are missing
+}
+
+func credentialsFor(p string) (credentials, bool) {
+	switch p {
+	case facade.ProviderIONOS:
+		return credentials{"IONOS_TOKEN", "", "missing IONOS token: set IONOS_TOKEN or pass --token"}, true
+	case facade.ProviderDNSimple:
+		return credentials{"DNSIMPLE_TOKEN", "DNSIMPLE_ACCOUNT", "missing DNSimple credentials: set DNSIMPLE_TOKEN and DNSIMPLE_ACCOUNT or pass --token and --account"}, true
+	case facade.ProviderCloudflare:
+		return credentials{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "missing Cloudflare credentials: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID or pass --token and --account"}, true
+	}
+	return credentials{}, false
+}
+
 func knownProvider(p string) bool {
-	return p == facade.ProviderIONOS || p == facade.ProviderDNSimple || p == facade.ProviderCloudflare
+	_, ok := credentialsFor(p)
+	return ok
 }
 
 func (a *app) needProvider(p string) error {
