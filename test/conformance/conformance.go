@@ -1,0 +1,900 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+)
+
+// Provider is an implementation under test.
+type Provider struct {
+	// Client is the implementation, configured to talk to Backend's server.
+	// It should retry quickly (see [facade.WithRetryPolicy]) with at least 4
+	// attempts and a MaxRetryAfter of at least 1s.
+	Client facade.SecondaryDNS
+	// Capabilities says which optional features the provider has.
+	Capabilities
+	// Backend holds optional hooks into the server the client talks to.
+	Backend Backend
+}
+
+// Capabilities are the optional features of a provider.
+type Capabilities struct {
+	// SupportsPorts: primaries may use ports other than 53.
+	SupportsPorts bool
+	// SupportsTSIG: [facade.WithTSIG] is supported.
+	SupportsTSIG bool
+	// SupportsTransfer: Transfer triggers a transfer (else it fails with
+	// errors.ErrUnsupported without a request).
+	SupportsTransfer bool
+}
+
+// Backend holds hooks into the server a Provider's client talks to (usually
+// a fake). Every hook is optional; checks needing a missing one are skipped
+// or weakened.
+type Backend struct {
+	// Stats returns the server's counters.
+	Stats func() Stats
+	// ZoneNames returns the names of all zones the server holds, secondary
+	// or not, with duplicates if it holds any.
+	ZoneNames func() []string
+	// SeedSecondaryZones creates secondary zones directly in the server,
+	// bypassing the client; they may have no primaries.
+	SeedSecondaryZones func(t testing.TB, names []string)
+	// SeedPrimaryZone creates a primary (non-secondary) zone directly in the
+	// server, for providers that hold both kinds.
+	SeedPrimaryZone func(t testing.TB, name string)
+	// SetFaults replaces the server's fault injection; the zero Faults
+	// turns it off.
+	SetFaults func(Faults)
+}
+
+// Stats are a server's counters.
+type Stats struct {
+	// Requests counts every request received.
+	Requests int
+	// Faulted counts requests answered with an injected fault.
+	Faulted int
+}
+
+// Faults configures a server's fault injection, counted over requests
+// since the last SetFaults.
+type Faults struct {
+	// RateLimitEvery answers every n-th request 429 with Retry-After
+	// (0 disables).
+	RateLimitEvery int
+	// RetryAfter is sent with the 429s, in whole seconds (0 sends "0").
+	RetryAfter time.Duration
+	// UnavailableEvery answers every n-th request, and the
+	// UnavailableBurst-1 following ones, with 503 (0 disables).
+	UnavailableEvery, UnavailableBurst int
+	// Latency delays every request, honouring the request's context.
+	Latency time.Duration
+}
+
+// Run runs every check against Providers from newProvider, each check in a
+// parallel subtest with its own Provider. newProvider must register its
+// clean-up with t.Cleanup.
+func Run(t *testing.T, newProvider func(t *testing.T) Provider) {
+	checks := []struct {
+		name string
+		fn   func(t *testing.T, p Provider)
+	}{
+		{"Lifecycle", testLifecycle},
+		{"Names", testNames},
+		{"InvalidNames", testInvalidNames},
+		{"Primaries", testPrimaries},
+		{"Ports", testPorts},
+		{"TSIG", testTSIG},
+		{"Conflict", testConflict},
+		{"NotFound", testNotFound},
+		{"PrimaryZoneIsAbsent", testPrimaryZoneIsAbsent},
+		{"ErrorMetadata", testErrorMetadata},
+		{"Pagination", testPagination},
+		{"Cancellation", testCancellation},
+		{"Faults", testFaults},
+		{"ConcurrentDistinct", testConcurrentDistinct},
+		{"ConcurrentSame", testConcurrentSame},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.fn(t, newProvider(t))
+		})
+	}
+}
+
+// Methods are the SecondaryDNS methods by name, as Operation reports them.
+var methods = []string{"ListZones", "GetZone", "CreateZone", "SetPrimaries", "DeleteZone", "Transfer", "TransferStatus"}
+
+var (
+	primariesA = []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.1")},
+		{Addr: netip.MustParseAddr("2001:db8::53")},
+	}
+	primariesB = []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.10")},
+		{Addr: netip.MustParseAddr("192.0.2.11"), Port: 53},
+	}
+)
+
+// call invokes method op on c for zone name, with primaries ps where the
+// method takes some. ListZones returns its first error, if any.
+func call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
+	var err error
+	switch op {
+	case "ListZones":
+		for _, e := range c.ListZones(ctx) {
+			if e != nil {
+				return e
+			}
+		}
+	case "GetZone":
+		_, err = c.GetZone(ctx, name)
+	case "CreateZone":
+		_, err = c.CreateZone(ctx, name, ps)
+	case "SetPrimaries":
+		_, err = c.SetPrimaries(ctx, name, ps)
+	case "DeleteZone":
+		err = c.DeleteZone(ctx, name)
+	case "Transfer":
+		err = c.Transfer(ctx, name)
+	case "TransferStatus":
+		_, err = c.TransferStatus(ctx, name)
+	default:
+		panic("unknown method " + op)
+	}
+	return err
+}
+
+// requireOpErr asserts that err matches kind and is a *facade.Error naming
+// c's provider and operation op.
+func requireOpErr(t testing.TB, c facade.SecondaryDNS, err error, kind error, op string) *facade.Error {
+	t.Helper()
+	require.Error(t, err, "%s: want an error matching %v", op, kind)
+	require.ErrorIs(t, err, kind, "%s: %v", op, err)
+	var fe *facade.Error
+	require.True(t, errors.As(err, &fe), "%s: %T is not a *facade.Error: %v", op, err, err)
+	assert.Equal(t, c.Provider(), fe.Provider, "%s: Error.Provider: %v", op, err)
+	assert.Equal(t, op, fe.Operation, "%s: Error.Operation: %v", op, err)
+	return fe
+}
+
+// requests returns the backend's request count, or -1 without a hook.
+func (p Provider) requests() int {
+	if p.Backend.Stats == nil {
+		return -1
+	}
+	return p.Backend.Stats().Requests
+}
+
+// noRequests runs f and asserts the backend received no request meanwhile
+// (if it can tell).
+func (p Provider) noRequests(t testing.TB, what string, f func()) {
+	t.Helper()
+	before := p.requests()
+	f()
+	if before >= 0 {
+		assert.Equal(t, before, p.requests(), "%s: requests were sent", what)
+	}
+}
+
+// key is a primary as the contract compares it.
+func key(pr facade.Primary) string {
+	return netip.AddrPortFrom(pr.Addr.Unmap(), pr.PortOrDefault()).String()
+}
+
+// primarySet returns the sorted keys of ps.
+func primarySet(ps []facade.Primary) []string {
+	out := make([]string, 0, len(ps))
+	for _, pr := range ps {
+		out = append(out, key(pr))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkZone asserts z is the zone name with primaries ps as c reports it.
+func checkZone(t testing.TB, c facade.SecondaryDNS, what string, z facade.Zone, name string, ps []facade.Primary) {
+	t.Helper()
+	assert.Equal(t, c.Provider(), z.Provider, "%s: Zone.Provider", what)
+	assert.NotEmpty(t, z.ID, "%s: Zone.ID", what)
+	assert.Equal(t, name, z.Name, "%s: Zone.Name", what)
+	assert.Equal(t, primarySet(ps), primarySet(z.Primaries), "%s: Zone.Primaries (address:effective port)", what)
+}
+
+// listed collects ListZones, failing on an error.
+func listed(t testing.TB, ctx context.Context, c facade.SecondaryDNS) []facade.Zone {
+	t.Helper()
+	zs, err := facade.Collect(c.ListZones(ctx))
+	require.NoError(t, err, "ListZones")
+	return zs
+}
+
+// countName returns how many zones are called name.
+func countName(zs []facade.Zone, name string) (int, facade.Zone) {
+	n, last := 0, facade.Zone{}
+	for _, z := range zs {
+		if z.Name == name {
+			n++
+			last = z
+		}
+	}
+	return n, last
+}
+
+// backendCount returns how many zones the backend holds called name, or -1.
+func (p Provider) backendCount(name string) int {
+	if p.Backend.ZoneNames == nil {
+		return -1
+	}
+	n := 0
+	for _, z := range p.Backend.ZoneNames() {
+		if z == name {
+			n++
+		}
+	}
+	return n
+}
+
+func testLifecycle(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "lifecycle.example"
+
+	z, err := c.CreateZone(ctx, "Lifecycle.Example.", primariesA)
+	require.NoError(t, err, "CreateZone")
+	checkZone(t, c, "CreateZone", z, name, primariesA)
+
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone", got, name, primariesA)
+	assert.Equal(t, z.ID, got.ID, "GetZone: ID differs from CreateZone's")
+
+	n, lz := countName(listed(t, ctx, c), name)
+	require.Equal(t, 1, n, "ListZones: occurrences of %s", name)
+	checkZone(t, c, "ListZones", lz, name, primariesA)
+	assert.Equal(t, z.ID, lz.ID, "ListZones: ID differs from CreateZone's")
+
+	want := primariesB
+	if p.SupportsPorts {
+		want = append(slices.Clone(primariesB), facade.Primary{Addr: netip.MustParseAddr("2001:db8::54"), Port: 5353})
+	}
+	upd, err := c.SetPrimaries(ctx, name, want)
+	require.NoError(t, err, "SetPrimaries")
+	checkZone(t, c, "SetPrimaries", upd, name, want)
+	assert.Equal(t, z.ID, upd.ID, "SetPrimaries: ID changed")
+
+	got, err = c.GetZone(ctx, "LIFECYCLE.example")
+	require.NoError(t, err, "GetZone after SetPrimaries")
+	checkZone(t, c, "GetZone after SetPrimaries", got, name, want)
+
+	if p.SupportsTransfer {
+		require.NoError(t, c.Transfer(ctx, name), "Transfer")
+	} else {
+		p.noRequests(t, "unsupported Transfer", func() {
+			err := c.Transfer(ctx, name)
+			requireOpErr(t, c, err, errors.ErrUnsupported, "Transfer")
+		})
+	}
+
+	ts, err := c.TransferStatus(ctx, name)
+	require.NoError(t, err, "TransferStatus")
+	assert.Equal(t, name, ts.Zone, "TransferStatus.Zone")
+	if len(ts.Primaries) > 0 {
+		ps := make([]facade.Primary, 0, len(ts.Primaries))
+		for _, s := range ts.Primaries {
+			ps = append(ps, s.Primary)
+		}
+		assert.Equal(t, primarySet(want), primarySet(ps), "TransferStatus.Primaries are not the zone's current primaries")
+	}
+
+	require.NoError(t, c.DeleteZone(ctx, "lifecycle.EXAMPLE."), "DeleteZone")
+	_, err = c.GetZone(ctx, name)
+	requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+	n, _ = countName(listed(t, ctx, c), name)
+	assert.Zero(t, n, "ListZones still lists %s after DeleteZone", name)
+	err = c.DeleteZone(ctx, name)
+	requireOpErr(t, c, err, facade.ErrNotFound, "DeleteZone")
+	if bc := p.backendCount(name); bc >= 0 {
+		assert.Zero(t, bc, "backend still holds %s", name)
+	}
+}
+
+func testNames(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+
+	z, err := c.CreateZone(ctx, "Example.COM.", primariesA)
+	require.NoError(t, err, "CreateZone Example.COM.")
+	checkZone(t, c, "CreateZone Example.COM.", z, "example.com", primariesA)
+	for _, spelling := range []string{"example.com", "EXAMPLE.com", "example.com."} {
+		got, err := c.GetZone(ctx, spelling)
+		require.NoError(t, err, "GetZone %q", spelling)
+		checkZone(t, c, "GetZone "+spelling, got, "example.com", primariesA)
+		assert.Equal(t, z.ID, got.ID, "GetZone %q", spelling)
+	}
+	_, err = c.CreateZone(ctx, "example.com", primariesB)
+	requireOpErr(t, c, err, facade.ErrConflict, "CreateZone")
+
+	const alabel = "xn--bcher-kva.example"
+	z, err = c.CreateZone(ctx, "Bücher.Example.", primariesA)
+	require.NoError(t, err, "CreateZone IDN")
+	checkZone(t, c, "CreateZone IDN", z, alabel, primariesA)
+	for _, spelling := range []string{"bücher.example", alabel, "XN--BCHER-KVA.example."} {
+		got, err := c.GetZone(ctx, spelling)
+		require.NoError(t, err, "GetZone %q", spelling)
+		checkZone(t, c, "GetZone "+spelling, got, alabel, primariesA)
+	}
+	zs := listed(t, ctx, c)
+	n, _ := countName(zs, alabel)
+	assert.Equal(t, 1, n, "ListZones: occurrences of %s", alabel)
+	n, _ = countName(zs, "example.com")
+	assert.Equal(t, 1, n, "ListZones: occurrences of example.com")
+	ts, err := c.TransferStatus(ctx, "bücher.example")
+	require.NoError(t, err, "TransferStatus IDN")
+	assert.Equal(t, alabel, ts.Zone, "TransferStatus.Zone")
+
+	require.NoError(t, c.DeleteZone(ctx, "bücher.example."), "DeleteZone IDN")
+	require.NoError(t, c.DeleteZone(ctx, "EXAMPLE.COM"), "DeleteZone EXAMPLE.COM")
+	assert.Empty(t, listed(t, ctx, c), "ListZones after deleting everything")
+}
+
+// invalidNames are rejected by [facade.NormalizeZoneName].
+var invalidNames = []string{"", "a..b", strings.Repeat("a", 64) + ".example", ".example.com", "exa mple.com", "_acme.example.com", "example", "-bad.example"}
+
+func testInvalidNames(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	for _, name := range invalidNames {
+		for _, op := range methods {
+			if op == "ListZones" {
+				continue
+			}
+			p.noRequests(t, fmt.Sprintf("%s(%q)", op, name), func() {
+				err := call(ctx, c, op, name, primariesA)
+				requireOpErr(t, c, err, facade.ErrInvalidInput, op)
+			})
+		}
+	}
+}
+
+// invalidPrimaries are rejected by [facade.ValidatePrimaries].
+var invalidPrimaries = map[string][]facade.Primary{
+	"nil":              nil,
+	"empty":            {},
+	"zero address":     {{}},
+	"unspecified IPv4": {{Addr: netip.MustParseAddr("0.0.0.0")}},
+	"unspecified IPv6": {{Addr: netip.MustParseAddr("::")}},
+	"IPv6 zone":        {{Addr: netip.MustParseAddr("fe80::1%eth0")}},
+	"duplicate":        {{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("192.0.2.1")}},
+	"duplicate port 53": {
+		{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("192.0.2.1"), Port: 53},
+	},
+	"duplicate IPv4-mapped": {
+		{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("::ffff:192.0.2.1")},
+	},
+}
+
+func testPrimaries(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "primaries.example"
+	for what, ps := range invalidPrimaries {
+		p.noRequests(t, "CreateZone with "+what+" primaries", func() {
+			_, err := c.CreateZone(ctx, name, ps)
+			requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+		})
+	}
+	// Nothing was created.
+	_, err := c.GetZone(ctx, name)
+	requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+
+	// Port 53 may be given explicitly everywhere; IPv4-mapped addresses
+	// are unmapped.
+	explicit := []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.1"), Port: 53},
+		{Addr: netip.MustParseAddr("::ffff:192.0.2.2")},
+	}
+	z, err := c.CreateZone(ctx, name, explicit)
+	require.NoError(t, err, "CreateZone with explicit port 53")
+	checkZone(t, c, "CreateZone with explicit port 53", z, name, explicit)
+	for _, pr := range z.Primaries {
+		assert.True(t, pr.Addr.Is4() || !pr.Addr.Is4In6(), "CreateZone returned an IPv4-mapped address %s", pr.Addr)
+	}
+
+	for what, ps := range invalidPrimaries {
+		p.noRequests(t, "SetPrimaries with "+what+" primaries", func() {
+			_, err := c.SetPrimaries(ctx, name, ps)
+			requireOpErr(t, c, err, facade.ErrInvalidInput, "SetPrimaries")
+		})
+	}
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone after rejected SetPrimaries", got, name, explicit)
+}
+
+func testPorts(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "ports.example"
+	withPort := []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.1"), Port: 5353},
+		{Addr: netip.MustParseAddr("2001:db8::53")},
+	}
+	if !p.SupportsPorts {
+		p.noRequests(t, "CreateZone with port 5353", func() {
+			_, err := c.CreateZone(ctx, name, withPort)
+			requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+			require.ErrorIs(t, err, errors.ErrUnsupported, "CreateZone with port 5353")
+		})
+		_, err := c.CreateZone(ctx, name, primariesA)
+		require.NoError(t, err, "CreateZone")
+		p.noRequests(t, "SetPrimaries with port 5353", func() {
+			_, err := c.SetPrimaries(ctx, name, withPort)
+			requireOpErr(t, c, err, facade.ErrInvalidInput, "SetPrimaries")
+			require.ErrorIs(t, err, errors.ErrUnsupported, "SetPrimaries with port 5353")
+		})
+		got, err := c.GetZone(ctx, name)
+		require.NoError(t, err, "GetZone")
+		checkZone(t, c, "GetZone after rejected SetPrimaries", got, name, primariesA)
+		return
+	}
+	z, err := c.CreateZone(ctx, name, withPort)
+	require.NoError(t, err, "CreateZone with port 5353")
+	checkZone(t, c, "CreateZone with port 5353", z, name, withPort)
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone", got, name, withPort)
+
+	// The same address on two ports is two primaries.
+	twoPorts := []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.1")},
+		{Addr: netip.MustParseAddr("192.0.2.1"), Port: 5353},
+	}
+	upd, err := c.SetPrimaries(ctx, name, twoPorts)
+	require.NoError(t, err, "SetPrimaries with one address on two ports")
+	checkZone(t, c, "SetPrimaries", upd, name, twoPorts)
+	got, err = c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone after SetPrimaries", got, name, twoPorts)
+}
+
+func testTSIG(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "tsig.example"
+	key := facade.TSIG{Name: "transfer-key.example.", Algorithm: "hmac-sha256", Secret: "c2VjcmV0LXNlY3JldC1zZWNyZXQ="}
+	if !p.SupportsTSIG {
+		p.noRequests(t, "CreateZone WithTSIG", func() {
+			_, err := c.CreateZone(ctx, name, primariesA, facade.WithTSIG(key))
+			requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+			require.ErrorIs(t, err, errors.ErrUnsupported, "CreateZone WithTSIG")
+		})
+		_, err := c.GetZone(ctx, name)
+		requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+		return
+	}
+	// An invalid key is rejected before any request.
+	p.noRequests(t, "CreateZone with an invalid TSIG key", func() {
+		bad := key
+		bad.Secret = "not base64!"
+		_, err := c.CreateZone(ctx, name, primariesA, facade.WithTSIG(bad))
+		requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+	})
+	z, err := c.CreateZone(ctx, name, primariesA, facade.WithTSIG(key))
+	require.NoError(t, err, "CreateZone WithTSIG")
+	checkZone(t, c, "CreateZone WithTSIG", z, name, primariesA)
+	assert.NotEmpty(t, z.TSIGKey, "CreateZone WithTSIG: Zone.TSIGKey")
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	assert.Equal(t, z.TSIGKey, got.TSIGKey, "GetZone: Zone.TSIGKey")
+}
+
+func testConflict(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "conflict.example"
+	first, err := c.CreateZone(ctx, name, primariesA)
+	require.NoError(t, err, "CreateZone")
+	for _, spelling := range []string{name, "Conflict.Example."} {
+		_, err = c.CreateZone(ctx, spelling, primariesB)
+		requireOpErr(t, c, err, facade.ErrConflict, "CreateZone")
+	}
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone after conflicting CreateZone", got, name, primariesA)
+	assert.Equal(t, first.ID, got.ID, "the first zone was replaced")
+	n, _ := countName(listed(t, ctx, c), name)
+	assert.Equal(t, 1, n, "ListZones: occurrences of %s", name)
+	if bc := p.backendCount(name); bc >= 0 {
+		assert.Equal(t, 1, bc, "backend zones called %s", name)
+	}
+}
+
+func testNotFound(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	// A zone whose name contains the absent ones, so that a lookup by a
+	// "contains" filter finds something that is not an exact match.
+	_, err := c.CreateZone(ctx, "present.example", primariesA)
+	require.NoError(t, err, "CreateZone")
+	for _, name := range []string{"absent.example", "resent.example", "present.exampl", "sub.present.example"} {
+		for _, op := range methods {
+			if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
+				continue
+			}
+			err := call(ctx, c, op, name, primariesB)
+			requireOpErr(t, c, err, facade.ErrNotFound, op)
+		}
+	}
+	got, err := c.GetZone(ctx, "present.example")
+	require.NoError(t, err, "GetZone present.example")
+	checkZone(t, c, "GetZone present.example", got, "present.example", primariesA)
+}
+
+func testPrimaryZoneIsAbsent(t *testing.T, p Provider) {
+	if p.Backend.SeedPrimaryZone == nil {
+		t.Skip("the backend holds no primary zones (no SeedPrimaryZone hook)")
+	}
+	c, ctx := p.Client, t.Context()
+	const name = "primary.example"
+	p.Backend.SeedPrimaryZone(t, name)
+	for _, op := range methods {
+		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
+			continue
+		}
+		err := call(ctx, c, op, name, primariesB)
+		requireOpErr(t, c, err, facade.ErrNotFound, op)
+	}
+	n, _ := countName(listed(t, ctx, c), name)
+	assert.Zero(t, n, "ListZones lists the primary zone %s", name)
+	_, err := c.CreateZone(ctx, name, primariesA)
+	requireOpErr(t, c, err, facade.ErrConflict, "CreateZone")
+	if bc := p.backendCount(name); bc >= 0 {
+		assert.Equal(t, 1, bc, "the primary zone %s was deleted or duplicated", name)
+	}
+}
+
+func testErrorMetadata(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	// Errors raised before any request.
+	for _, op := range methods {
+		if op == "ListZones" {
+			continue
+		}
+		err := call(ctx, c, op, "bad..name", primariesA)
+		requireOpErr(t, c, err, facade.ErrInvalidInput, op)
+	}
+	// Errors raised from a response (or from a lookup of one).
+	for _, op := range methods {
+		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
+			continue
+		}
+		err := call(ctx, c, op, "absent.example", primariesA)
+		requireOpErr(t, c, err, facade.ErrNotFound, op)
+	}
+	_, err := c.CreateZone(ctx, "meta.example", primariesA)
+	require.NoError(t, err)
+	_, err = c.CreateZone(ctx, "meta.example", primariesA)
+	requireOpErr(t, c, err, facade.ErrConflict, "CreateZone")
+	// Errors from the context.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, op := range methods {
+		if op == "Transfer" && !p.SupportsTransfer {
+			continue
+		}
+		err := call(cctx, c, op, "meta.example", primariesB)
+		requireOpErr(t, c, err, context.Canceled, op)
+	}
+}
+
+func testPagination(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const total = 120
+	names := make([]string, total)
+	for i := range names {
+		names[i] = fmt.Sprintf("page-%03d.example", i)
+	}
+	if p.Backend.SeedSecondaryZones != nil {
+		p.Backend.SeedSecondaryZones(t, names[1:])
+	} else {
+		createAll(t, c, names[1:])
+	}
+	// One zone through the client, with primaries.
+	_, err := c.CreateZone(ctx, names[0], primariesA)
+	require.NoError(t, err, "CreateZone")
+
+	seq := c.ListZones(ctx)
+	for round := range 2 { // a sequence may be ranged over again
+		seen := map[string]int{}
+		before := p.requests()
+		for z, err := range seq {
+			require.NoError(t, err, "ListZones round %d", round)
+			seen[z.Name]++
+			if z.Name == names[0] {
+				checkZone(t, c, "ListZones", z, names[0], primariesA)
+			}
+		}
+		if before >= 0 {
+			t.Logf("round %d: %d requests for %d zones", round, p.requests()-before, total)
+		}
+		assert.Len(t, seen, total, "ListZones round %d: distinct zones", round)
+		for _, n := range names {
+			assert.Equal(t, 1, seen[n], "ListZones round %d: occurrences of %s", round, n)
+		}
+	}
+
+	if p.Backend.Stats == nil {
+		return
+	}
+	before := p.requests()
+	for range seq {
+		break
+	}
+	afterBreak := p.requests()
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, afterBreak, p.requests(), "requests continued after the loop was left")
+	full := p.requests()
+	_, err = facade.Collect(seq)
+	require.NoError(t, err)
+	assert.Less(t, afterBreak-before, p.requests()-full, "leaving after the first zone cost as many requests as a full listing")
+}
+
+// createAll creates zones through the client, a few at a time.
+func createAll(t testing.TB, c facade.SecondaryDNS, names []string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	sem := make(chan struct{}, 4)
+	for i, n := range names {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, errs[i] = c.CreateZone(t.Context(), n, primariesA)
+		})
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...), "creating zones")
+}
+
+func testCancellation(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "cancel.example"
+	_, err := c.CreateZone(ctx, name, primariesA)
+	require.NoError(t, err, "CreateZone")
+
+	ops := slices.DeleteFunc(slices.Clone(methods), func(op string) bool {
+		return op == "Transfer" && !p.SupportsTransfer
+	})
+	target := func(op string) string {
+		if op == "CreateZone" {
+			return "cancel-new.example"
+		}
+		return name
+	}
+	const prompt = 2 * time.Second
+
+	// Cancelled before the call.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, op := range ops {
+		start := time.Now()
+		err := call(cctx, c, op, target(op), primariesB)
+		requireOpErr(t, c, err, context.Canceled, op)
+		assert.Less(t, time.Since(start), prompt, "%s with a cancelled context", op)
+	}
+
+	if p.Backend.SetFaults == nil {
+		return
+	}
+	// Cancelled while a request is in flight.
+	p.Backend.SetFaults(Faults{Latency: time.Minute})
+	for _, op := range ops {
+		cctx, cancel := context.WithCancel(ctx)
+		timer := time.AfterFunc(50*time.Millisecond, cancel)
+		start := time.Now()
+		err := call(cctx, c, op, target(op), primariesB)
+		timer.Stop()
+		cancel()
+		requireOpErr(t, c, err, context.Canceled, op)
+		assert.Less(t, time.Since(start), prompt, "%s cancelled in flight", op)
+	}
+	// A deadline while a request is in flight.
+	dctx, dcancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	start := time.Now()
+	_, err = c.GetZone(dctx, name)
+	dcancel()
+	requireOpErr(t, c, err, context.DeadlineExceeded, "GetZone")
+	assert.Less(t, time.Since(start), prompt, "GetZone past its deadline")
+
+	// Cancelled while waiting to retry a 429 that asked for 1s.
+	p.Backend.SetFaults(Faults{RateLimitEvery: 1, RetryAfter: time.Second})
+	for _, op := range ops {
+		cctx, cancel := context.WithCancel(ctx)
+		timer := time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		err := call(cctx, c, op, target(op), primariesB)
+		timer.Stop()
+		cancel()
+		require.Error(t, err, "%s", op)
+		// A client whose MaxRetryAfter is below 1s gives up with
+		// ErrRateLimited at once, which is also prompt.
+		if !errors.Is(err, facade.ErrRateLimited) || errors.Is(err, context.Canceled) {
+			requireOpErr(t, c, err, context.Canceled, op)
+		}
+		assert.Less(t, time.Since(start), 900*time.Millisecond, "%s cancelled during a retry wait", op)
+	}
+	p.Backend.SetFaults(Faults{})
+
+	// The zone is intact and the client still works.
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone after the cancellations")
+	assert.Equal(t, name, got.Name)
+}
+
+// retryOnServerError calls f until it succeeds or fails with anything but
+// ErrServer (a 503 on a request the client must not repeat), at most 10
+// times. check runs after each ErrServer and may assert that the failure
+// left no trace.
+func retryOnServerError(t testing.TB, what string, f func() error, check func()) {
+	t.Helper()
+	var err error
+	for attempt := range 10 {
+		if err = f(); err == nil || !errors.Is(err, facade.ErrServer) {
+			break
+		}
+		t.Logf("%s: attempt %d: %v", what, attempt+1, err)
+		if check != nil {
+			check()
+		}
+	}
+	require.NoError(t, err, "%s", what)
+}
+
+func testFaults(t *testing.T, p Provider) {
+	if p.Backend.SetFaults == nil {
+		t.Skip("no SetFaults hook")
+	}
+	c, ctx := p.Client, t.Context()
+	p.Backend.SetFaults(Faults{RateLimitEvery: 4, UnavailableEvery: 7, UnavailableBurst: 2})
+
+	names := []string{"faults-0.example", "faults-1.example", "faults-2.example", "faults-3.example"}
+	for _, name := range names {
+		retryOnServerError(t, "CreateZone "+name, func() error {
+			_, err := c.CreateZone(ctx, name, primariesA)
+			return err
+		}, func() {
+			// A failed CreateZone leaves nothing behind.
+			_, err := c.GetZone(ctx, name)
+			assert.ErrorIs(t, err, facade.ErrNotFound, "GetZone after a failed CreateZone of %s", name)
+		})
+	}
+	name := names[0]
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone", got, name, primariesA)
+	retryOnServerError(t, "SetPrimaries", func() error {
+		_, err := c.SetPrimaries(ctx, name, primariesB)
+		return err
+	}, nil)
+	got, err = c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone after SetPrimaries", got, name, primariesB)
+	if p.SupportsTransfer {
+		retryOnServerError(t, "Transfer", func() error { return c.Transfer(ctx, name) }, nil)
+	}
+	ts, err := c.TransferStatus(ctx, name)
+	require.NoError(t, err, "TransferStatus")
+	assert.Equal(t, name, ts.Zone)
+
+	zs := listed(t, ctx, c)
+	for _, n := range names {
+		cnt, _ := countName(zs, n)
+		assert.Equal(t, 1, cnt, "ListZones: occurrences of %s", n)
+		if bc := p.backendCount(n); bc >= 0 {
+			assert.Equal(t, 1, bc, "backend zones called %s", n)
+		}
+	}
+	for _, n := range names {
+		retryOnServerError(t, "DeleteZone "+n, func() error { return c.DeleteZone(ctx, n) }, nil)
+	}
+	assert.Empty(t, listed(t, ctx, c), "ListZones after deleting everything")
+	if p.Backend.Stats != nil {
+		st := p.Backend.Stats()
+		t.Logf("%d requests, %d faulted", st.Requests, st.Faulted)
+		assert.Positive(t, st.Faulted, "no fault was injected")
+	}
+	p.Backend.SetFaults(Faults{})
+	if p.Backend.ZoneNames != nil {
+		assert.Empty(t, p.Backend.ZoneNames(), "backend zones left over")
+	}
+}
+
+const parallelism = 8
+
+func testConcurrentDistinct(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	names := make([]string, parallelism)
+	for i := range names {
+		names[i] = fmt.Sprintf("distinct-%d.example", i)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	start := make(chan struct{})
+	for i, n := range names {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = c.CreateZone(ctx, n, primariesA)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "CreateZone %s", names[i])
+	}
+	zs := listed(t, ctx, c)
+	for _, n := range names {
+		cnt, z := countName(zs, n)
+		assert.Equal(t, 1, cnt, "ListZones: occurrences of %s", n)
+		checkZone(t, c, "ListZones "+n, z, n, primariesA)
+		got, err := c.GetZone(ctx, n)
+		if assert.NoError(t, err, "GetZone %s", n) {
+			checkZone(t, c, "GetZone "+n, got, n, primariesA)
+		}
+	}
+
+	// Deleting them in parallel, while SetPrimaries runs on another zone
+	// sharing the primaries, leaves that zone intact.
+	keep := names[0]
+	errs = make([]error, len(names))
+	for i, n := range names[1:] {
+		wg.Go(func() { errs[i] = c.DeleteZone(ctx, n) })
+	}
+	wg.Go(func() {
+		_, errs[len(errs)-1] = c.SetPrimaries(ctx, keep, append(slices.Clone(primariesA), primariesB...))
+	})
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
+	got, err := c.GetZone(ctx, keep)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone "+keep, got, keep, append(slices.Clone(primariesA), primariesB...))
+}
+
+func testConcurrentSame(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "same.example"
+	var wg sync.WaitGroup
+	errs := make([]error, parallelism)
+	start := make(chan struct{})
+	for i := range errs {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = c.CreateZone(ctx, name, primariesA)
+		})
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		assert.ErrorIs(t, err, facade.ErrConflict, "CreateZone #%d", i)
+	}
+	assert.Equal(t, 1, ok, "successful concurrent CreateZone calls of one zone")
+
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone after the race (the losers' rollback must not touch the winner)", got, name, primariesA)
+	n, _ := countName(listed(t, ctx, c), name)
+	assert.Equal(t, 1, n, "ListZones: occurrences of %s", name)
+	if bc := p.backendCount(name); bc >= 0 {
+		assert.Equal(t, 1, bc, "backend zones called %s", name)
+	}
+}

@@ -1,0 +1,159 @@
+package conformance_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
+	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
+	"github.com/secondarydns/secondarydns-go/facade/ionos"
+	"github.com/secondarydns/secondarydns-go/test/conformance"
+	"github.com/secondarydns/secondarydns-go/test/fakes"
+)
+
+// clientOptions point a client at a fake and keep retries fast. A
+// MaxRetryAfter of 1s lets the suite cancel a client waiting to retry.
+func clientOptions(url string) []facade.Option {
+	return []facade.Option{
+		facade.WithBaseURL(url),
+		facade.WithRetryPolicy(facade.RetryPolicy{
+			MaxAttempts:   4,
+			BaseDelay:     time.Millisecond,
+			MaxDelay:      5 * time.Millisecond,
+			MaxRetryAfter: time.Second,
+		}),
+	}
+}
+
+// faults translates the suite's fault configuration for the fakes.
+func faults(f conformance.Faults) fakes.Faults {
+	retryAfter := f.RetryAfter
+	if retryAfter == 0 {
+		retryAfter = -1 // the fakes send "0" for a negative value
+	}
+	return fakes.Faults{
+		Seed:        1,
+		Latency:     f.Latency,
+		RateLimit:   fakes.Trigger{Every: f.RateLimitEvery},
+		RetryAfter:  retryAfter,
+		Unavailable: fakes.Trigger{Every: f.UnavailableEvery, Burst: f.UnavailableBurst},
+	}
+}
+
+func stats(s fakes.Stats) conformance.Stats {
+	return conformance.Stats{
+		Requests: s.Requests,
+		Faulted:  s.RateLimited + s.BadGateway + s.Unavailable + s.DroppedBefore + s.DroppedAfter,
+	}
+}
+
+func newIONOS(t *testing.T) conformance.Provider {
+	f := fakes.StartIONOS(t, fakes.WithProvisioningReads(0))
+	c, err := ionos.New(f.Token(), clientOptions(f.URL())...)
+	require.NoError(t, err)
+	return conformance.Provider{
+		Client:       c,
+		Capabilities: conformance.Capabilities{SupportsPorts: false, SupportsTSIG: false, SupportsTransfer: true},
+		Backend: conformance.Backend{
+			Stats: func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string {
+				var out []string
+				for _, z := range f.Zones() {
+					out = append(out, z.ZoneName)
+				}
+				return out
+			},
+			SeedSecondaryZones: func(t testing.TB, names []string) {
+				for _, n := range names {
+					_, err := f.AddZone(fakes.IONOSZone{ZoneName: n, PrimaryIPs: []string{"192.0.2.99"}})
+					require.NoError(t, err)
+				}
+			},
+			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+		},
+	}
+}
+
+func newDNSimple(t *testing.T) conformance.Provider {
+	f := fakes.StartDNSimple(t)
+	c, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
+	require.NoError(t, err)
+	return conformance.Provider{
+		Client:       c,
+		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: false, SupportsTransfer: false},
+		Backend: conformance.Backend{
+			Stats: func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string {
+				var out []string
+				for _, z := range f.Zones() {
+					out = append(out, z.Name)
+				}
+				return out
+			},
+			SeedSecondaryZones: func(t testing.TB, names []string) {
+				for _, n := range names {
+					_, err := f.AddZone(n, true)
+					require.NoError(t, err)
+				}
+			},
+			SeedPrimaryZone: func(t testing.TB, name string) {
+				_, err := f.AddZone(name, false)
+				require.NoError(t, err)
+			},
+			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+		},
+	}
+}
+
+func newCloudflare(t *testing.T) conformance.Provider {
+	f := fakes.StartCloudflare(t)
+	c, err := cloudflare.New(f.Token(), f.AccountID(), clientOptions(f.URL())...)
+	require.NoError(t, err)
+	return conformance.Provider{
+		Client:       c,
+		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: true, SupportsTransfer: true},
+		Backend: conformance.Backend{
+			Stats: func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string {
+				var out []string
+				for _, z := range f.Zones() {
+					out = append(out, z.Name)
+				}
+				return out
+			},
+			SeedSecondaryZones: func(t testing.TB, names []string) {
+				for _, n := range names {
+					_, err := f.AddZone(n, "secondary")
+					require.NoError(t, err)
+				}
+			},
+			SeedPrimaryZone: func(t testing.TB, name string) {
+				_, err := f.AddZone(name, "full")
+				require.NoError(t, err)
+			},
+			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+		},
+	}
+}
+
+// TestConformance runs the suite against each adapter and its fake.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	providers := []struct {
+		name string
+		new  func(t *testing.T) conformance.Provider
+	}{
+		{facade.ProviderIONOS, newIONOS},
+		{facade.ProviderDNSimple, newDNSimple},
+		{facade.ProviderCloudflare, newCloudflare},
+	}
+	for _, p := range providers {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			conformance.Run(t, p.new)
+		})
+	}
+}
