@@ -55,6 +55,10 @@ type Backend struct {
 	// SeedPrimaryZone creates a primary (non-secondary) zone directly in the
 	// server, for providers that hold both kinds.
 	SeedPrimaryZone func(t testing.TB, name string)
+	// Resources counts the server's auxiliary objects a CreateZone may
+	// create besides the zone (primary servers, peers, TSIG keys), so that
+	// the suite can tell that a failed CreateZone left none behind.
+	Resources func() int
 	// SetFaults replaces the server's fault injection; the zero Faults
 	// turns it off.
 	SetFaults func(Faults)
@@ -104,6 +108,9 @@ func Run(t *testing.T, newProvider func(t *testing.T) Provider) {
 		{"Pagination", testPagination},
 		{"Cancellation", testCancellation},
 		{"Faults", testFaults},
+		{"PersistentFailure", testPersistentFailure},
+		{"CancelPartWay", testCancelPartWay},
+		{"CreateOptions", testCreateOptions},
 		{"ConcurrentDistinct", testConcurrentDistinct},
 		{"ConcurrentSame", testConcurrentSame},
 	}
@@ -177,6 +184,14 @@ func (p Provider) requests() int {
 		return -1
 	}
 	return p.Backend.Stats().Requests
+}
+
+// resources returns the backend's auxiliary object count, or -1.
+func (p Provider) resources() int {
+	if p.Backend.Resources == nil {
+		return -1
+	}
+	return p.Backend.Resources()
 }
 
 // noRequests runs f and asserts the backend received no request meanwhile
@@ -765,6 +780,7 @@ func testFaults(t *testing.T, p Provider) {
 
 	names := []string{"faults-0.example", "faults-1.example", "faults-2.example", "faults-3.example"}
 	for _, name := range names {
+		resources := p.resources()
 		retryOnServerError(t, "CreateZone "+name, func() error {
 			_, err := c.CreateZone(ctx, name, primariesA)
 			return err
@@ -772,6 +788,7 @@ func testFaults(t *testing.T, p Provider) {
 			// A failed CreateZone leaves nothing behind.
 			_, err := c.GetZone(ctx, name)
 			assert.ErrorIs(t, err, facade.ErrNotFound, "GetZone after a failed CreateZone of %s", name)
+			assert.Equal(t, resources, p.resources(), "a failed CreateZone of %s left auxiliary objects behind", name)
 		})
 	}
 	name := names[0]
@@ -897,4 +914,107 @@ func testConcurrentSame(t *testing.T, p Provider) {
 	if bc := p.backendCount(name); bc >= 0 {
 		assert.Equal(t, 1, bc, "backend zones called %s", name)
 	}
+}
+
+func testPersistentFailure(t *testing.T, p Provider) {
+	if p.Backend.SetFaults == nil {
+		t.Skip("no SetFaults hook")
+	}
+	c, ctx := p.Client, t.Context()
+	const name = "down.example"
+	_, err := c.CreateZone(ctx, name, primariesA)
+	require.NoError(t, err, "CreateZone")
+	p.Backend.SetFaults(Faults{UnavailableEvery: 1})
+
+	// ListZones yields the error once, last, with a zero Zone.
+	n := 0
+	for z, err := range c.ListZones(ctx) {
+		n++
+		require.Equal(t, 1, n, "ListZones went on after an error")
+		assert.Zero(t, z, "ListZones: Zone yielded with the error")
+		fe := requireOpErr(t, c, err, facade.ErrServer, "ListZones")
+		assert.Equal(t, 503, fe.StatusCode, "ListZones: Error.StatusCode")
+	}
+	require.Equal(t, 1, n, "ListZones yielded no error")
+
+	for _, op := range methods[1:] {
+		if op == "Transfer" && !p.SupportsTransfer {
+			continue
+		}
+		target := name
+		if op == "CreateZone" {
+			target = "down-new.example"
+		}
+		err := call(ctx, c, op, target, primariesB)
+		fe := requireOpErr(t, c, err, facade.ErrServer, op)
+		assert.Equal(t, 503, fe.StatusCode, "%s: Error.StatusCode", op)
+	}
+	p.Backend.SetFaults(Faults{})
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone once the backend is back")
+	checkZone(t, c, "GetZone once the backend is back", got, name, primariesA)
+	_, err = c.GetZone(ctx, "down-new.example")
+	requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+}
+
+// testCancelPartWay cancels CreateZone while its k-th request is in flight,
+// for k = 1, 2, ... until a CreateZone completes first: nothing may be left
+// behind.
+func testCancelPartWay(t *testing.T, p Provider) {
+	if p.Backend.SetFaults == nil || p.Backend.Stats == nil {
+		t.Skip("needs the SetFaults and Stats hooks")
+	}
+	c, ctx := p.Client, t.Context()
+	const name = "partway.example"
+	for k := 1; k <= 8; k++ {
+		p.Backend.SetFaults(Faults{Latency: 20 * time.Millisecond})
+		cctx, cancel := context.WithCancel(ctx)
+		resources := p.resources()
+		before := p.requests()
+		done := make(chan struct{})
+		go func() {
+			defer cancel()
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+					if p.requests() >= before+k {
+						return
+					}
+				}
+			}
+		}()
+		_, err := c.CreateZone(cctx, name, primariesA)
+		close(done)
+		cancel()
+		p.Backend.SetFaults(Faults{})
+		if err == nil {
+			t.Logf("CreateZone needs fewer than %d requests", k)
+			require.NoError(t, c.DeleteZone(ctx, name), "DeleteZone")
+			return
+		}
+		requireOpErr(t, c, err, context.Canceled, "CreateZone")
+		_, err = c.GetZone(ctx, name)
+		requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+		if bc := p.backendCount(name); bc >= 0 {
+			require.Zero(t, bc, "CreateZone cancelled during request %d left the zone behind", k)
+		}
+		require.Equal(t, resources, p.resources(), "CreateZone cancelled during request %d left auxiliary objects behind", k)
+	}
+}
+
+func testCreateOptions(t *testing.T, p Provider) {
+	c, ctx := p.Client, t.Context()
+	const name = "options.example"
+	z, err := c.CreateZone(ctx, name, primariesA,
+		facade.WithWaitUntilAvailable(), facade.WithDescription("conformance"), nil)
+	require.NoError(t, err, "CreateZone with options")
+	checkZone(t, c, "CreateZone with options", z, name, primariesA)
+	got, err := c.GetZone(ctx, name)
+	require.NoError(t, err, "GetZone")
+	checkZone(t, c, "GetZone", got, name, primariesA)
+	assert.Equal(t, z.ID, got.ID)
 }

@@ -99,6 +99,7 @@ func newDNSimple(t *testing.T) conformance.Provider {
 					require.NoError(t, err)
 				}
 			},
+			Resources: func() int { return len(f.PrimaryServers()) },
 			SeedPrimaryZone: func(t testing.TB, name string) {
 				_, err := f.AddZone(name, false)
 				require.NoError(t, err)
@@ -130,6 +131,7 @@ func newCloudflare(t *testing.T) conformance.Provider {
 					require.NoError(t, err)
 				}
 			},
+			Resources: func() int { return len(f.Peers()) + len(f.TSIGs()) },
 			SeedPrimaryZone: func(t testing.TB, name string) {
 				_, err := f.AddZone(name, "full")
 				require.NoError(t, err)

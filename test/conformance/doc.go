@@ -48,6 +48,16 @@
 //     such calls itself, but only on ErrServer, and a failed CreateZone must
 //     have left nothing behind (no zone, so the retry is not a conflict).
 //     In the end there are no duplicate zones.
+//   - Persistent failure: with every request answered 503, every method
+//     fails with ErrServer (StatusCode 503, Provider and Operation set) and
+//     ListZones yields exactly one error, with a zero Zone, and stops.
+//   - Rollback: a CreateZone cancelled while its k-th request is in flight
+//     (for every k up to the number of requests it needs) fails with
+//     context.Canceled and leaves neither the zone nor, where the backend
+//     can count them, auxiliary objects (primary servers, peers, TSIG keys)
+//     behind; so does a CreateZone that failed with ErrServer.
+//   - Options: [facade.WithWaitUntilAvailable] and [facade.WithDescription]
+//     (and a nil option) are accepted everywhere.
 //   - Concurrency: parallel CreateZone calls for distinct zones all succeed;
 //     parallel calls for the same zone yield exactly one success and
 //     ErrConflict for the rest, and the winner's zone keeps all its
