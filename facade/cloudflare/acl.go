@@ -59,7 +59,7 @@ func convertACL(a *cloudflareapi.SecondaryDNSACL) ACL {
 // page).
 func (c *Client) ListACLs(ctx context.Context) iter.Seq2[ACL, error] {
 	const op = "ListACLs"
-	return opSeq(c, op, singlePage(ctx, func(ctx context.Context) ([]ACL, error) {
+	return singlePage(ctx, c, op, func(ctx context.Context) ([]ACL, error) {
 		rsp, err := c.api.ListACLsWithResponse(ctx, c.accountID)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, err
@@ -72,7 +72,7 @@ func (c *Client) ListACLs(ctx context.Context) iter.Seq2[ACL, error] {
 			out = append(out, convertACL(&(*rsp.JSON200.Result)[i]))
 		}
 		return out, nil
-	}))
+	})
 }
 
 // GetACL returns the ACL with the given ID; an unknown ID yields

@@ -2,7 +2,6 @@ package cloudflare
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -131,48 +130,18 @@ func (c *Client) invalidf(op, format string, args ...any) error {
 	return c.core.Invalid(op, fmt.Errorf(format, args...))
 }
 
-// withOp returns err with Operation set to op (and Provider set), keeping
-// its kind; non-*facade.Error values are classified as transport errors by
-// Core.Check. nil stays nil.
-func (c *Client) withOp(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var fe *facade.Error
-	if errors.As(err, &fe) {
-		cp := *fe
-		cp.Operation = op
-		if cp.Provider == "" {
-			cp.Provider = facade.ProviderCloudflare
-		}
-		return &cp
-	}
-	return c.core.Check(op, nil, nil, err, false)
-}
-
 // unexpected reports a 2xx response that lacks what op needs (e.g. no
 // "result") as [facade.ErrUnexpectedResponse], keeping status and request id.
 func (c *Client) unexpected(op string, hr *http.Response, body []byte) error {
 	return c.core.Check(op, hr, body, nil, false)
 }
 
-// singlePage adapts a non-paginated list call to facade.Paginate, so that
-// every list of the package is an iter.Seq2 built the same way.
-func singlePage[T any](ctx context.Context, fetch func(ctx context.Context) ([]T, error)) iter.Seq2[T, error] {
-	return facade.Paginate(ctx, func(ctx context.Context, _ string) ([]T, string, error) {
+// singlePage adapts a non-paginated list call to facade.PaginateFor, so
+// that every list of the package is an iter.Seq2 built the same way, with
+// every error labelled with op.
+func singlePage[T any](ctx context.Context, c *Client, op string, fetch func(ctx context.Context) ([]T, error)) iter.Seq2[T, error] {
+	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, _ string) ([]T, string, error) {
 		items, err := fetch(ctx)
 		return items, "", err
 	})
-}
-
-// opSeq sets op on every error seq yields (Paginate itself reports context
-// cancellation with Operation "Paginate").
-func opSeq[T any](c *Client, op string, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			if !yield(v, c.withOp(op, err)) {
-				return
-			}
-		}
-	}
 }

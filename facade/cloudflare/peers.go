@@ -91,7 +91,7 @@ func (c *Client) ListPeers(ctx context.Context) iter.Seq2[Peer, error] {
 }
 
 func (c *Client) listPeers(ctx context.Context, op string) iter.Seq2[Peer, error] {
-	return opSeq(c, op, singlePage(ctx, func(ctx context.Context) ([]Peer, error) {
+	return singlePage(ctx, c, op, func(ctx context.Context) ([]Peer, error) {
 		rsp, err := c.api.ListPeersWithResponse(ctx, c.accountID)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, err
@@ -104,7 +104,7 @@ func (c *Client) listPeers(ctx context.Context, op string) iter.Seq2[Peer, error
 			out = append(out, convertPeer(&(*rsp.JSON200.Result)[i]))
 		}
 		return out, nil
-	}))
+	})
 }
 
 // GetPeer returns the peer with the given ID; an unknown ID yields

@@ -3,9 +3,7 @@ package cloudflare
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
-	"net/http"
 	"net/netip"
 	"time"
 
@@ -39,30 +37,12 @@ func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 	return idx, nil
 }
 
-// lookupSecondary finds the account's zone called name (already normalised)
+// lookupSecondary finds the account's zone called name (normalised first)
 // and fails with ErrNotFound unless it exists and is of type secondary.
 func (c *Client) lookupSecondary(ctx context.Context, op, name string) (Zone, error) {
-	for z, err := range c.listZones(ctx, op, ZoneListOptions{Name: name}) {
-		if err != nil {
-			return Zone{}, err
-		}
-		if z.Name != name {
-			continue
-		}
-		if z.Type != ZoneTypeSecondary {
-			break
-		}
-		return z, nil
-	}
-	return Zone{}, c.notFound(op, name)
-}
-
-func (c *Client) notFound(op, name string) error {
-	e := facade.DecodeErrorBody(facade.ProviderCloudflare, http.StatusNotFound, nil, nil)
-	e.Operation = op
-	e.StatusCode = 0 // no request answered 404: the zone list lacked it
-	e.Messages = []string{fmt.Sprintf("secondary zone %q not found", name)}
-	return e
+	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
+		return c.listZones(ctx, op, ZoneListOptions{Name: n})
+	}, func(z Zone, n string) bool { return z.Name == n && z.Type == ZoneTypeSecondary })
 }
 
 // lastTransfer is the incoming configuration's checked_time, or its
@@ -196,11 +176,7 @@ func (c *Client) assemble(ctx context.Context, op string, z Zone, in Incoming, p
 // secondary, yields [facade.ErrNotFound].
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	const op = "GetZone"
-	n, err := facade.NormalizeZoneName(name)
-	if err != nil {
-		return facade.Zone{}, c.invalid(op, err)
-	}
-	z, err := c.lookupSecondary(ctx, op, n)
+	z, err := c.lookupSecondary(ctx, op, name)
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -426,7 +402,7 @@ func (c *Client) waitActive(ctx context.Context, op, id string) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return c.withOp(op, c.core.Check(op, nil, nil, ctx.Err(), false))
+			return c.core.Wrap(op, ctx.Err())
 		case <-t.C:
 		}
 		z, err := c.getZoneByID(ctx, op, id)
@@ -502,11 +478,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // missing zone, or one not of type secondary, yields [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	n, err := facade.NormalizeZoneName(name)
-	if err != nil {
-		return c.invalid(op, err)
-	}
-	z, err := c.lookupSecondary(ctx, op, n)
+	z, err := c.lookupSecondary(ctx, op, name)
 	if err != nil {
 		return err
 	}
@@ -517,11 +489,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 // (ForceAXFR). It returns once the request is accepted.
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	n, err := facade.NormalizeZoneName(name)
-	if err != nil {
-		return c.invalid(op, err)
-	}
-	z, err := c.lookupSecondary(ctx, op, n)
+	z, err := c.lookupSecondary(ctx, op, name)
 	if err != nil {
 		return err
 	}
@@ -534,11 +502,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // PrimaryStatus.Status and Error are empty.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
 	const op = "TransferStatus"
-	n, err := facade.NormalizeZoneName(name)
-	if err != nil {
-		return facade.TransferStatus{}, c.invalid(op, err)
-	}
-	z, err := c.lookupSecondary(ctx, op, n)
+	z, err := c.lookupSecondary(ctx, op, name)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}

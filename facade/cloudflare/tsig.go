@@ -114,7 +114,7 @@ func (c *Client) ListTSIGs(ctx context.Context) iter.Seq2[TSIGKey, error] {
 }
 
 func (c *Client) listTSIGs(ctx context.Context, op string) iter.Seq2[TSIGKey, error] {
-	return opSeq(c, op, singlePage(ctx, func(ctx context.Context) ([]TSIGKey, error) {
+	return singlePage(ctx, c, op, func(ctx context.Context) ([]TSIGKey, error) {
 		rsp, err := c.api.ListTSIGsWithResponse(ctx, c.accountID)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, err
@@ -127,7 +127,7 @@ func (c *Client) listTSIGs(ctx context.Context, op string) iter.Seq2[TSIGKey, er
 			out = append(out, convertTSIG(&(*rsp.JSON200.Result)[i]))
 		}
 		return out, nil
-	}))
+	})
 }
 
 // GetTSIG returns the TSIG key with the given ID; an unknown ID yields

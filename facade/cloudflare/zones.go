@@ -2,7 +2,6 @@ package cloudflare
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -78,69 +77,30 @@ type ZoneListOptions struct {
 // maxPerPage is the largest page size GET /zones accepts.
 const maxPerPage = 50
 
-// apiZone is a zone as the API returns it. The generated ZonesZone lacks
-// "type" and "status" (the upstream schema omits them, the API returns
-// them), so zone results are decoded from the response body with this type.
-type apiZone struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Status  string `json:"status"`
-	Account struct {
-		ID string `json:"id"`
-	} `json:"account"`
-	NameServers []string   `json:"name_servers"`
-	CreatedOn   *time.Time `json:"created_on"`
-	ModifiedOn  *time.Time `json:"modified_on"`
-	ActivatedOn *time.Time `json:"activated_on"`
-}
-
-func (z apiZone) toZone() Zone {
-	out := Zone{
+// convertZone converts a zone result. Names are normalised with
+// [facade.NormalizeReportedName]; type and status are lower-cased.
+func convertZone(z *cloudflareapi.ZonesZone) Zone {
+	return Zone{
 		ID:          z.ID,
-		Name:        strings.TrimSuffix(strings.ToLower(z.Name), "."),
-		Type:        ZoneType(strings.ToLower(z.Type)),
-		Status:      strings.ToLower(z.Status),
-		AccountID:   z.Account.ID,
-		NameServers: append([]string(nil), z.NameServers...),
+		Name:        facade.NormalizeReportedName(z.Name),
+		Type:        ZoneType(strings.ToLower(string(deref(z.Type)))),
+		Status:      strings.ToLower(deref(z.Status)),
+		AccountID:   deref(z.Account.ID),
+		NameServers: append([]string(nil), deref(z.NameServers)...),
+		CreatedOn:   deref(z.CreatedOn),
+		ModifiedOn:  deref(z.ModifiedOn),
+		ActivatedOn: deref(z.ActivatedOn),
 	}
-	for _, t := range []struct {
-		dst *time.Time
-		src *time.Time
-	}{{&out.CreatedOn, z.CreatedOn}, {&out.ModifiedOn, z.ModifiedOn}, {&out.ActivatedOn, z.ActivatedOn}} {
-		if t.src != nil {
-			*t.dst = *t.src
-		}
-	}
-	return out
 }
 
-// zoneEnvelope / zonesEnvelope decode zone responses (see apiZone).
-type zoneEnvelope struct {
-	Result *apiZone `json:"result"`
-}
-
-type zonesEnvelope struct {
-	Result     *[]apiZone `json:"result"`
-	ResultInfo *struct {
-		Page       *int `json:"page"`
-		PerPage    *int `json:"per_page"`
-		Count      *int `json:"count"`
-		TotalCount *int `json:"total_count"`
-		TotalPages *int `json:"total_pages"`
-	} `json:"result_info"`
-}
-
-// decodeZone decodes the "result" zone of a successful zone response.
-func (c *Client) decodeZone(op string, hr *http.Response, body []byte) (Zone, error) {
-	var env zoneEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return Zone{}, c.core.Check(op, nil, nil, err, false)
-	}
-	if env.Result == nil || env.Result.ID == "" {
+// zoneResult converts the "result" zone of a successful zone response; a
+// response without one (or without its id) is
+// [facade.ErrUnexpectedResponse].
+func (c *Client) zoneResult(op string, z *cloudflareapi.ZonesZone, hr *http.Response, body []byte) (Zone, error) {
+	if z == nil || z.ID == "" {
 		return Zone{}, c.unexpected(op, hr, body)
 	}
-	return env.Result.toZone(), nil
+	return convertZone(z), nil
 }
 
 // checkZoneName normalises a zone name and applies the API's own rule that
@@ -206,7 +166,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return func(yield func(Zone, error) bool) { yield(Zone{}, c.invalid(op, err)) }
 	}
-	return opSeq(c, op, facade.Paginate(ctx, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]Zone, string, error) {
 		page := 1
 		if cursor != "" {
 			page, _ = strconv.Atoi(cursor)
@@ -217,31 +177,28 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, "", err
 		}
-		var env zonesEnvelope
-		if err := json.Unmarshal(rsp.Body, &env); err != nil {
-			return nil, "", c.core.Check(op, nil, nil, err, false)
-		}
-		if env.Result == nil {
+		if rsp.JSON200.Result == nil {
 			return nil, "", c.unexpected(op, rsp.HTTPResponse, rsp.Body)
 		}
-		zones := make([]Zone, 0, len(*env.Result))
-		for _, z := range *env.Result {
-			zz := z.toZone()
-			if opts.Type != "" && zz.Type != opts.Type {
+		result := *rsp.JSON200.Result
+		zones := make([]Zone, 0, len(result))
+		for i := range result {
+			z := convertZone(&result[i])
+			if opts.Type != "" && z.Type != opts.Type {
 				continue
 			}
-			zones = append(zones, zz)
+			zones = append(zones, z)
 		}
-		return zones, nextPage(page, *base.PerPage, len(*env.Result), env), nil
-	}))
+		return zones, nextPage(page, *base.PerPage, len(result), rsp.JSON200.ResultInfo), nil
+	})
 }
 
 // nextPage returns the next page cursor, or "" after the last page: the
 // page is the last one if result_info says so (total_pages, or count and
 // total_count), or, without result_info, if it was not full.
-func nextPage(page, perPage, got int, env zonesEnvelope) string {
+func nextPage(page, perPage, got int, ri *cloudflareapi.ZonesResultInfo) string {
 	last := got < perPage || got == 0
-	if ri := env.ResultInfo; ri != nil {
+	if ri != nil {
 		switch {
 		case ri.TotalPages != nil:
 			last = page >= *ri.TotalPages
@@ -283,7 +240,7 @@ func (c *Client) createZone(ctx context.Context, op, name string, typ ZoneType) 
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return c.decodeZone(op, rsp.HTTPResponse, rsp.Body)
+	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body)
 }
 
 // GetZoneByID returns the zone with the given ID (GET /zones/{id}). An
@@ -301,7 +258,7 @@ func (c *Client) getZoneByID(ctx context.Context, op, id string) (Zone, error) {
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return c.decodeZone(op, rsp.HTTPResponse, rsp.Body)
+	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body)
 }
 
 // DeleteZoneByID deletes the zone with the given ID (DELETE /zones/{id}),
