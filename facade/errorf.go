@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 )
 
@@ -16,15 +17,6 @@ import (
 var kinds = []error{
 	ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrConflict,
 	ErrInvalidInput, ErrServer, ErrTransport, ErrUnexpectedResponse,
-}
-
-func isKind(err error) bool {
-	for _, k := range kinds {
-		if err == k {
-			return true
-		}
-	}
-	return false
 }
 
 // Errorf returns an [*Error] of the given kind for operation op and this
@@ -44,7 +36,7 @@ func (c *Core) Errorf(op string, kind error, format string, args ...any) error {
 	if wraps(err) {
 		e.cause = err
 	}
-	if !isKind(kind) {
+	if !slices.Contains(kinds, kind) {
 		e.kind = ErrUnexpectedResponse
 		e.cause = errors.Join(kind, e.cause)
 	}
