@@ -63,6 +63,8 @@ type Core struct {
 	logger    *slog.Logger
 	maxBody   int64
 	now       func() time.Time
+	// wait pauses between attempts; tests replace it to observe the waits.
+	wait func(ctx context.Context, d time.Duration) error
 
 	attempts atomic.Int64
 	retries  atomic.Int64
@@ -131,6 +133,7 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		logger:    cfg.logger,
 		maxBody:   cfg.maxBodyBytes,
 		now:       cfg.now,
+		wait:      waitCtx,
 	}, nil
 }
 
@@ -203,7 +206,7 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 				slog.String("path", pathAndQuery(req.URL)), slog.Int("attempt", attempt),
 				slog.Duration("wait", wait))
 		}
-		if err := waitCtx(ctx, wait); err != nil {
+		if err := c.wait(ctx, wait); err != nil {
 			return nil, transportError(c.provider, "", ctx.Err(), err)
 		}
 	}

@@ -332,10 +332,14 @@ func TestCoreRetryAfter(t *testing.T) {
 			})
 			c := newTestCore(t, ProviderDNSimple, srv.URL)
 			c.now = func() time.Time { return fixed }
-			start := time.Now()
+			waits := recordWaits(c)
 			_, _, err := do(t, c, t.Context(), http.MethodGet, srv.URL+"/z", "")
-			assert.Less(t, time.Since(start), time.Second, "must not sleep for a long Retry-After")
 			assert.Equal(t, tt.wantHits, hits.Load())
+			if tt.wantHits == 1 {
+				assert.Empty(t, waits(), "must not wait for a Retry-After above the cap")
+			} else {
+				assert.Len(t, waits(), int(tt.wantHits-1))
+			}
 			if tt.wantAfter == 0 {
 				require.NoError(t, err)
 				return
@@ -350,27 +354,26 @@ func TestCoreRetryAfter(t *testing.T) {
 
 func TestCoreCancelDuringBackoff(t *testing.T) {
 	t.Parallel()
-	hit := make(chan struct{}, 1)
 	srv, hits := server(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Retry-After", "30")
 		jsonReply(w, 503, `{}`)
-		select {
-		case hit <- struct{}{}:
-		default:
-		}
 	})
 	c := newTestCore(t, ProviderIONOS, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxRetryAfter: time.Minute}))
 	ctx, cancel := context.WithCancel(t.Context())
-	go func() {
-		<-hit
+	defer cancel()
+	// The caller cancels while the core waits the 30 s the server asked for;
+	// the wait is the real, context-aware one.
+	var asked []time.Duration
+	c.wait = func(ctx context.Context, d time.Duration) error {
+		asked = append(asked, d)
 		cancel()
-	}()
-	start := time.Now()
+		return waitCtx(ctx, d)
+	}
 	_, _, err := do(t, c, ctx, http.MethodGet, srv.URL+"/z", "")
-	assert.Less(t, time.Since(start), 5*time.Second)
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorIs(t, err, ErrTransport)
-	assert.Equal(t, int64(1), hits.Load())
+	assert.Equal(t, []time.Duration{30 * time.Second}, asked)
+	assert.Equal(t, int64(1), hits.Load(), "no attempt after the cancelled wait")
 }
 
 func TestCoreDeadlineDuringRequest(t *testing.T) {
@@ -602,4 +605,33 @@ func mustURL(t *testing.T, s string) *url.URL {
 	u, err := url.Parse(s)
 	require.NoError(t, err)
 	return u
+}
+
+// recordWaits replaces c's waiting with one that returns at once and records
+// the durations asked for.
+func recordWaits(c *Core) func() []time.Duration {
+	var mu sync.Mutex
+	var waits []time.Duration
+	c.wait = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), waits...)
+	}
+}
+
+func TestWaitCtx(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	// A cancelled context ends even an hour's wait: if it did not, this test
+	// would hang until the test binary's timeout.
+	require.ErrorIs(t, waitCtx(ctx, time.Hour), context.Canceled)
+	require.NoError(t, waitCtx(t.Context(), time.Millisecond))
+	require.NoError(t, waitCtx(t.Context(), 0))
 }

@@ -459,12 +459,12 @@ func TestWaitUntilAvailable(t *testing.T) {
 		require.NoError(t, err)
 		dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		defer cancel()
-		start := time.Now()
+		// The zone never becomes available: only the deadline ends the
+		// polling (a loop ignoring it would run until the test times out).
 		got, err := c.WaitUntilAvailable(dctx, z.ID)
 		requireKind(t, err, context.DeadlineExceeded, "WaitUntilAvailable")
 		assert.ErrorIs(t, err, facade.ErrTransport)
 		assert.Equal(t, ionos.StateProvisioning, got.State)
-		assert.Less(t, time.Since(start), 2*time.Second)
 
 		// Through CreateZone, the error carries the neutral name.
 		dctx2, cancel2 := context.WithTimeout(ctx, 100*time.Millisecond)
