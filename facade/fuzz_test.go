@@ -464,8 +464,16 @@ func FuzzValidatePort(f *testing.F) {
 		if (err != nil) != bad {
 			t.Fatalf("RequireID(%q, %q) = %v, want error: %v", field, id, err, bad)
 		}
-		if err != nil {
+		switch {
+		case err == nil:
+		case utf8.ValidString(field):
 			checkInvalid(t, err)
+		default:
+			// field is the caller's constant argument name, used as
+			// given; only the untrusted id is sanitized.
+			if !errors.Is(err, ErrInvalidInput) || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("RequireID(%q, %q) = %q, want a one-line ErrInvalidInput", field, id, err)
+			}
 		}
 	})
 }
