@@ -55,7 +55,11 @@
 //     (for every k up to the number of requests it needs) fails with
 //     context.Canceled and leaves neither the zone nor, where the backend
 //     can count them, auxiliary objects (primary servers, peers, TSIG keys)
-//     behind; so does a CreateZone that failed with ErrServer.
+//     behind; so does a CreateZone that failed with ErrServer. When the
+//     backend processes a CreateZone request but the response is lost (the
+//     connection drops), the failed CreateZone must leave either nothing
+//     (no zone, no new auxiliary objects) or the complete zone, never a
+//     half-created one.
 //   - Options: [facade.WithWaitUntilAvailable] and [facade.WithDescription]
 //     (and a nil option) are accepted everywhere.
 //   - Concurrency: parallel CreateZone calls for distinct zones all succeed;
