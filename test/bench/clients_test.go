@@ -16,8 +16,8 @@ import (
 	cfoption "github.com/cloudflare/cloudflare-go/v6/option"
 	cfzones "github.com/cloudflare/cloudflare-go/v6/zones"
 	dnsimplesdk "github.com/dnsimple/dnsimple-go/v7/dnsimple"
-	ionossdk "github.com/ionos-cloud/sdk-go-dns"
 	"github.com/google/uuid"
+	ionossdk "github.com/ionos-cloud/sdk-go-dns"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/secondarydns/secondarydns-go/facade"
