@@ -220,3 +220,27 @@ func ApplyCreateOptions(opts ...CreateOption) CreateOptions {
 	}
 	return o
 }
+
+// The clean-up budget of a multi-request operation that failed part-way
+// (see [CleanupContext]).
+const (
+	// CleanupTimeout bounds the clean-up requests after a failure.
+	CleanupTimeout = 30 * time.Second
+	// CleanupGrace bounds them instead when the caller's context is already
+	// done: the caller asked to stop, so clean-up gets a short, best-effort
+	// moment and the call returns promptly.
+	CleanupGrace = time.Second
+)
+
+// CleanupContext returns the context an adapter undoes a failed
+// multi-request operation with (e.g. deleting what a CreateZone created). It
+// outlives ctx's cancellation, so that objects known to exist are removed
+// even when the failure was the caller cancelling, but it is bounded: by
+// [CleanupTimeout], or by [CleanupGrace] if ctx is already done.
+func CleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	budget := CleanupTimeout
+	if ctx.Err() != nil {
+		budget = CleanupGrace
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), budget)
+}

@@ -191,9 +191,16 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			e := transportError(c.provider, "", err, nil)
+			e.refused = true // nothing was sent
+			return nil, e
+		}
 		resp, body, err := c.attempt(ctx, req, attempt)
 		if ctx.Err() != nil {
-			return nil, transportError(c.provider, "", ctx.Err(), err)
+			e := transportError(c.provider, "", ctx.Err(), err)
+			e.refused = neverSent(err)
+			return nil, e
 		}
 		wait, again := c.retryDecision(req.Method, attempt, replayable, resp, err)
 		if !again {
@@ -206,8 +213,12 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 				slog.String("path", pathAndQuery(req.URL)), slog.Int("attempt", attempt),
 				slog.Duration("wait", wait))
 		}
-		if err := c.wait(ctx, wait); err != nil {
-			return nil, transportError(c.provider, "", ctx.Err(), err)
+		if werr := c.wait(ctx, wait); werr != nil {
+			e := transportError(c.provider, "", ctx.Err(), werr)
+			// Only a refusal or a request that never left makes the outcome
+			// certain; after a 5xx or a dropped connection it is not.
+			e.refused = (resp != nil && resp.StatusCode == http.StatusTooManyRequests) || (err != nil && neverSent(err))
+			return nil, e
 		}
 	}
 }
@@ -315,7 +326,9 @@ func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err
 		if errors.As(err, &fe) {
 			return nil, fe
 		}
-		return nil, transportError(c.provider, "", ctx.Err(), err)
+		e := transportError(c.provider, "", ctx.Err(), err)
+		e.refused = neverSent(err)
+		return nil, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, decodeErrorBody(c.provider, resp.StatusCode, resp.Header, body, c.now())

@@ -635,3 +635,57 @@ func TestWaitCtx(t *testing.T) {
 	require.NoError(t, waitCtx(t.Context(), time.Millisecond))
 	require.NoError(t, waitCtx(t.Context(), 0))
 }
+
+// TestOutcomeUnknown checks which failures leave a request's effect in
+// doubt, as seen by an adapter rolling back a multi-request operation.
+func TestOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	dropped := func(w http.ResponseWriter, _ *http.Request, _ int) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+	tests := []struct {
+		name    string
+		handler func(w http.ResponseWriter, r *http.Request, hit int)
+		cancel  string // "", "before", "wait"
+		unknown bool
+	}{
+		{name: "503 on a POST", handler: func(w http.ResponseWriter, _ *http.Request, _ int) { jsonReply(w, 503, `{}`) }, unknown: true},
+		{name: "connection dropped after sending", handler: dropped, unknown: true},
+		{name: "HTML 200", handler: func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte("<html>"))
+		}, unknown: true},
+		{name: "409 conflict", handler: func(w http.ResponseWriter, _ *http.Request, _ int) { jsonReply(w, 409, `{}`) }, unknown: false},
+		{name: "429 then cancelled while waiting", handler: func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Retry-After", "30")
+			jsonReply(w, 429, `{}`)
+		}, cancel: "wait", unknown: false},
+		{name: "cancelled before sending", handler: func(w http.ResponseWriter, _ *http.Request, _ int) { jsonReply(w, 200, `{}`) }, cancel: "before", unknown: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := server(t, tt.handler)
+			c := newTestCore(t, ProviderCloudflare, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxRetryAfter: time.Minute}))
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			switch tt.cancel {
+			case "before":
+				cancel()
+			case "wait":
+				c.wait = func(ctx context.Context, d time.Duration) error { cancel(); return waitCtx(ctx, d) }
+			}
+			_, _, err := do(t, c, ctx, http.MethodPost, srv.URL+"/z", `{}`)
+			require.Error(t, err)
+			assert.Equal(t, tt.unknown, OutcomeUnknown(err), "%v", err)
+			// Relabelling keeps the verdict.
+			assert.Equal(t, tt.unknown, OutcomeUnknown(c.Wrap("CreateZone", err)))
+		})
+	}
+	assert.False(t, OutcomeUnknown(nil))
+	assert.False(t, OutcomeUnknown(errors.New("plain")))
+}

@@ -85,6 +85,10 @@ type Error struct {
 	kind  error // one of the sentinels
 	also  error // optional second sentinel, e.g. ErrInvalidInput on a conflict signalled by a 400
 	cause error // underlying error, e.g. a *url.Error or context.Canceled
+	// refused records that the server certainly did not act on the request:
+	// it was never sent, or the last attempt was refused with 429 before
+	// the caller's context ended the wait for the next one.
+	refused bool
 }
 
 // Kind returns the sentinel classifying e, e.g. [ErrNotFound]. It returns
@@ -223,3 +227,19 @@ func oneLine(s string) string {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// OutcomeUnknown reports whether a failed request may nevertheless have
+// taken effect on the server: the connection failed (or the caller's context
+// ended) after the request was sent, the server answered 5xx, or the answer
+// could not be understood. It is false for a request that was never sent, or
+// whose context ended while waiting to retry an attempt refused with 429. A
+// caller undoing a multi-request operation must look for what such a request
+// may have created; errors such as ErrConflict or ErrInvalidInput mean the
+// server did nothing.
+func OutcomeUnknown(err error) bool {
+	var fe *Error
+	if errors.As(err, &fe) && fe.refused {
+		return false
+	}
+	return errors.Is(err, ErrTransport) || errors.Is(err, ErrServer) || errors.Is(err, ErrUnexpectedResponse)
+}

@@ -2,12 +2,10 @@ package dnsimple
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
 )
@@ -20,10 +18,6 @@ import (
 // [Client.CreateZone] and [Client.SetPrimaries] create, followed by the
 // server's address and port, e.g. "secondarydns 192.0.2.1:53".
 const PrimaryServerNamePrefix = "secondarydns "
-
-// rollbackTimeout bounds the clean-up after a failed CreateZone; it runs
-// even when the caller's context is already done.
-const rollbackTimeout = 30 * time.Second
 
 // serverKey identifies a primary server by address and effective port.
 type serverKey struct {
@@ -126,7 +120,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		}
 		s, err := c.createServerFor(ctx, op, p)
 		if err != nil {
-			rb.serversUnknown = rb.serversUnknown || ambiguous(err)
+			rb.serversUnknown = rb.serversUnknown || facade.OutcomeUnknown(err)
 			return facade.Zone{}, rb.run(ctx, err)
 		}
 		rb.created = append(rb.created, s.ID)
@@ -135,7 +129,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	}
 	z, err := c.createSecondaryZone(ctx, op, n)
 	if err != nil {
-		rb.zoneUnknown = ambiguous(err)
+		rb.zoneUnknown = facade.OutcomeUnknown(err)
 		return facade.Zone{}, rb.run(ctx, err)
 	}
 	rb.zoneCreated = true
@@ -170,9 +164,9 @@ type rollback struct {
 }
 
 // run rolls back and returns cause. It runs on a context detached from
-// ctx's cancellation, bounded by rollbackTimeout.
+// ctx's cancellation, bounded as facade.CleanupContext says.
 func (rb *rollback) run(ctx context.Context, cause error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	ctx, cancel := facade.CleanupContext(ctx)
 	defer cancel()
 	c, op := rb.c, rb.op
 	for _, id := range rb.linked {
@@ -200,13 +194,6 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 		_ = c.deleteDomain(ctx, op, rb.zone)
 	}
 	return cause
-}
-
-// ambiguous reports whether a failed request may nevertheless have taken
-// effect.
-func ambiguous(err error) bool {
-	return errors.Is(err, facade.ErrTransport) || errors.Is(err, facade.ErrServer) ||
-		errors.Is(err, facade.ErrUnexpectedResponse)
 }
 
 // SetPrimaries replaces the zone's primaries ([facade.SecondaryDNS]): it
@@ -250,7 +237,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 		ls, err := c.link(ctx, op, s.ID, n, true)
 		if err != nil {
 			if fresh {
-				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+				rctx, cancel := facade.CleanupContext(ctx)
 				_ = c.deletePrimaryServer(rctx, op, s.ID)
 				cancel()
 			}
