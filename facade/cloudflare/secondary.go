@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"net/netip"
 	"time"
 
@@ -14,10 +15,6 @@ import (
 // "secondary", account-wide peers (one per primary server, optionally with a
 // TSIG key) and the zone's incoming configuration naming the peers. The
 // facade.SecondaryDNS methods below manage the three together.
-
-// rollbackTimeout bounds the clean-up requests of a failed CreateZone or
-// SetPrimaries; they run even if the caller's context is already done.
-const rollbackTimeout = 30 * time.Second
 
 // availablePollInterval is how often CreateZone polls the zone status with
 // facade.WithWaitUntilAvailable.
@@ -228,9 +225,9 @@ func (u *undo) addFirst(f func(ctx context.Context)) { u.first = append(u.first,
 
 // run performs the addFirst steps, then the others in reverse order (peers
 // before the TSIG key they use), on a context that survives the caller's
-// cancellation, bounded by rollbackTimeout.
+// cancellation, bounded as facade.CleanupContext says.
 func (u *undo) run(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	ctx, cancel := facade.CleanupContext(ctx)
 	defer cancel()
 	for _, f := range u.first {
 		f(ctx)
@@ -244,17 +241,32 @@ func (u *undo) run(ctx context.Context) {
 // and secret, or creates one (registering its deletion in u).
 func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo) (string, error) {
 	want, _ := k.body()
+	same := func(have TSIGKey) bool {
+		alg, aerr := normalizeAlgorithm(have.Algorithm)
+		return aerr == nil && normalizeTSIGName(have.Name) == want.Name && alg == want.Algo && have.Secret.Reveal() == want.Secret
+	}
+	before := map[string]bool{}
 	for have, err := range c.listTSIGs(ctx, op) {
 		if err != nil {
 			return "", err
 		}
-		alg, aerr := normalizeAlgorithm(have.Algorithm)
-		if aerr == nil && normalizeTSIGName(have.Name) == want.Name && alg == want.Algo && have.Secret.Reveal() == want.Secret {
+		if same(have) {
 			return have.ID, nil
 		}
+		before[have.ID] = true
 	}
 	created, err := c.createTSIG(ctx, op, k)
 	if err != nil {
+		if facade.OutcomeUnknown(err) {
+			// The key may exist although its creation reported a failure.
+			u.add(func(ctx context.Context) {
+				for have, err := range c.listTSIGs(ctx, op) {
+					if err == nil && !before[have.ID] && same(have) {
+						_ = c.deleteTSIG(ctx, op, have.ID)
+					}
+				}
+			})
+		}
 		return "", err
 	}
 	u.add(func(ctx context.Context) { _ = c.deleteTSIG(ctx, op, created.ID) })
@@ -276,6 +288,9 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 				TSIGID: tsigID,
 			})
 			if err != nil {
+				if facade.OutcomeUnknown(err) {
+					u.add(c.deleteNewPeers(op, p, tsigID, maps.Clone(idx)))
+				}
 				return nil, err
 			}
 			u.add(func(ctx context.Context) { _ = c.deletePeer(ctx, op, created.ID) })
@@ -285,6 +300,23 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// deleteNewPeers returns an undo step for a peer creation whose outcome is
+// unknown: it deletes the peers serving p with key tsigID, named as this
+// package names peers, that were not in known before the attempt.
+func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string, known peerIndex) func(context.Context) {
+	return func(ctx context.Context) {
+		now, err := c.peerIndex(ctx, op)
+		if err != nil {
+			return
+		}
+		for id, peer := range now {
+			if _, old := known[id]; !old && peer.Name == peerName(p) && findPeer(peerIndex{id: peer}, p, tsigID) == id {
+				_ = c.deletePeer(ctx, op, id)
+			}
+		}
+	}
 }
 
 // findPeer returns the ID of the first peer (in ID order, for determinism)
@@ -368,6 +400,15 @@ func (c *Client) createSecondaryLocked(ctx context.Context, op string, req prepa
 func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u *undo) (facade.Zone, error) {
 	z, err := c.createZone(ctx, op, req.name, ZoneTypeSecondary)
 	if err != nil {
+		if facade.OutcomeUnknown(err) {
+			// The zone may exist although its creation reported a failure
+			// (a conflict would have said so): find it and delete it.
+			u.addFirst(func(ctx context.Context) {
+				if z, err := c.lookupSecondary(ctx, op, req.name); err == nil {
+					_ = c.deleteZoneByID(ctx, op, z.ID)
+				}
+			})
+		}
 		return facade.Zone{}, err
 	}
 	u.addFirst(func(ctx context.Context) { _ = c.deleteZoneByID(ctx, op, z.ID) })
