@@ -88,6 +88,8 @@ type Faults struct {
 	// DropAfterEvery processes every n-th request (state changes happen)
 	// and then closes the connection without a response (0 disables).
 	DropAfterEvery int
+	// DropAfterNth does the same to the n-th request only.
+	DropAfterNth int
 }
 
 // Run runs every check against Providers from newProvider, each check in a
@@ -1023,8 +1025,9 @@ func testCreateOptions(t *testing.T, p Provider) {
 }
 
 // testLostResponse makes the backend process the k-th request of a
-// CreateZone (and every k-th after it) but drop the connection instead of
-// answering, for k = 1, ..., 10. A CreateZone
+// CreateZone but drop the connection instead of answering, for k = 1, ...,
+// 10, and then, for k = 2, ..., 10, every k-th request (so that retries and
+// the clean-up lose answers too). A CreateZone
 // that then fails must not leave the zone half-created: either nothing is
 // left (no zone and, where the backend can count them, no new auxiliary
 // objects), or the zone exists complete with the requested primaries.
@@ -1034,9 +1037,21 @@ func testLostResponse(t *testing.T, p Provider) {
 	}
 	c, ctx := p.Client, t.Context()
 	const name = "lost.example"
+	// Every k-th from k = 2 on: k = 1 would lose every answer, the
+	// clean-up's own included, and a client of an API that addresses zones
+	// by ID could then never learn what to delete.
+	type lost struct{ only, every int }
+	var cases []lost
 	for k := 1; k <= 10; k++ {
+		cases = append(cases, lost{only: k})
+	}
+	for k := 2; k <= 10; k++ {
+		cases = append(cases, lost{every: k})
+	}
+	for _, lc := range cases {
+		k := max(lc.only, lc.every)
 		resources := p.resources()
-		p.Backend.SetFaults(Faults{DropAfterEvery: k})
+		p.Backend.SetFaults(Faults{DropAfterNth: lc.only, DropAfterEvery: lc.every})
 		_, err := c.CreateZone(ctx, name, primariesA)
 		p.Backend.SetFaults(Faults{})
 		if err == nil { // the lost responses were to retried requests, or none

@@ -40,7 +40,7 @@ func faults(f conformance.Faults) fakes.Faults {
 		RateLimit:   fakes.Trigger{Every: f.RateLimitEvery},
 		RetryAfter:  retryAfter,
 		Unavailable: fakes.Trigger{Every: f.UnavailableEvery, Burst: f.UnavailableBurst},
-		DropAfter:   fakes.Trigger{Every: f.DropAfterEvery},
+		DropAfter:   fakes.Trigger{Every: f.DropAfterEvery, Nth: f.DropAfterNth},
 	}
 }
 

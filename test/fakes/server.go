@@ -100,6 +100,10 @@ type Trigger struct {
 	// Burst makes a hit also hit the next Burst-1 requests (values < 2
 	// mean single hits).
 	Burst int
+	// Nth makes the fault hit the Nth request only (counted since the last
+	// SetFaults), e.g. to lose the answer to one chosen request of a
+	// multi-request operation. 0 disables it.
+	Nth int
 }
 
 // Faults configures fault injection. The zero value injects nothing.
@@ -383,7 +387,7 @@ func (s *Server) newUUID() string {
 func (s *Server) fire() (hit [5]bool) {
 	trigs := [5]Trigger{s.faults.DropBefore, s.faults.RateLimit, s.faults.BadGateway, s.faults.Unavailable, s.faults.DropAfter}
 	for i, t := range trigs {
-		if t.Every <= 0 && t.Probability <= 0 {
+		if t.Every <= 0 && t.Probability <= 0 && t.Nth <= 0 {
 			continue
 		}
 		s.counters[i]++
@@ -391,7 +395,7 @@ func (s *Server) fire() (hit [5]bool) {
 		if inBurst {
 			s.bursts[i]--
 		}
-		fresh := t.Every > 0 && s.counters[i]%t.Every == 0
+		fresh := (t.Every > 0 && s.counters[i]%t.Every == 0) || (t.Nth > 0 && s.counters[i] == t.Nth)
 		if t.Probability > 0 && s.faultRNG.Float64() < t.Probability {
 			fresh = true
 		}
