@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
@@ -37,6 +38,14 @@ type Client struct {
 	core    *facade.Core
 	api     *dnsimpleapi.ClientWithResponses
 	account dnsimpleapi.Account
+
+	// provisionMu serialises CreateZone and SetPrimaries, which look up,
+	// create, link and (when rolling back) delete account-wide primary
+	// servers: concurrent calls on one Client then share servers instead of
+	// creating duplicates, and a rollback never deletes a server another
+	// call has just decided to reuse. Clients in other processes can still
+	// race; the rollback then only deletes servers no zone links to.
+	provisionMu sync.Mutex
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)

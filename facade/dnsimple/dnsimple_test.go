@@ -486,8 +486,8 @@ func TestCreateZoneRollback(t *testing.T) {
 	primaries := []facade.Primary{{Addr: ip1}, {Addr: ip2}, {Addr: ip3}}
 	// Requests of CreateZone with one reused and two new servers:
 	// 1 list primaries, 2-3 create servers, 4 create zone, 5-7 link.
-	unavailable := func(n int) fakes.Faults { return fakes.Faults{Unavailable: fakes.Trigger{Every: n}} }
-	lost := func(n int) fakes.Faults { return fakes.Faults{DropAfter: fakes.Trigger{Every: n}} }
+	unavailable := func(n int) fakes.Faults { return fakes.Faults{Unavailable: fakes.Trigger{Nth: n}} }
+	lost := func(n int) fakes.Faults { return fakes.Faults{DropAfter: fakes.Trigger{Nth: n}} }
 	tests := []struct {
 		name   string
 		faults fakes.Faults

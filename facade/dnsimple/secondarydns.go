@@ -102,6 +102,8 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	c.provisionMu.Lock()
+	defer c.provisionMu.Unlock()
 	servers, err := c.allPrimaryServers(ctx, op)
 	if err != nil {
 		return facade.Zone{}, err
@@ -172,15 +174,17 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	for _, id := range rb.linked {
 		_, _ = c.link(ctx, op, id, rb.zone, false)
 	}
-	for _, id := range rb.created {
-		_ = c.deletePrimaryServer(ctx, op, id)
-	}
-	if rb.serversUnknown {
-		// Find servers this call may have created: new since the call
-		// started and named as createServerFor names them.
+	// Servers are account objects that another caller may have started
+	// using since this call created them: only a server that no zone links
+	// to any more is deleted. Those this call created, and, if a creation's
+	// outcome is unknown, those new since the call started and named as
+	// createServerFor names them.
+	if len(rb.created) > 0 || rb.serversUnknown {
 		if servers, err := c.allPrimaryServers(ctx, op); err == nil {
 			for _, s := range servers {
-				if !rb.preexisting[s.ID] && !slices.Contains(rb.created, s.ID) && s.Name == serverName(s.key()) {
+				ours := slices.Contains(rb.created, s.ID) ||
+					(rb.serversUnknown && !rb.preexisting[s.ID] && s.Name == serverName(s.key()))
+				if ours && len(s.LinkedSecondaryZones) == 0 {
 					_ = c.deletePrimaryServer(ctx, op, s.ID)
 				}
 			}
@@ -208,6 +212,8 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	c.provisionMu.Lock()
+	defer c.provisionMu.Unlock()
 	z, err := c.secondaryZone(ctx, op, n)
 	if err != nil {
 		return facade.Zone{}, err

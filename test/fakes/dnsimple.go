@@ -333,7 +333,7 @@ func (f *DNSimple) primaryJSON(p *DNSimplePrimaryServer) map[string]any {
 		"name":                   p.Name,
 		"ip":                     p.IP,
 		"port":                   p.Port,
-		"linked_secondary_zones": p.LinkedSecondaryZones,
+		"linked_secondary_zones": slices.Clone(p.LinkedSecondaryZones), // encoded after the lock is released
 		"created_at":             ts(p.Created),
 		"updated_at":             ts(p.Updated),
 	}
