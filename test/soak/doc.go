@@ -25,13 +25,9 @@
 //
 //	go test -race -count=1 -run TestSoak -v ./test/soak -soak.duration=45s
 //
-// Known bugs the soak found in code outside this package have deterministic
-// reproducers in repro_test.go, skipped unless -soak.known-bugs is given:
-// a DNSimple CreateZone rollback deleting primary servers that concurrent
-// calls reused (the soak reports the resulting primaries mismatches as
-// "violations (known bug)" without failing), and a data race in the DNSimple
-// fake (the soak skips DNSimple under -race). With -soak.known-bugs both
-// count as failures again; drop the exemptions once the bugs are fixed.
+// Bugs the soak found have deterministic regression tests in repro_test.go:
+// a DNSimple CreateZone rollback that deleted primary servers concurrent
+// calls had reused, and a data race in the DNSimple fake.
 //
 // It prints its figures (operations by kind and outcome, faults injected by
 // kind, retries, duration) with t.Logf and, with -v, as a table on stdout.

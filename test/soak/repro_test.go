@@ -2,7 +2,6 @@ package soak
 
 import (
 	"context"
-	"flag"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -17,21 +16,17 @@ import (
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
-// knownBugs makes the reproducers of open bugs run (and fail) instead of
-// being skipped, and makes the soak treat the violations they explain as
-// failures.
-var knownBugs = flag.Bool("soak.known-bugs", false, "run the reproducers of known bugs and fail the soak on the violations they cause")
-
 // roundTripFunc adapts a function to http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TestDNSimpleRollbackDeletesSharedPrimaryServer is the minimal, deterministic
-// reproducer of the bug the soak found in facade/dnsimple: the rollback of a
-// failed CreateZone deletes the primary server it created even when another
-// caller has meanwhile reused that server for its own zone, so that a zone
-// whose creation was reported successful silently loses its primaries.
+// TestDNSimpleRollbackKeepsSharedPrimaryServer is the deterministic
+// regression test of a bug the soak found in facade/dnsimple: the rollback
+// of a failed CreateZone deleted the primary server it had created even when
+// another caller had meanwhile reused that server for its own zone, so that
+// a zone whose creation was reported successful silently lost its primaries.
+// The rollback now deletes only servers no zone links to.
 //
 // A and B create the same zone with the same new primary. A creates the
 // primary server; before A's zone POST arrives, B runs completely: it finds
@@ -41,13 +36,9 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 //
 // The same happens with different zones (A's zone POST failing for any
 // reason while B reuses A's server), and through the "serversUnknown"
-// rollback, which deletes every primary server created by anyone since A
-// started. facade/cloudflare avoids the in-process race by serialising
-// CreateZone and SetPrimaries (provisionMu).
-func TestDNSimpleRollbackDeletesSharedPrimaryServer(t *testing.T) {
-	if !*knownBugs {
-		t.Skip("known bug in facade/dnsimple (rollback deletes a primary server another call reused); run with -soak.known-bugs")
-	}
+// rollback, which deleted every primary server created by anyone since A
+// started.
+func TestDNSimpleRollbackKeepsSharedPrimaryServer(t *testing.T) {
 	t.Parallel()
 	f := fakes.NewDNSimple()
 	defer f.Close()
@@ -88,13 +79,7 @@ func TestDNSimpleRollbackDeletesSharedPrimaryServer(t *testing.T) {
 // after the fake's mutex is released (Server.finish), while a concurrent
 // link or unlink appends to or deletes from that slice in place
 // (DNSimple.handle). Cloning the slice in primaryJSON fixes it.
-//
-// Until it is fixed, the soak skips DNSimple under -race unless
-// -soak.known-bugs is given.
 func TestFakeDNSimpleLinkRace(t *testing.T) {
-	if !*knownBugs {
-		t.Skip("known data race in test/fakes (DNSimple primaryJSON shares LinkedSecondaryZones); run with -race -soak.known-bugs")
-	}
 	t.Parallel()
 	f := fakes.NewDNSimple()
 	defer f.Close()

@@ -213,14 +213,6 @@ func pickPrimaries(r *rand.Rand, ports bool) []facade.Primary {
 	return out
 }
 
-// knownBug names, per provider, the open bug that explains a zone whose
-// primaries differ from the ones its caller was last told; see the
-// reproducer of each. Without -soak.known-bugs such differences are
-// reported but do not fail the soak; every other violation always does.
-var knownBug = map[string]string{
-	facade.ProviderDNSimple: "a failed CreateZone's rollback deletes primary servers that concurrent calls reused, TestDNSimpleRollbackDeletesSharedPrimaryServer",
-}
-
 // Outcomes of a call.
 const (
 	outOK          = "ok"
@@ -277,9 +269,6 @@ type report struct {
 	zones      int // secondary zones left in the fake
 	leftovers  map[string]int
 	violations []string
-	// known are violations explained by a known bug (see knownBug); they
-	// fail the soak only with -soak.known-bugs.
-	known []string
 }
 
 func (r *report) record(op, outcome string, err error) {
@@ -315,9 +304,6 @@ func TestSoak(t *testing.T) {
 	for i, p := range providers {
 		wg.Go(func() {
 			t.Run(p.name, func(t *testing.T) {
-				if p.name == facade.ProviderDNSimple && raceEnabled && !*knownBugs {
-					t.Skip("known data race in test/fakes (the DNSimple fake encodes LinkedSecondaryZones outside its lock, see TestFakeDNSimpleLinkRace); run without -race, or with -soak.known-bugs")
-				}
 				reports[i] = soak(t, p, *soakSeed+uint64(i)*1000)
 			})
 		})
@@ -388,9 +374,6 @@ func soak(t *testing.T, p provider, seed uint64) *report {
 	}
 	for _, v := range r.violations {
 		t.Error(v)
-	}
-	for _, v := range r.known {
-		t.Log(v)
 	}
 	for _, e := range r.errs {
 		t.Logf("definite failure: %s", e)
@@ -495,12 +478,7 @@ func check(t *testing.T, r *report, zones map[string][]zoneState) {
 				continue
 			}
 			if e.primaries != nil && !slices.Equal(zs[0].Primaries, e.primaries) {
-				v := fmt.Sprintf("%s: %s with primaries %v, but the zone has %v", name, e.why, e.primaries, zs[0].Primaries)
-				if bug := knownBug[r.provider]; bug != "" && !*knownBugs {
-					r.known = append(r.known, v+" (known bug: "+bug+")")
-				} else {
-					r.violations = append(r.violations, v)
-				}
+				r.violations = append(r.violations, fmt.Sprintf("%s: %s with primaries %v, but the zone has %v", name, e.why, e.primaries, zs[0].Primaries))
 			}
 		case wantAbsent:
 			if len(zs) != 0 {
@@ -600,7 +578,6 @@ func formatTable(reports []*report, total time.Duration) string {
 		return strconv.Itoa(n)
 	})
 	row("violations", func(r *report) string { return strconv.Itoa(len(r.violations)) })
-	row("violations (known bug)", func(r *report) string { return strconv.Itoa(len(r.known)) })
 	w.Flush()
 	return b.String()
 }
