@@ -4,7 +4,7 @@ GO        ?= go
 GOFLAGS   ?=
 TESTFLAGS ?= -race -count=1
 
-.PHONY: all test unit check-generated generate vet fmt-check demo build bench fuzz drift drift-update clean help
+.PHONY: all test unit check-generated generate vet fmt-check demo build bench fuzz soak drift drift-update clean help
 
 all: test
 
@@ -36,6 +36,14 @@ generate: ## rewrite specs/*/prepared.json and gen/ from the vendored specs and 
 
 check-generated: ## regenerate and fail on any difference, untracked files included
 	@scripts/check-generated.sh
+
+FUZZTIME ?= 30s
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s), one at a time
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
+
+SOAKTIME ?= 45s
+soak: ## fault soak: concurrent zone lifecycles on all three fakes with faults injected, then state checked
+	$(GO) test -race -count=1 -run TestSoak -v ./test/soak -soak.duration=$(SOAKTIME)
 
 DRIFT_FLAGS ?=
 bin/drift: FORCE
