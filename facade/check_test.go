@@ -95,6 +95,8 @@ func TestCheckResponseEndToEnd(t *testing.T) {
 		{name: "200 html", ct: "text/html", status: 200, body: "<html><body>login</body></html>", kind: ErrUnexpectedResponse, status0: 200, contains: "login"},
 		{name: "200 empty json", ct: "application/json", status: 200, body: "", kind: ErrUnexpectedResponse},
 		{name: "200 truncated json", ct: "application/json", status: 200, body: `{"name":"exa`, kind: ErrUnexpectedResponse, status0: 200},
+		{name: "200 html labelled json", ct: "application/json; charset=utf-8", status: 200, body: "<html><body>Sign in</body></html>\n", kind: ErrUnexpectedResponse, status0: 200, contains: "Sign in"},
+		{name: "200 json with trailing newline", ct: "application/json", status: 200, body: "{\"name\":\"example.com\"}\n"},
 		{name: "200 wrong json type", ct: "application/json", status: 200, body: `{"name":42}`, kind: ErrUnexpectedResponse, contains: "did not decode"},
 		{name: "404 json", ct: "application/json", status: 404, body: `{"message":"Zone not found"}`, kind: ErrNotFound, status0: 404, contains: "Zone not found"},
 		{name: "404 json of the wrong shape", ct: "application/json", status: 404, body: `["x"]`, kind: ErrNotFound, status0: 404},

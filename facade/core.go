@@ -3,7 +3,6 @@ package facade
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -65,6 +64,8 @@ type Core struct {
 	now       func() time.Time
 	// wait pauses between attempts; tests replace it to observe the waits.
 	wait func(ctx context.Context, d time.Duration) error
+	// headers are added to every request; built once, shared read-only.
+	auth, ua, accept []string
 
 	attempts atomic.Int64
 	retries  atomic.Int64
@@ -134,6 +135,9 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		maxBody:   cfg.maxBodyBytes,
 		now:       cfg.now,
 		wait:      waitCtx,
+		auth:      []string{"Bearer " + token},
+		ua:        []string{cfg.userAgent},
+		accept:    []string{"application/json"},
 	}, nil
 }
 
@@ -190,13 +194,14 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 			Messages: []string{fmt.Sprintf("refusing to send credentials to %s://%s (base URL is %s)", req.URL.Scheme, req.URL.Host, c.baseURL)}}
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	out := c.outgoing(req)
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			e := transportError(c.provider, "", err, nil)
 			e.refused = true // nothing was sent
 			return nil, e
 		}
-		resp, body, err := c.attempt(ctx, req, attempt)
+		resp, body, err := c.attempt(ctx, req, out, attempt)
 		if ctx.Err() != nil {
 			e := transportError(c.provider, "", ctx.Err(), err)
 			e.refused = neverSent(err)
@@ -223,27 +228,46 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// attempt performs one try and buffers the (capped) body.
-func (c *Core) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, []byte, error) {
+// outgoing returns the request to send: a shallow copy of req with its own
+// header map holding the authentication, User-Agent and Accept headers, so
+// that req itself (which may belong to the caller) never carries the token.
+func (c *Core) outgoing(req *http.Request) *http.Request {
+	r := new(http.Request)
+	*r = *req
+	h := make(http.Header, len(req.Header)+3)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	h["Authorization"] = c.auth
+	h["User-Agent"] = c.ua
+	if _, ok := h["Accept"]; !ok {
+		h["Accept"] = c.accept
+	}
+	r.Header = h
+	return r
+}
+
+// attempt performs one try of out (a copy of req). A 2xx body is left to be
+// streamed to the caller through [successBody]; any other body is read
+// (capped) for error decoding.
+func (c *Core) attempt(ctx context.Context, req, out *http.Request, n int) (*http.Response, []byte, error) {
 	c.attempts.Add(1)
-	r := req.Clone(ctx)
 	if n > 1 && req.Body != nil && req.Body != http.NoBody {
 		b, err := req.GetBody()
 		if err != nil {
 			return nil, nil, err
 		}
-		r.Body = b
-	}
-	r.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	r.Header.Set("User-Agent", c.userAgent)
-	if r.Header.Get("Accept") == "" {
-		r.Header.Set("Accept", "application/json")
+		out.Body = b
 	}
 	start := time.Now()
-	resp, err := c.client.Do(r)
+	resp, err := c.client.Do(out)
 	var body []byte
 	if err == nil {
-		body, err = c.readBody(resp)
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			resp.Body = c.newSuccessBody(resp)
+		} else {
+			body, err = c.readBody(resp)
+		}
 	}
 	c.logAttempt(ctx, req, n, resp, err, time.Since(start))
 	return resp, body, err
@@ -332,9 +356,6 @@ func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, decodeErrorBody(c.provider, resp.StatusCode, resp.Header, body, c.now())
-	}
-	if isJSONContent(resp.Header) && len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
-		return nil, c.undecodable(resp, body, "response body is not valid JSON")
 	}
 	return resp, nil
 }

@@ -59,6 +59,9 @@ func NormalizeZoneName(name string) (string, error) {
 		return fail("too long")
 	}
 	n := strings.TrimSuffix(name, ".")
+	if canonicalLDH(n) {
+		return n, nil // already normalised: the path below would return it unchanged
+	}
 	switch {
 	case n == "":
 		return fail("empty")
@@ -75,16 +78,33 @@ func NormalizeZoneName(name string) (string, error) {
 	if len(ascii) > maxNameLen {
 		return fail(fmt.Sprintf("longer than %d octets", maxNameLen))
 	}
-	labels := strings.Split(ascii, ".")
-	if len(labels) < 2 {
+	if strings.IndexByte(ascii, '.') < 0 {
 		return fail("needs at least two labels")
 	}
-	for _, l := range labels {
+	for l := range strings.SplitSeq(ascii, ".") {
 		if why := checkLabel(l); why != "" {
 			return fail(fmt.Sprintf("label %q: %s", clip(l, 80), why))
 		}
 	}
 	return ascii, nil
+}
+
+// canonicalLDH reports whether n is already a normalised zone name that IDNA
+// processing would leave unchanged: at most maxNameLen octets, at least two
+// labels, each a valid lower-case letter-digit-hyphen label without "--"
+// (which could make it an A-label, xn--..., that IDNA must check). Names
+// that providers report are nearly always of this form, so normalising them
+// costs no allocation.
+func canonicalLDH(n string) bool {
+	if len(n) > maxNameLen || strings.Contains(n, "--") || strings.IndexByte(n, '.') < 0 {
+		return false
+	}
+	for l := range strings.SplitSeq(n, ".") {
+		if checkLabel(l) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func checkLabel(l string) string {

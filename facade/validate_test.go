@@ -208,3 +208,41 @@ func TestValidatePrimaries(t *testing.T) {
 	_, err = ValidatePrimaries([]Primary{{Addr: a}, {Addr: a, Port: 5353}})
 	assert.NoError(t, err, "same address on different ports is fine")
 }
+
+// TestCanonicalLDHAgreesWithIDNA checks the allocation-free fast path of
+// NormalizeZoneName against the IDNA path it skips: for every name the fast
+// path accepts, the IDNA path returns the same name.
+func TestCanonicalLDHAgreesWithIDNA(t *testing.T) {
+	t.Parallel()
+	names := []string{
+		"example.com", "a.b", "a-b.example", "0.example", "123.456", "x.y.z.example.org",
+		strings.Repeat("a", 63) + ".example", "ab--cd.example", "xn--bcher-kva.example", "Example.com",
+		"-a.example", "a-.example", "a_b.example", "example", strings.Repeat("a.", 127) + "a",
+	}
+	for _, n := range names {
+		if !canonicalLDH(n) {
+			continue
+		}
+		ascii, err := zoneProfile.ToASCII(n)
+		require.NoError(t, err, n)
+		assert.Equal(t, n, strings.ToLower(ascii), n)
+	}
+	assert.True(t, canonicalLDH("example.com"))
+	assert.False(t, canonicalLDH("xn--bcher-kva.example"), "A-labels go through IDNA")
+	assert.False(t, canonicalLDH("Example.com"), "upper case goes through IDNA")
+}
+
+// BenchmarkNormalizeZoneName: an already-normalised name, as providers
+// report them for every listed zone, takes the allocation-free path.
+func BenchmarkNormalizeZoneName(b *testing.B) {
+	for _, name := range []string{"www.example.com", "WWW.Example.COM.", "bücher.example"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := NormalizeZoneName(name); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package facade
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// successBody is the body of a 2xx response as the generated parsers read
+// it: streamed, not buffered a second time. It enforces the body size cap
+// and, for a JSON-typed body, checks at EOF that the first and last non-space
+// bytes can open and close a JSON value, so that an HTML page or a truncated
+// body is reported with its status. Either failure is an *Error, returned by
+// Read, which the generated client hands back unchanged.
+type successBody struct {
+	rc   io.ReadCloser
+	c    *Core
+	resp *http.Response
+	json bool
+
+	n           int64
+	first, last byte
+	head        [maxSnippetBytes]byte // the start of the body, for the error's snippet
+	headLen     int
+	err         error
+}
+
+func (c *Core) newSuccessBody(resp *http.Response) *successBody {
+	return &successBody{rc: resp.Body, c: c, resp: resp, json: isJSONContent(resp.Header)}
+}
+
+// Read implements io.Reader.
+func (b *successBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.n += int64(n)
+		if b.n > b.c.maxBody {
+			b.err = &Error{
+				Provider: b.c.provider, StatusCode: b.resp.StatusCode, kind: ErrTransport, cause: errBodyTooLarge,
+				RequestID: RequestID(b.c.provider, b.resp.Header),
+				Messages:  []string{"response body exceeds " + strconv.FormatInt(b.c.maxBody, 10) + " bytes"},
+			}
+			return 0, b.err
+		}
+		if b.json {
+			b.observe(p[:n])
+		}
+	}
+	if err == io.EOF && b.json && b.first != 0 && !plausibleJSON(b.first, b.last) {
+		b.err = b.c.undecodable(b.resp, b.head[:b.headLen], "response body is not valid JSON")
+		return n, b.err
+	}
+	return n, err
+}
+
+// observe records the start of the body and its first and last non-space
+// bytes.
+func (b *successBody) observe(chunk []byte) {
+	if b.headLen < len(b.head) {
+		b.headLen += copy(b.head[b.headLen:], chunk)
+	}
+	if b.first == 0 {
+		for _, ch := range chunk {
+			if !isJSONSpace(ch) {
+				b.first = ch
+				break
+			}
+		}
+	}
+	for i := len(chunk) - 1; i >= 0; i-- {
+		if !isJSONSpace(chunk[i]) {
+			b.last = chunk[i]
+			break
+		}
+	}
+}
+
+// Close implements io.Closer.
+func (b *successBody) Close() error { return b.rc.Close() }
+
+func isJSONSpace(ch byte) bool { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' }
+
+// plausibleJSON reports whether a value starting with first and ending with
+// last can be JSON. It is a cheap guard against HTML pages and truncated
+// bodies, not a validator: the generated parser decodes the body anyway.
+func plausibleJSON(first, last byte) bool {
+	switch first {
+	case '{':
+		return last == '}'
+	case '[':
+		return last == ']'
+	case '"':
+		return last == '"'
+	case 't', 'f':
+		return last == 'e'
+	case 'n':
+		return last == 'l'
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return last >= '0' && last <= '9'
+	}
+	return false
+}
