@@ -431,7 +431,7 @@ func (c *Client) convertZone(op string, r *ionosapi.SecondaryZoneRead) (Secondar
 		ID:          r.ID.String(),
 		Name:        facade.NormalizeReportedName(r.Properties.ZoneName),
 		State:       strings.ToUpper(string(r.Metadata.State)),
-		Nameservers: append([]string(nil), r.Metadata.Nameservers...),
+		Nameservers: r.Metadata.Nameservers, // the decoded response is ours alone
 		PrimaryIPs:  make([]netip.Addr, 0, len(r.Properties.PrimaryIps)),
 	}
 	if r.Properties.Description != nil {
