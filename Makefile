@@ -4,7 +4,7 @@ GO        ?= go
 GOFLAGS   ?=
 TESTFLAGS ?= -race -count=1
 
-.PHONY: all test unit check-generated generate vet fmt-check demo build bench fuzz soak drift drift-update clean help
+.PHONY: all test unit check-generated generate vet fmt-check demo build bench bench-build fuzz soak drift drift-update clean help
 
 all: test
 
@@ -36,6 +36,12 @@ generate: ## rewrite specs/*/prepared.json and gen/ from the vendored specs and 
 
 check-generated: ## regenerate and fail on any difference, untracked files included
 	@scripts/check-generated.sh
+
+bench: ## benchmarks vs raw net/http, the generated clients and the official SDKs, as one table (docs/PERFORMANCE.md); COUNT, BENCH, BENCHTIME
+	scripts/bench.sh run
+
+bench-build: ## clean-cache build time and stripped size of minimal programs (slow: cloudflare-go takes minutes)
+	scripts/bench.sh build
 
 FUZZTIME ?= 30s
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s), one at a time
