@@ -66,6 +66,8 @@ type Core struct {
 	wait func(ctx context.Context, d time.Duration) error
 	// headers are added to every request; built once, shared read-only.
 	auth, ua, accept []string
+	// pollFirst and pollMax pace Poll.
+	pollFirst, pollMax time.Duration
 
 	attempts atomic.Int64
 	retries  atomic.Int64
@@ -96,6 +98,8 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		logger:       discardLogger(),
 		maxBodyBytes: DefaultMaxBodyBytes,
 		now:          time.Now,
+		pollFirst:    DefaultPollFirst,
+		pollMax:      DefaultPollMax,
 	}
 	if defaultBaseURL != "" {
 		u, err := normalizeBaseURL(defaultBaseURL)
@@ -135,6 +139,8 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		maxBody:   cfg.maxBodyBytes,
 		now:       cfg.now,
 		wait:      waitCtx,
+		pollFirst: cfg.pollFirst,
+		pollMax:   cfg.pollMax,
 		auth:      []string{"Bearer " + token},
 		ua:        []string{cfg.userAgent},
 		accept:    []string{"application/json"},

@@ -77,6 +77,8 @@ type config struct {
 	logger       *slog.Logger
 	maxBodyBytes int64
 	now          func() time.Time
+	pollFirst    time.Duration
+	pollMax      time.Duration
 }
 
 // WithBaseURL overrides the provider's default API base URL, e.g. for a
@@ -176,6 +178,21 @@ func WithMaxBodyBytes(n int64) Option {
 			return fmt.Errorf("max body bytes must be > 0, got %d", n)
 		}
 		c.maxBodyBytes = n
+		return nil
+	}
+}
+
+// WithPolling sets how often a client re-reads an object while it waits
+// for the provider's asynchronous work (e.g. IONOS provisioning with
+// [WithWaitUntilAvailable]): after first, then doubling up to max. Both must
+// be positive and first ≤ max. The default is [DefaultPollFirst] doubling up
+// to [DefaultPollMax].
+func WithPolling(first, max time.Duration) Option {
+	return func(c *config) error {
+		if first <= 0 || max <= 0 || first > max {
+			return fmt.Errorf("polling: need 0 < first ≤ max, got first %v, max %v", first, max)
+		}
+		c.pollFirst, c.pollMax = first, max
 		return nil
 	}
 }

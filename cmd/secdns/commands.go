@@ -217,34 +217,31 @@ func cmdCreate(ctx context.Context, a *app, args []string) error {
 // being provisioned, printing progress lines to w with the given indent.
 func (a *app) waitAvailable(ctx context.Context, z facade.Zone, w io.Writer, indent string) (facade.Zone, error) {
 	start := time.Now()
-	delay := 200 * time.Millisecond
 	polls := 0
-	for {
+	err := facade.Poll(ctx, 200*time.Millisecond, 5*time.Second, func(ctx context.Context) (bool, error) {
+		if polls > 0 {
+			var err error
+			if z, err = a.neutral.GetZone(ctx, z.Name); err != nil {
+				return false, err
+			}
+		}
 		switch z.State {
 		case "provisioning", "initializing":
+			fmt.Fprintf(w, "%swaiting for %s: %s (%s)\n", indent, z.Name, z.State, time.Since(start).Round(time.Millisecond))
+			polls++
+			return false, nil
 		case "failed":
-			return z, fmt.Errorf("%s: provisioning of %s failed", a.g.provider, z.Name)
-		default:
-			if polls > 0 {
-				fmt.Fprintf(w, "%s%s is %s after %s\n", indent, z.Name, stateOr(z.State, "ready"), time.Since(start).Round(time.Millisecond))
-			}
-			return z, nil
+			return false, fmt.Errorf("%s: provisioning of %s failed", a.g.provider, z.Name)
 		}
-		polls++
-		fmt.Fprintf(w, "%swaiting for %s: %s (%s)\n", indent, z.Name, z.State, time.Since(start).Round(time.Millisecond))
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return z, fmt.Errorf("waiting for %s: %w", z.Name, ctx.Err())
-		case <-t.C:
+		if polls > 0 {
+			fmt.Fprintf(w, "%s%s is %s after %s\n", indent, z.Name, stateOr(z.State, "ready"), time.Since(start).Round(time.Millisecond))
 		}
-		delay = min(delay*3/2, 5*time.Second)
-		var err error
-		if z, err = a.neutral.GetZone(ctx, z.Name); err != nil {
-			return z, err
-		}
+		return true, nil
+	})
+	if err != nil && ctx.Err() != nil {
+		return z, fmt.Errorf("waiting for %s: %w", z.Name, err)
 	}
+	return z, err
 }
 
 func stateOr(s, def string) string {

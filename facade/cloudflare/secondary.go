@@ -16,10 +16,6 @@ import (
 // TSIG key) and the zone's incoming configuration naming the peers. The
 // facade.SecondaryDNS methods below manage the three together.
 
-// availablePollInterval is how often CreateZone polls the zone status with
-// facade.WithWaitUntilAvailable.
-var availablePollInterval = time.Second
-
 // peerIndex resolves peer IDs to peers.
 type peerIndex map[string]Peer
 
@@ -438,23 +434,13 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 // waitActive polls the zone until its status is "active" or ctx ends. A
 // zone whose status is not reported counts as active.
 func (c *Client) waitActive(ctx context.Context, op, id string) error {
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return c.core.Wrap(op, ctx.Err())
-		case <-t.C:
-		}
+	return c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
 		z, err := c.getZoneByID(ctx, op, id)
 		if err != nil {
-			return err
+			return false, err
 		}
-		if z.Status == "" || z.Status == StatusActive {
-			return nil
-		}
-		t.Reset(availablePollInterval)
-	}
+		return z.Status == "" || z.Status == StatusActive, nil
+	})
 }
 
 // SetPrimaries replaces the zone's primaries: it reuses or creates peers

@@ -40,20 +40,11 @@ const (
 	MaxPageSize = 1000
 )
 
-// Default polling of [Client.WaitUntilAvailable]: the first re-read after
-// pollMin, doubling up to pollMax between reads.
-const (
-	defaultPollMin = 250 * time.Millisecond
-	defaultPollMax = 5 * time.Second
-)
-
 // Client is an IONOS Cloud DNS client for secondary zones. It implements
 // [facade.SecondaryDNS]. A Client is safe for concurrent use.
 type Client struct {
 	core *facade.Core
 	api  *ionosapi.ClientWithResponses
-
-	pollMin, pollMax time.Duration
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -72,7 +63,7 @@ func New(token string, opts ...facade.Option) (*Client, error) {
 	if err != nil {
 		return nil, core.Invalid("New", err)
 	}
-	return &Client{core: core, api: api, pollMin: defaultPollMin, pollMax: defaultPollMax}, nil
+	return &Client{core: core, api: api}, nil
 }
 
 // Provider returns [facade.ProviderIONOS].
@@ -357,8 +348,9 @@ func (c *Client) startZoneTransfer(ctx context.Context, op, id string) error {
 }
 
 // WaitUntilAvailable polls the zone with the UUID id until it is
-// [StateAvailable] and returns it. It reads the zone at once, then after
-// 250ms, doubling the pause up to 5s, and stops when ctx ends (an error
+// [StateAvailable] and returns it. It reads the zone at once, then as
+// [facade.WithPolling] paces it (by default after 250ms, doubling the pause
+// up to 5s), and stops when ctx ends (an error
 // matching context.Canceled or context.DeadlineExceeded and
 // [facade.ErrTransport]). A zone in [StateFailed] yields an error matching
 // [facade.ErrServer], one in [StateDestroying] an error matching
@@ -368,38 +360,23 @@ func (c *Client) WaitUntilAvailable(ctx context.Context, id string) (SecondaryZo
 }
 
 func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (SecondaryZone, error) {
-	delay := c.pollMin
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		z, err := c.getSecondaryZone(ctx, op, id)
-		if err != nil {
-			return z, err
+	var z SecondaryZone
+	err := c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
+		var err error
+		if z, err = c.getSecondaryZone(ctx, op, id); err != nil {
+			return false, err
 		}
 		switch z.State {
 		case StateAvailable:
-			return z, nil
+			return true, nil
 		case StateFailed:
-			return z, c.core.Errorf(op, facade.ErrServer, "zone %s (%s) is in state FAILED", z.Name, z.ID)
+			return false, c.core.Errorf(op, facade.ErrServer, "zone %s (%s) is in state FAILED", z.Name, z.ID)
 		case StateDestroying:
-			return z, c.core.Errorf(op, facade.ErrConflict, "zone %s (%s) is being deleted", z.Name, z.ID)
+			return false, c.core.Errorf(op, facade.ErrConflict, "zone %s (%s) is being deleted", z.Name, z.ID)
 		}
-		if timer == nil {
-			timer = time.NewTimer(delay)
-		} else {
-			timer.Reset(delay)
-		}
-		select {
-		case <-ctx.Done():
-			return z, c.core.Wrap(op, ctx.Err())
-		case <-timer.C:
-		}
-		delay = min(2*delay, c.pollMax)
-	}
+		return false, nil
+	})
+	return z, err
 }
 
 // parseID validates a zone UUID before it is put into a URL.
