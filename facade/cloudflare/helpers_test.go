@@ -2,7 +2,6 @@ package cloudflare_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
+	"github.com/secondarydns/secondarydns-go/facade/internal/errtest"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
@@ -41,13 +41,7 @@ func noInvalid(t *testing.T, f *fakes.Cloudflare) {
 // requireErr asserts err is a *facade.Error of the given kind and operation.
 func requireErr(t *testing.T, err error, kind error, op string) *facade.Error {
 	t.Helper()
-	require.Error(t, err)
-	require.ErrorIs(t, err, kind, "%v", err)
-	var fe *facade.Error
-	require.True(t, errors.As(err, &fe), "%T is not a *facade.Error", err)
-	require.Equal(t, op, fe.Operation, "%v", err)
-	require.Equal(t, facade.ProviderCloudflare, fe.Provider)
-	return fe
+	return errtest.RequireKind(t, err, kind, facade.ProviderCloudflare, op)
 }
 
 // interceptor answers requests matching match with a canned Cloudflare

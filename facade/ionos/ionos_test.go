@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/errtest"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
@@ -45,13 +46,7 @@ func client(t *testing.T, f *fakes.IONOS, token string) *ionos.Client {
 // requireKind asserts err is a *facade.Error of kind with Operation op.
 func requireKind(t *testing.T, err error, kind error, op string) *facade.Error {
 	t.Helper()
-	require.Error(t, err)
-	require.ErrorIs(t, err, kind)
-	var fe *facade.Error
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, op, fe.Operation)
-	assert.Equal(t, facade.ProviderIONOS, fe.Provider)
-	return fe
+	return errtest.RequireKind(t, err, kind, facade.ProviderIONOS, op)
 }
 
 func TestNew(t *testing.T) {

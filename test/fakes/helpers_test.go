@@ -77,3 +77,30 @@ func clean(t *testing.T, s interface {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// oneCreateWins runs create from 20 goroutines at once and asserts that
+// exactly one got the success status and every other one the conflict
+// status the provider answers a duplicate with.
+func oneCreateWins(t *testing.T, success, conflict int, create func() (int, error)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	statuses := make([]int, 20)
+	for i := range statuses {
+		wg.Go(func() {
+			s, err := create()
+			if assert.NoError(t, err) {
+				statuses[i] = s
+			}
+		})
+	}
+	wg.Wait()
+	won := 0
+	for _, s := range statuses {
+		if s == success {
+			won++
+		} else {
+			assert.Equal(t, conflict, s)
+		}
+	}
+	assert.Equal(t, 1, won, "exactly one concurrent create wins")
+}

@@ -297,18 +297,14 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 	case "ListSecondaryZones":
 		return f.list(r)
 	case "CreateSecondaryZone":
-		var b ionosZoneBody
-		if err := decodeJSON(body, &b); err != nil {
-			return ionosError(400, err.Error())
-		}
-		name, msg := b.check()
-		if msg != "" {
-			return ionosError(422, msg)
+		b, name, bad := zoneBody(body)
+		if bad != nil {
+			return *bad
 		}
 		if f.byName(name) != nil {
 			return ionosError(409, fmt.Sprintf("zone %s already exists", name))
 		}
-		return reply{status: 202, body: f.zoneJSON(f.create(f.newUUID(), name, &b))}
+		return reply{status: 202, body: f.zoneJSON(f.create(f.newUUID(), name, b))}
 	case "GetSecondaryZone":
 		z := f.byID(id)
 		if z == nil {
@@ -317,20 +313,16 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 		f.read(z)
 		return reply{status: 200, body: f.zoneJSON(z)}
 	case "UpdateSecondaryZone":
-		var b ionosZoneBody
-		if err := decodeJSON(body, &b); err != nil {
-			return ionosError(400, err.Error())
-		}
-		name, msg := b.check()
-		if msg != "" {
-			return ionosError(422, msg)
+		b, name, bad := zoneBody(body)
+		if bad != nil {
+			return *bad
 		}
 		z := f.byID(id)
 		if z == nil {
 			if f.byName(name) != nil {
 				return ionosError(409, fmt.Sprintf("zone %s already exists", name))
 			}
-			return reply{status: 202, body: f.zoneJSON(f.create(strings.ToLower(id), name, &b))}
+			return reply{status: 202, body: f.zoneJSON(f.create(strings.ToLower(id), name, b))}
 		}
 		if name != z.ZoneName {
 			return ionosError(422, fmt.Sprintf("zoneName cannot be changed from %s to %s", z.ZoneName, name))
@@ -473,4 +465,20 @@ func validDomain(s string) bool {
 		}
 	}
 	return true
+}
+
+// zoneBody decodes and checks a create or update body: a body that does not
+// decode is a 400, one whose content IONOS refuses a 422.
+func zoneBody(body []byte) (*ionosZoneBody, string, *reply) {
+	var b ionosZoneBody
+	if err := decodeJSON(body, &b); err != nil {
+		r := ionosError(400, err.Error())
+		return nil, "", &r
+	}
+	name, msg := b.check()
+	if msg != "" {
+		r := ionosError(422, msg)
+		return nil, "", &r
+	}
+	return &b, name, nil
 }
