@@ -31,6 +31,7 @@ const (
 // usageError is a mistake in how the command was called.
 type usageError struct{ msg string }
 
+// Error implements error.
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
@@ -40,6 +41,7 @@ func usagef(format string, args ...any) error {
 // credentialsError is a missing token or account ID.
 type credentialsError struct{ msg string }
 
+// Error implements error.
 func (e *credentialsError) Error() string { return e.msg }
 
 // commandEntry is one subcommand of secdns.

@@ -67,6 +67,7 @@ type outside struct {
 
 func (o outside) zero() bool { return o == outside{} }
 
+// String summarises the changes outside the used operations in one line.
 func (o outside) String() string {
 	if o.zero() {
 		return "outside the SDK's operations upstream: no path or operation added, removed or changed"

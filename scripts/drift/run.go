@@ -56,8 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // upstreamFlags collects repeated -upstream NAME=SRC flags.
 type upstreamFlags map[string]string
 
+// String implements flag.Value.
 func (u upstreamFlags) String() string { return "" }
 
+// Set implements flag.Value: it takes provider=URL-or-path.
 func (u upstreamFlags) Set(v string) error {
 	name, src, ok := strings.Cut(v, "=")
 	if !ok || name == "" || src == "" {
