@@ -287,12 +287,14 @@ type captureWriter struct {
 
 // Header implements http.ResponseWriter.
 func (c *captureWriter) Header() http.Header { return c.header }
+
 // WriteHeader implements http.ResponseWriter; the first status wins.
 func (c *captureWriter) WriteHeader(status int) {
 	if c.status == 0 {
 		c.status = status
 	}
 }
+
 // Write implements http.ResponseWriter, buffering the body.
 func (c *captureWriter) Write(b []byte) (int, error) {
 	if c.status == 0 {
