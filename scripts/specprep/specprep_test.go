@@ -267,7 +267,7 @@ func BenchmarkPrepareCloudflare(b *testing.B) {
 		if scale > 1 {
 			in = inflate(b, raw, scale)
 		}
-		b.Run(fmt.Sprintf("x%d-%dMB", scale, len(in)>>20), func(b *testing.B) {
+		b.Run(fmt.Sprintf("x%d-%.1fMB", scale, float64(len(in))/1e6), func(b *testing.B) {
 			b.SetBytes(int64(len(in)))
 			for b.Loop() {
 				if _, err := PrepareProvider(p, in, ov); err != nil {
