@@ -4,7 +4,7 @@ GO        ?= go
 GOFLAGS   ?=
 TESTFLAGS ?= -race -count=1
 
-.PHONY: all test unit check-generated generate vet fmt-check demo build bench bench-build fuzz soak drift drift-update clean help
+.PHONY: all test unit check-generated generate vet fmt-check demo build bench bench-build live fuzz soak drift drift-update clean help
 
 all: test
 
@@ -23,8 +23,9 @@ unit: ## run the tests with the race detector (the root module and the drift too
 	$(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
 	cd scripts/drift && $(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
 
-vet: ## go vet, both modules
+vet: ## go vet, both modules, and the live tests (build tag "live")
 	$(GO) vet ./...
+	$(GO) vet -tags live ./test/live
 	cd scripts/drift && $(GO) vet ./...
 
 fmt-check: ## fail if any hand-written Go file is not gofmt-clean
@@ -42,6 +43,9 @@ bench: ## benchmarks vs raw net/http, the generated clients and the official SDK
 
 bench-build: ## clean-cache build time and stripped size of minimal programs (slow: cloudflare-go takes minutes)
 	scripts/bench.sh build
+
+live: ## lifecycle against the real APIs: needs SECDNS_LIVE_ZONE, SECDNS_LIVE_PRIMARIES and provider credentials (see test/live)
+	$(GO) test -tags live -count=1 -v ./test/live
 
 FUZZTIME ?= 30s
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s), one at a time
