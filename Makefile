@@ -27,6 +27,7 @@ vet: ## go vet, both modules, and the live tests (build tag "live")
 	$(GO) vet ./...
 	$(GO) vet -tags live ./test/live
 	cd scripts/drift && $(GO) vet ./...
+	cd test/bench && $(GO) vet ./cmd/facade-min ./cmd/nethttp-min ./cmd/benchtable
 
 fmt-check: ## fail if any hand-written Go file is not gofmt-clean
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); \
