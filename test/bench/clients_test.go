@@ -335,6 +335,19 @@ func cloudflareListOptions(per int) cloudflare.ZoneListOptions {
 // collect drains a facade listing into a slice.
 func collect[T any](seq iter.Seq2[T, error]) ([]T, error) { return facade.Collect(seq) }
 
+// count drains a listing without keeping it, returning how many items it
+// yielded before its error, if any.
+func count[T any](seq iter.Seq2[T, error]) (int, error) {
+	n := 0
+	for _, err := range seq {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 func facadeIONOS(base string) impl {
 	c := facadeIONOSClient(base)
 	return impl{
@@ -343,14 +356,7 @@ func facadeIONOS(base string) impl {
 			return err
 		},
 		list: func(ctx context.Context, limit int) (int, error) {
-			n := 0
-			for _, err := range c.ListSecondaryZones(ctx, ionosListOptions(limit)) {
-				if err != nil {
-					return n, err
-				}
-				n++
-			}
-			return n, nil
+			return count(c.ListSecondaryZones(ctx, ionosListOptions(limit)))
 		},
 	}
 }
@@ -363,14 +369,7 @@ func facadeDNSimple(base string) impl {
 			return err
 		},
 		list: func(ctx context.Context, per int) (int, error) {
-			n := 0
-			for _, err := range c.ListAccountZones(ctx, dnsimpleListOptions(per)) {
-				if err != nil {
-					return n, err
-				}
-				n++
-			}
-			return n, nil
+			return count(c.ListAccountZones(ctx, dnsimpleListOptions(per)))
 		},
 	}
 }
@@ -383,14 +382,7 @@ func facadeCloudflare(base string) impl {
 			return err
 		},
 		list: func(ctx context.Context, per int) (int, error) {
-			n := 0
-			for _, err := range c.ListAccountZones(ctx, cloudflareListOptions(per)) {
-				if err != nil {
-					return n, err
-				}
-				n++
-			}
-			return n, nil
+			return count(c.ListAccountZones(ctx, cloudflareListOptions(per)))
 		},
 	}
 }
