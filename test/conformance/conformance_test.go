@@ -15,7 +15,8 @@ import (
 )
 
 // clientOptions point a client at a fake and keep retries fast. A
-// MaxRetryAfter of 1s lets the suite cancel a client waiting to retry.
+// MaxRetryAfter of a minute lets the suite cancel a client waiting the 30s
+// a 429 asked for.
 func clientOptions(url string) []facade.Option {
 	return []facade.Option{
 		facade.WithBaseURL(url),
@@ -23,7 +24,7 @@ func clientOptions(url string) []facade.Option {
 			MaxAttempts:   4,
 			BaseDelay:     time.Millisecond,
 			MaxDelay:      5 * time.Millisecond,
-			MaxRetryAfter: time.Second,
+			MaxRetryAfter: time.Minute,
 		}),
 	}
 }
