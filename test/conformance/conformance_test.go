@@ -60,14 +60,8 @@ func newIONOS(t *testing.T) conformance.Provider {
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: false, SupportsTSIG: false, SupportsTransfer: true},
 		Backend: conformance.Backend{
-			Stats: func() conformance.Stats { return stats(f.Stats()) },
-			ZoneNames: func() []string {
-				var out []string
-				for _, z := range f.Zones() {
-					out = append(out, z.ZoneName)
-				}
-				return out
-			},
+			Stats:     func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.IONOSZone) string { return z.ZoneName }) },
 			SeedSecondaryZones: func(t testing.TB, names []string) {
 				for _, n := range names {
 					_, err := f.AddZone(fakes.IONOSZone{ZoneName: n, PrimaryIPs: []string{"192.0.2.99"}})
@@ -87,14 +81,8 @@ func newDNSimple(t *testing.T) conformance.Provider {
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: false, SupportsTransfer: false},
 		Backend: conformance.Backend{
-			Stats: func() conformance.Stats { return stats(f.Stats()) },
-			ZoneNames: func() []string {
-				var out []string
-				for _, z := range f.Zones() {
-					out = append(out, z.Name)
-				}
-				return out
-			},
+			Stats:     func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.DNSimpleZone) string { return z.Name }) },
 			SeedSecondaryZones: func(t testing.TB, names []string) {
 				for _, n := range names {
 					_, err := f.AddZone(n, true)
@@ -119,14 +107,8 @@ func newCloudflare(t *testing.T) conformance.Provider {
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: true, SupportsTransfer: true},
 		Backend: conformance.Backend{
-			Stats: func() conformance.Stats { return stats(f.Stats()) },
-			ZoneNames: func() []string {
-				var out []string
-				for _, z := range f.Zones() {
-					out = append(out, z.Name)
-				}
-				return out
-			},
+			Stats:     func() conformance.Stats { return stats(f.Stats()) },
+			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.CloudflareZone) string { return z.Name }) },
 			SeedSecondaryZones: func(t testing.TB, names []string) {
 				for _, n := range names {
 					_, err := f.AddZone(n, "secondary")
@@ -160,4 +142,13 @@ func TestConformance(t *testing.T) {
 			conformance.Run(t, p.new)
 		})
 	}
+}
+
+// names maps a fake's zones to their names.
+func names[Z any](zones []Z, name func(Z) string) []string {
+	out := make([]string, 0, len(zones))
+	for _, z := range zones {
+		out = append(out, name(z))
+	}
+	return out
 }
