@@ -362,10 +362,11 @@ func (c *Client) WaitUntilAvailable(ctx context.Context, id string) (SecondaryZo
 func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (SecondaryZone, error) {
 	var z SecondaryZone
 	err := c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
-		var err error
-		if z, err = c.getSecondaryZone(ctx, op, id); err != nil {
-			return false, err
+		got, err := c.getSecondaryZone(ctx, op, id)
+		if err != nil {
+			return false, err // z keeps the last state seen
 		}
+		z = got
 		switch z.State {
 		case StateAvailable:
 			return true, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/netip"
 	"sync"
 	"testing"
@@ -449,11 +450,23 @@ func TestWaitUntilAvailable(t *testing.T) {
 
 	t.Run("context deadline", func(t *testing.T) {
 		t.Parallel()
-		_, c := start(t, fakes.WithProvisioningReads(1_000_000))
+		f := fakes.StartIONOS(t, fakes.WithProvisioningReads(1_000_000))
+		t.Cleanup(func() { assert.Empty(t, f.InvalidRequests(), "invalid requests") })
+		// The deadline is an event, not a duration: it passes when the
+		// second poll is about to be sent, so exactly one poll has been
+		// answered (PROVISIONING) however loaded the machine is.
+		dctx := newDeadlineAt(ctx)
+		tr := &gateTransport{next: http.DefaultTransport, onGet: func(n int) {
+			if n == 2 {
+				dctx.expire()
+			}
+		}}
+		c, err := ionos.New(f.Token(), facade.WithBaseURL(f.URL()),
+			facade.WithRetryPolicy(facade.RetryPolicy{MaxAttempts: 1}),
+			facade.WithHTTPClient(&http.Client{Transport: tr}))
+		require.NoError(t, err)
 		z, err := c.CreateSecondaryZone(ctx, ionos.SecondaryZoneInput{Name: "never.example", PrimaryIPs: []netip.Addr{ip1}})
 		require.NoError(t, err)
-		dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-		defer cancel()
 		// The zone never becomes available: only the deadline ends the
 		// polling (a loop ignoring it would run until the test times out).
 		got, err := c.WaitUntilAvailable(dctx, z.ID)
@@ -462,12 +475,70 @@ func TestWaitUntilAvailable(t *testing.T) {
 		assert.Equal(t, ionos.StateProvisioning, got.State)
 
 		// Through CreateZone, the error carries the neutral name.
-		dctx2, cancel2 := context.WithTimeout(ctx, 100*time.Millisecond)
-		defer cancel2()
+		dctx2 := newDeadlineAt(ctx)
+		tr.reset(func(n int) {
+			if n == 2 {
+				dctx2.expire()
+			}
+		})
 		cz, err := c.CreateZone(dctx2, "never2.example", []facade.Primary{{Addr: ip1}}, facade.WithWaitUntilAvailable())
 		requireKind(t, err, context.DeadlineExceeded, "CreateZone")
 		assert.Equal(t, "never2.example", cz.Name)
 	})
+}
+
+// deadlineAt is a context whose deadline passes when expire is called: a
+// deadline tied to an event of the test rather than to the wall clock.
+type deadlineAt struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newDeadlineAt(parent context.Context) *deadlineAt {
+	return &deadlineAt{Context: parent, done: make(chan struct{})}
+}
+
+func (c *deadlineAt) expire()                     { c.once.Do(func() { close(c.done) }) }
+func (c *deadlineAt) Done() <-chan struct{}       { return c.done }
+func (c *deadlineAt) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *deadlineAt) Value(key any) any           { return c.Context.Value(key) }
+func (c *deadlineAt) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// gateTransport counts GET requests and calls onGet with the count before
+// sending each one.
+type gateTransport struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	gets  int
+	onGet func(n int)
+}
+
+func (g *gateTransport) reset(onGet func(n int)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.gets, g.onGet = 0, onGet
+}
+
+func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodGet {
+		g.mu.Lock()
+		g.gets++
+		n, f := g.gets, g.onGet
+		g.mu.Unlock()
+		f(n)
+		if err := req.Context().Err(); err != nil {
+			return nil, err
+		}
+	}
+	return g.next.RoundTrip(req)
 }
 
 func TestConcurrentGetZone(t *testing.T) {
