@@ -44,7 +44,8 @@ type Notification struct {
 	// Zone is the notified zone, fully qualified, lower case.
 	Zone string
 	// Serial is the SOA serial hint, valid when HasSerial is set.
-	Serial    uint32
+	Serial uint32
+	// HasSerial tells whether the NOTIFY carried a SOA with a serial.
 	HasSerial bool
 	// From is the sender's address.
 	From netip.AddrPort
