@@ -110,9 +110,10 @@ type CloudflareIncoming struct {
 // otherwise and start "pending"; a secondary zone turns "active"
 // (activated_on set) once it has an incoming configuration, and back to
 // "pending" when it is deleted. Unknown zone IDs get 404 code 1001; unknown
-// peers, TSIGs, ACLs and incoming configurations 404 code 1003. Peers need a
-// valid IP if one is given (port defaults to 53) and a tsig_id naming an
-// existing TSIG; TSIG algorithms must be hmac-md5.sig-alg.reg.int.,
+// peers, TSIGs, ACLs and incoming configurations 404 code 1003. Peers need
+// a valid public IP (loopback and private ones only with
+// [WithPrivatePrimaries]) if one is given (port defaults to 53) and a
+// tsig_id naming an existing TSIG; TSIG algorithms must be hmac-md5.sig-alg.reg.int.,
 // hmac-sha1/224/256/384/512 (trailing dot optional); ACL ranges must be
 // CIDRs no wider than /24 (IPv4) or /64 (IPv6). A TSIG used by a peer, and
 // a peer used by an incoming configuration, cannot be deleted (400 code
@@ -439,17 +440,19 @@ func (f *Cloudflare) handle(ex *spectest.Exchange, r *http.Request, body []byte)
 	case "DeleteZone":
 		f.zones = slices.DeleteFunc(f.zones, func(x *CloudflareZone) bool { return x == z })
 		delete(f.incoming, zid)
+		f.dnsUntrack(z.Name)
 		return cfOK(map[string]any{"id": zid})
 	case "GetIncoming":
 		if in == nil {
 			return cfError(404, CloudflareCodeNotFound, "secondary zone configuration not found")
 		}
-		return cfOK(incomingJSON(in))
+		return cfOK(incomingJSON(f.dnsIncoming(in)))
 	case "DeleteIncoming":
 		if in == nil {
 			return cfError(404, CloudflareCodeNotFound, "secondary zone configuration not found")
 		}
 		delete(f.incoming, zid)
+		f.dnsUntrack(z.Name)
 		z.Status, z.ActivatedOn, z.Modified = "pending", nil, f.now()
 		return cfOK(map[string]any{"id": zid})
 	case "CreateIncoming", "UpdateIncoming":
@@ -493,12 +496,14 @@ func (f *Cloudflare) handle(ex *spectest.Exchange, r *http.Request, body []byte)
 		in.Name, in.Peers, in.AutoRefreshSeconds, in.ModifiedTime = z.Name, slices.Clone(b.Peers), b.AutoRefreshSeconds, now
 		z.Modified = now
 		f.transfer(in, false)
-		return cfOK(incomingJSON(in))
+		f.dnsTrack(in)
+		return cfOK(incomingJSON(f.dnsIncoming(in)))
 	case "ForceAXFR":
 		if in == nil {
 			return cfError(400, CloudflareCodeValidation, "zone has no secondary zone configuration")
 		}
 		f.transfer(in, true)
+		f.dnsRefresh(in.Name)
 		return cfOK("OK")
 	}
 	return cfError(404, CloudflareCodeNoRoute, "operation not implemented: "+op)
@@ -563,8 +568,8 @@ func (f *Cloudflare) handlePeers(op, id string, body []byte) reply {
 		return cfError(400, CloudflareCodeValidation, "name is required")
 	}
 	if b.IP != "" {
-		if _, err := netip.ParseAddr(b.IP); err != nil {
-			return cfError(400, CloudflareCodeValidation, fmt.Sprintf("ip %q is not a valid IP address", b.IP))
+		if why := f.cfg.refusedPrimary(b.IP); why != "" {
+			return cfError(400, CloudflareCodeValidation, fmt.Sprintf("ip %q %s", b.IP, why))
 		}
 	}
 	port := 53
@@ -582,6 +587,7 @@ func (f *Cloudflare) handlePeers(op, id string, body []byte) reply {
 		f.peers = append(f.peers, p)
 	}
 	p.Name, p.IP, p.Port, p.IXFREnable, p.TSIGID = b.Name, b.IP, port, b.IXFREnable, b.TSIGID
+	f.dnsPeerChanged(p.ID)
 	return cfOK(peerJSON(p))
 }
 
@@ -633,6 +639,7 @@ func (f *Cloudflare) handleTSIGs(op, id string, body []byte) reply {
 		f.tsigs = append(f.tsigs, t)
 	}
 	t.Name, t.Algo, t.Secret = b.Name, b.Algo, b.Secret
+	f.dnsTSIGChanged(t.ID)
 	return cfOK(tsigJSON(t))
 }
 

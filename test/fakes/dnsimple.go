@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,8 +67,9 @@ type DNSimplePrimaryServer struct {
 // Names are unique across both: a duplicate gets 400 {"message":"Validation
 // failed","errors":{"name":["has already been taken"]}}; an invalid name
 // 400 with errors.name. Deleting a domain deletes its zone and unlinks it
-// from every primary server. A primary server needs a name and a valid IP
-// (400 with errors.ip otherwise), its port defaults to 53. Linking needs an
+// from every primary server. A primary server needs a name and a valid
+// public IP (loopback and private ones only with [WithPrivatePrimaries];
+// 400 with errors.ip otherwise), its port defaults to 53. Linking needs an
 // existing secondary zone (400 otherwise; unknown primary server 404) and
 // sets the zone's last_transferred_at to now if the primary is reachable
 // (not in [UnreachableNet]) and the zone had none; linking twice is a no-op,
@@ -302,7 +302,7 @@ func (f *DNSimple) zoneJSON(z *DNSimpleZone) map[string]any {
 		"name":                z.Name,
 		"reverse":             strings.HasSuffix(z.Name, ".in-addr.arpa") || strings.HasSuffix(z.Name, ".ip6.arpa"),
 		"secondary":           z.Secondary,
-		"last_transferred_at": last,
+		"last_transferred_at": f.dnsLastTransfer(z, last),
 		"active":              true,
 		"created_at":          ts(z.Created),
 		"updated_at":          ts(z.Updated),
@@ -368,8 +368,8 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 		if strings.TrimSpace(b.IP) == "" {
 			return dnsimpleFieldError("ip", "can't be blank")
 		}
-		if _, err := netip.ParseAddr(b.IP); err != nil {
-			return dnsimpleFieldError("ip", "is not a valid IP address")
+		if why := f.cfg.refusedPrimary(b.IP); why != "" {
+			return dnsimpleFieldError("ip", why)
 		}
 		port := 53
 		if b.Port != nil {
@@ -388,6 +388,9 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 			return f.primaryNotFound(ex)
 		}
 		f.primaries = slices.DeleteFunc(f.primaries, func(x *DNSimplePrimaryServer) bool { return x == p })
+		for _, zone := range p.LinkedSecondaryZones {
+			f.dnsTrack(zone)
+		}
 		return reply{status: 204}
 	case "LinkPrimaryServer", "UnlinkPrimaryServer":
 		p := f.primary(ex.PathParams["primaryserver"])
@@ -422,6 +425,7 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 			p.LinkedSecondaryZones = slices.DeleteFunc(p.LinkedSecondaryZones, func(s string) bool { return s == d.Name })
 			p.Updated = now
 		}
+		f.dnsTrack(d.Name)
 		return reply{status: 200, body: data(f.primaryJSON(p))}
 	case "CreateSecondaryZone", "CreateDomain":
 		var b struct {
@@ -489,6 +493,7 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 				p.Updated = f.now()
 			}
 		}
+		f.dnsUntrack(d.Name)
 		return reply{status: 204}
 	}
 	return dnsimpleMsg(404, "operation not implemented: "+ex.OperationID)
