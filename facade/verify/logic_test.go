@@ -94,7 +94,9 @@ func newWorld(zone string, serial uint32) *world {
 	return w
 }
 
-func (w *world) set(server netip.AddrPort, zone string, a answer) { w.q.answers[server.String()+" "+zone] = a }
+func (w *world) set(server netip.AddrPort, zone string, a answer) {
+	w.q.answers[server.String()+" "+zone] = a
+}
 
 func (w *world) verify(t *testing.T, zones []string, opts ...verify.Option) *verify.Report {
 	t.Helper()

@@ -460,4 +460,3 @@ func (r *run) compare(zr *ZoneReport) {
 		}
 	}
 }
-
