@@ -92,6 +92,10 @@ func dnsimpleNameservers() []string {
 	return []string{"ns1.dnsimple.com", "ns2.dnsimple-edge.net", "ns3.dnsimple.com", "ns4.dnsimple-edge.org"}
 }
 
+// verifyExitUnknown is the exit code of a run that could not finish: UNKNOWN
+// to a Nagios-style monitoring system.
+const verifyExitUnknown = 3
+
 // verifyExit carries the verify command's exit code: the report was printed,
 // the code tells a monitoring system the outcome.
 type verifyExit struct {
@@ -178,7 +182,8 @@ func cmdVerify(ctx context.Context, a *app, zones []string) error {
 		return perr
 	}
 	if err != nil {
-		return err // stopped early (timeout, interrupt): not a verdict
+		// Stopped early (--timeout, interrupt): not a verdict.
+		return &verifyExit{code: verifyExitUnknown, msg: err.Error()}
 	}
 	if f.state != "" {
 		if err := writeState(f.state, rep); err != nil {

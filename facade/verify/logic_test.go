@@ -26,6 +26,9 @@ type answer struct {
 	serial uint32
 	err    error
 	hang   bool
+	// together makes the answer wait until this many queries are in
+	// flight at once (or the query's context ends).
+	together int64
 }
 
 // mapQuerier answers SOA queries from a map keyed "addr zone". It checks
@@ -57,6 +60,13 @@ func (q *mapQuerier) QuerySOA(ctx context.Context, server netip.AddrPort, zone s
 	if a.hang {
 		<-ctx.Done()
 		return 0, ctx.Err()
+	}
+	for q.peak.Load() < a.together {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
 	}
 	return a.serial, a.err
 }
@@ -342,6 +352,18 @@ func TestVerifyConcurrencyBound(t *testing.T) {
 	assert.Equal(t, 40, rep.Summary.OK)
 	assert.LessOrEqual(t, w.q.peak.Load(), int64(3))
 	assert.Equal(t, int64(40*6), rep.Summary.Queries, "per zone: the primary SOA and DNSKEY (a DNSimple provider is involved), four nameservers")
+}
+
+func TestVerifyOneZoneFansOut(t *testing.T) {
+	t.Parallel()
+	// Four nameserver queries of one zone that each answer only once all
+	// four are in flight: they time out unless they run in parallel.
+	w := newWorld("example.com", 1)
+	w.set(ns1, "example.com", answer{serial: 1, together: 4})
+	w.set(ns2, "example.com", answer{serial: 1, together: 4})
+	rep := w.verify(t, []string{"example.com"}, verify.WithConcurrency(8), verify.WithQueryTimeout(10*time.Second))
+	assert.Equal(t, verify.OK, rep.Severity, "%v", statuses(rep.Zones[0]))
+	assert.LessOrEqual(t, w.q.peak.Load(), int64(8))
 }
 
 func TestVerifyContextEnds(t *testing.T) {

@@ -16,8 +16,9 @@ import (
 // Querier asks one DNS server for a zone's SOA serial. Implementations must
 // honour ctx (the per-query timeout is set on it), retry a truncated UDP
 // answer over TCP, and classify failures so that errors.Is matches
-// [ErrRefused], [ErrNotServing], [ErrWrongZone] or [ErrTimeout] where they
-// apply; other errors are reported as unreachable or as an error. The default
+// [ErrRefused], [ErrNotServing], [ErrWrongZone], [ErrTimeout] or
+// [ErrUnreachable] where they apply; other errors are reported as
+// unreachable (network errors) or as an error. The default
 // querier (the module's own DNS client) does all of this.
 type Querier interface {
 	QuerySOA(ctx context.Context, server netip.AddrPort, zone string) (serial uint32, err error)

@@ -29,6 +29,9 @@ var (
 	ErrWrongZone = errors.New("SOA of another zone")
 	// ErrTimeout: no answer in time.
 	ErrTimeout = errors.New("timeout")
+	// ErrUnreachable: the server could not be reached (connection refused,
+	// no route).
+	ErrUnreachable = errors.New("unreachable")
 )
 
 // Verifier compares what a primary serves with what each provider's
@@ -99,7 +102,12 @@ func (v *Verifier) Verify(ctx context.Context, zones []string) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &run{v: v, sem: make(chan struct{}, v.cfg.concurrency), resolved: map[string]*resolution{}}
+	// The bound: workers zones at a time, each with fanout tasks in
+	// flight, workers×fanout ≤ concurrency. With many zones each worker
+	// does its zone's queries one after the other, as a plain loop over the
+	// same queries would; with few, a zone's queries run in parallel.
+	workers := min(v.cfg.concurrency, len(names))
+	r := &run{v: v, fanout: v.cfg.concurrency / workers, resolved: map[string]*resolution{}}
 	if p := v.cfg.previous; p != nil {
 		r.previous = make(map[string]*ZoneReport, len(p.Zones))
 		for i := range p.Zones {
@@ -108,19 +116,15 @@ func (v *Verifier) Verify(ctx context.Context, zones []string) (*Report, error) 
 	}
 	rep := &Report{Started: v.cfg.now(), Primary: v.primary, Zones: make([]ZoneReport, len(names))}
 	r.now = rep.Started
-	jobs := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(v.cfg.concurrency, len(names)) {
+	for range workers {
 		wg.Go(func() {
-			for i := range jobs {
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
 				rep.Zones[i] = r.zone(ctx, names[i])
 			}
 		})
 	}
-	for i := range names {
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	rep.Finished = v.cfg.now()
 	rep.Summary.Queries = r.queries.Load()
@@ -154,8 +158,9 @@ func normalizeZones(zones []string) ([]string, error) {
 
 // run is the state of one Verify call.
 type run struct {
-	v       *Verifier
-	sem     chan struct{}
+	v *Verifier
+	// fanout bounds the tasks of one zone in flight.
+	fanout  int
 	now     time.Time
 	queries atomic.Int64
 	// previous indexes the previous run's zones by name.
@@ -172,26 +177,36 @@ type resolution struct {
 	err   error
 }
 
-// acquire takes a concurrency slot, or fails when ctx ends first.
-func (r *run) acquire(ctx context.Context) error {
-	select {
-	case r.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// parallel runs the tasks, at most r.fanout at a time (in the calling
+// goroutine when fanout is 1).
+func (r *run) parallel(tasks []func()) {
+	if r.fanout <= 1 || len(tasks) == 1 {
+		for _, t := range tasks {
+			t()
+		}
+		return
 	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.fanout, len(tasks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
+				tasks[i]()
+			}
+		})
+	}
+	wg.Wait()
 }
 
-func (r *run) release() { <-r.sem }
-
-// zone verifies one zone.
+// zone verifies one zone in two steps: the primary's SOA (and DNSKEY) and
+// each provider's API view, then every nameserver address.
 func (r *run) zone(ctx context.Context, name string) ZoneReport {
 	v := r.v
 	zr := ZoneReport{Zone: name, Providers: make([]ProviderReport, len(v.providers))}
-	var wg sync.WaitGroup
-	wg.Go(func() { zr.Primary = r.soa(ctx, "", v.primary, name) })
+	tasks := make([]func(), 0, 2+len(v.providers))
+	tasks = append(tasks, func() { zr.Primary = r.soa(ctx, "", v.primary, name) })
 	if sq, ok := v.cfg.querier.(SignedQuerier); ok && r.anyDropsSignatures() {
-		wg.Go(func() {
+		tasks = append(tasks, func() {
 			signed, err := r.signed(ctx, sq, name)
 			if err != nil {
 				zr.Findings = append(zr.Findings, Finding{Severity: Warning, Kind: KindSignedUnknown,
@@ -200,13 +215,41 @@ func (r *run) zone(ctx context.Context, name string) ZoneReport {
 			zr.Signed = signed
 		})
 	}
+	names := make([][]string, len(v.providers))
 	for i, p := range v.providers {
-		wg.Go(func() { zr.Providers[i] = r.provider(ctx, p, name) })
+		tasks = append(tasks, func() { zr.Providers[i], names[i] = r.provider(ctx, p, name) })
 	}
-	wg.Wait()
+	r.parallel(tasks)
+	tasks = tasks[:0]
+	results := make([][][]ServerResult, len(v.providers))
+	for i := range v.providers {
+		results[i] = make([][]ServerResult, len(names[i]))
+		for j, n := range names[i] {
+			tasks = append(tasks, func() { results[i][j] = r.nameserver(ctx, n, name) })
+		}
+	}
+	r.parallel(tasks)
+	for i := range v.providers {
+		for _, rs := range results[i] {
+			zr.Providers[i].Nameservers = append(zr.Providers[i].Nameservers, rs...)
+		}
+	}
 	r.compare(&zr)
 	v.cfg.logger.DebugContext(ctx, "verified zone", "zone", name, "primary_serial", zr.Primary.Serial, "primary_status", zr.Primary.Status)
 	return zr
+}
+
+// nameserver asks every address of the nameserver called ns.
+func (r *run) nameserver(ctx context.Context, ns, zone string) []ServerResult {
+	addrs, err := r.resolve(ctx, ns)
+	if err != nil {
+		return []ServerResult{{Name: ns, Status: StatusUnresolved, Error: err.Error()}}
+	}
+	out := make([]ServerResult, len(addrs))
+	for i, a := range addrs {
+		out[i] = r.soa(ctx, ns, a, zone)
+	}
+	return out
 }
 
 // dropsSignatures tells whether a provider, as a secondary, serves a signed
@@ -224,10 +267,6 @@ func (r *run) anyDropsSignatures() bool {
 }
 
 func (r *run) signed(ctx context.Context, sq SignedQuerier, zone string) (bool, error) {
-	if err := r.acquire(ctx); err != nil {
-		return false, err
-	}
-	defer r.release()
 	qctx, cancel := context.WithTimeout(ctx, r.v.cfg.queryTimeout)
 	defer cancel()
 	r.queries.Add(1)
@@ -237,11 +276,10 @@ func (r *run) signed(ctx context.Context, sq SignedQuerier, zone string) (bool, 
 // soa asks one server for the zone's SOA serial.
 func (r *run) soa(ctx context.Context, nsName string, addr netip.AddrPort, zone string) ServerResult {
 	res := ServerResult{Name: nsName, Addr: addr}
-	if err := r.acquire(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		res.Status, res.Error = StatusError, err.Error()
 		return res
 	}
-	defer r.release()
 	qctx, cancel := context.WithTimeout(ctx, r.v.cfg.queryTimeout)
 	defer cancel()
 	r.queries.Add(1)
@@ -271,28 +309,28 @@ func classify(ctx context.Context, err error) Status {
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.As(err, &ne) && ne.Timeout():
 		return StatusTimeout
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH),
+	case errors.Is(err, ErrUnreachable), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH),
 		errors.As(err, new(*net.OpError)):
 		return StatusUnreachable
 	}
 	return StatusError
 }
 
-// provider gathers one provider's API view and its nameservers' answers.
-func (r *run) provider(ctx context.Context, p facade.SecondaryDNS, zone string) ProviderReport {
+// provider gathers one provider's API view and returns the nameservers to
+// query.
+func (r *run) provider(ctx context.Context, p facade.SecondaryDNS, zone string) (ProviderReport, []string) {
 	pr := ProviderReport{Provider: p.Provider(), Nameservers: []ServerResult{}}
-	var z facade.Zone
-	var st facade.TransferStatus
-	zerr := r.call(ctx, func(ctx context.Context) (err error) { z, err = p.GetZone(ctx, zone); return err })
+	z, zerr := p.GetZone(ctx, zone)
 	switch {
 	case errors.Is(zerr, facade.ErrNotFound):
 		pr.Findings = append(pr.Findings, Finding{Severity: Broken, Kind: KindZoneMissing,
 			Message: fmt.Sprintf("%s has no secondary zone %s", pr.Provider, zone)})
-		return pr
+		return pr, nil
 	case zerr != nil:
 		pr.Findings = append(pr.Findings, Finding{Severity: Broken, Kind: KindAPIError, Message: zerr.Error()})
 	default:
-		if err := r.call(ctx, func(ctx context.Context) (err error) { st, err = p.TransferStatus(ctx, zone); return err }); err != nil {
+		st, err := p.TransferStatus(ctx, zone)
+		if err != nil {
 			pr.Findings = append(pr.Findings, Finding{Severity: Broken, Kind: KindAPIError, Message: err.Error()})
 		}
 		pr.API = apiView(z, st, r.now)
@@ -307,45 +345,11 @@ func (r *run) provider(ctx context.Context, p facade.SecondaryDNS, zone string) 
 	if len(names) == 0 {
 		names = r.v.cfg.nameservers[pr.Provider]
 	}
-	if len(names) == 0 {
-		if zerr == nil {
-			pr.Findings = append(pr.Findings, Finding{Severity: Broken, Kind: KindNoNameservers,
-				Message: fmt.Sprintf("%s lists no nameservers for %s and none were configured for it: nothing to query over DNS", pr.Provider, zone)})
-		}
-		return pr
+	if len(names) == 0 && zerr == nil {
+		pr.Findings = append(pr.Findings, Finding{Severity: Broken, Kind: KindNoNameservers,
+			Message: fmt.Sprintf("%s lists no nameservers for %s and none were configured for it: nothing to query over DNS", pr.Provider, zone)})
 	}
-	type slot struct{ results []ServerResult }
-	slots := make([]slot, len(names))
-	var wg sync.WaitGroup
-	for i, n := range names {
-		wg.Go(func() {
-			addrs, err := r.resolve(ctx, n)
-			if err != nil {
-				slots[i].results = []ServerResult{{Name: n, Status: StatusUnresolved, Error: err.Error()}}
-				return
-			}
-			slots[i].results = make([]ServerResult, len(addrs))
-			var inner sync.WaitGroup
-			for j, a := range addrs {
-				inner.Go(func() { slots[i].results[j] = r.soa(ctx, n, a, zone) })
-			}
-			inner.Wait()
-		})
-	}
-	wg.Wait()
-	for _, s := range slots {
-		pr.Nameservers = append(pr.Nameservers, s.results...)
-	}
-	return pr
-}
-
-// call runs one API call in a concurrency slot.
-func (r *run) call(ctx context.Context, f func(context.Context) error) error {
-	if err := r.acquire(ctx); err != nil {
-		return err
-	}
-	defer r.release()
-	return f(ctx)
+	return pr, names
 }
 
 // resolve returns a nameserver's addresses: the name itself if it is an
@@ -375,13 +379,9 @@ func (r *run) resolve(ctx context.Context, name string) ([]netip.AddrPort, error
 		}
 	}
 	defer close(res.done)
-	res.err = r.call(ctx, func(ctx context.Context) error {
-		qctx, cancel := context.WithTimeout(ctx, r.v.cfg.queryTimeout)
-		defer cancel()
-		addrs, err := r.v.cfg.resolver.Resolve(qctx, name)
-		res.addrs = addrs
-		return err
-	})
+	qctx, cancel := context.WithTimeout(ctx, r.v.cfg.queryTimeout)
+	defer cancel()
+	res.addrs, res.err = r.v.cfg.resolver.Resolve(qctx, name)
 	if res.err == nil && len(res.addrs) == 0 {
 		res.err = fmt.Errorf("%s: no addresses", clip(name))
 	}
