@@ -1,0 +1,203 @@
+package verify_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/verify"
+	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+)
+
+// The benchmark's scale; make bench-verify sets them (VERIFY_ZONES, ...).
+var (
+	benchZones       = flag.Int("verify.zones", 10000, "zones in BenchmarkVerifyVsBareLoop")
+	benchProviders   = flag.Int("verify.providers", 3, "providers in BenchmarkVerifyVsBareLoop")
+	benchNameservers = flag.Int("verify.nameservers", 4, "nameservers per provider in BenchmarkVerifyVsBareLoop")
+	benchConcurrency = flag.Int("verify.concurrency", verify.DefaultConcurrency, "concurrency of both contenders in BenchmarkVerifyVsBareLoop")
+)
+
+// benchSetup is a primary and providers×nameservers DNS servers on loopback,
+// each serving every zone, and in-memory providers listing them.
+type benchSetup struct {
+	zones     []string
+	primary   netip.AddrPort
+	servers   []netip.AddrPort // every nameserver address, primary excluded
+	providers []facade.SecondaryDNS
+	resolver  verify.StaticResolver
+}
+
+func newBenchSetup(b *testing.B) *benchSetup {
+	b.Helper()
+	s := &benchSetup{resolver: verify.StaticResolver{}}
+	zones := make([]*dnswire.Zone, *benchZones)
+	for i := range zones {
+		name := fmt.Sprintf("zone%05d.bench.example", i)
+		z, err := dnswire.ParseZone(name, fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\n", 2024120100+i))
+		require.NoError(b, err)
+		zones[i] = z
+		s.zones = append(s.zones, name)
+	}
+	serve := func() netip.AddrPort {
+		srv, err := dnswire.Listen(context.Background())
+		require.NoError(b, err)
+		b.Cleanup(func() { _ = srv.Close() })
+		for _, z := range zones {
+			srv.SetZone(z)
+		}
+		return netip.MustParseAddrPort(srv.Addr())
+	}
+	s.primary = serve()
+	for p := range *benchProviders {
+		// Neutral names: no provider-specific check (DNSSEC) adds queries
+		// the bare loop would not send.
+		mp := newMemProvider(fmt.Sprintf("bench%d", p))
+		var names []string
+		for n := range *benchNameservers {
+			name := fmt.Sprintf("ns%d.p%d.bench.test", n, p)
+			addr := serve()
+			s.resolver[name] = []netip.AddrPort{addr}
+			s.servers = append(s.servers, addr)
+			names = append(names, name)
+		}
+		for i, z := range s.zones {
+			mp.add(facade.Zone{Name: z, State: "active", Serial: uint32(2024120100 + i), Nameservers: names}, facade.TransferStatus{})
+		}
+		s.providers = append(s.providers, mp)
+	}
+	return s
+}
+
+// bareLoop sends the same SOA queries as verify (the primary and every
+// nameserver, for every zone) with the same client and concurrency, and
+// nothing else.
+func (s *benchSetup) bareLoop(ctx context.Context, concurrency int, timeout time.Duration) (queries, failures int64) {
+	type job struct {
+		server netip.AddrPort
+		zone   string
+	}
+	jobs := make(chan job)
+	var n, bad atomic.Int64
+	var wg sync.WaitGroup
+	for range concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				qctx, cancel := context.WithTimeout(ctx, timeout)
+				_, err := dnswire.QuerySOA(qctx, j.server.String(), j.zone)
+				cancel()
+				n.Add(1)
+				if err != nil {
+					bad.Add(1)
+				}
+			}
+		})
+	}
+	for _, z := range s.zones {
+		jobs <- job{s.primary, z}
+		for _, a := range s.servers {
+			jobs <- job{a, z}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return n.Load(), bad.Load()
+}
+
+// peakHeap samples the live heap until stop is closed and returns the
+// highest value seen.
+func peakHeap(stop <-chan struct{}) <-chan uint64 {
+	out := make(chan uint64, 1)
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
+// measure runs f with the heap sampled and returns its wall time and peak
+// live heap.
+func measure(f func()) (time.Duration, uint64) {
+	runtime.GC()
+	stop := make(chan struct{})
+	peak := peakHeap(stop)
+	start := time.Now()
+	f()
+	d := time.Since(start)
+	close(stop)
+	return d, <-peak
+}
+
+// BenchmarkVerifyVsBareLoop compares a whole verify run with a bare loop of
+// the same SOA queries (same DNS client, same concurrency), alternating
+// which goes first. Run it with make bench-verify.
+func BenchmarkVerifyVsBareLoop(b *testing.B) {
+	s := newBenchSetup(b)
+	const timeout = 5 * time.Second
+	v, err := verify.New(s.primary, s.providers, verify.WithResolver(s.resolver),
+		verify.WithConcurrency(*benchConcurrency), verify.WithQueryTimeout(timeout))
+	require.NoError(b, err)
+	ctx := context.Background()
+	var bareTime, verifyTime time.Duration
+	var barePeak, verifyPeak uint64
+	queries := int64(len(s.zones) * (1 + len(s.servers)))
+	b.ResetTimer()
+	for i := range b.N {
+		runBare := func() {
+			d, peak := measure(func() {
+				n, bad := s.bareLoop(ctx, *benchConcurrency, timeout)
+				require.Zero(b, bad, "bare loop: failed queries")
+				require.Equal(b, queries, n)
+			})
+			bareTime += d
+			barePeak = max(barePeak, peak)
+		}
+		runVerify := func() {
+			d, peak := measure(func() {
+				rep, err := v.Verify(ctx, s.zones)
+				require.NoError(b, err)
+				require.Equal(b, len(s.zones), rep.Summary.OK, "every zone in sync")
+				require.Equal(b, queries, rep.Summary.Queries, "verify and the bare loop send the same queries")
+			})
+			verifyTime += d
+			verifyPeak = max(verifyPeak, peak)
+		}
+		if i%2 == 0 {
+			runBare()
+			runVerify()
+		} else {
+			runVerify()
+			runBare()
+		}
+	}
+	b.StopTimer()
+	total := float64(queries) * float64(b.N)
+	b.ReportMetric(total/bareTime.Seconds(), "bare-q/s")
+	b.ReportMetric(total/verifyTime.Seconds(), "verify-q/s")
+	b.ReportMetric(verifyTime.Seconds()/bareTime.Seconds(), "ratio")
+	b.ReportMetric(float64(barePeak)/(1<<20), "bare-peak-heap-MiB")
+	b.ReportMetric(float64(verifyPeak)/(1<<20), "verify-peak-heap-MiB")
+	b.ReportMetric(float64(queries), "queries/run")
+	b.ReportMetric(0, "ns/op")
+}
