@@ -28,6 +28,7 @@ type verifyFlags struct {
 	problems     bool
 	strict       bool
 	nagios       bool
+	dnssecCheck  bool
 }
 
 // multiFlag is a repeatable string flag.
@@ -80,6 +81,7 @@ See docs/VERIFY.md for cron and Nagios/Icinga set-ups.`,
 			fs.StringVar(&v.state, "state", "", "JSON file holding the previous run's report: serials lower than then are flagged as gone backwards; rewritten after the run")
 			fs.BoolVar(&v.problems, "problems", false, "in the table, show only zones that are not in sync")
 			fs.BoolVar(&v.strict, "strict", false, "exit 1 on warnings too")
+			fs.BoolVar(&v.dnssecCheck, "dnssec-check", true, "with DNSimple among the providers, transfer each zone from the primary (AXFR) to see whether it is DNSSEC-signed, which DNSimple drops; =false where the primary refuses transfers to this host")
 			fs.BoolVar(&v.nagios, "nagios", false, "print one Nagios/Icinga plugin status line with performance data instead of the table")
 		},
 		run: cmdVerify, maxArgs: -1,
@@ -256,6 +258,9 @@ func verifyOptions(f verifyFlags, providers []string) ([]verify.Option, error) {
 			static[name] = append(static[name], netip.AddrPortFrom(p.Addr, p.PortOrDefault()))
 		}
 		opts = append(opts, verify.WithResolver(overlayResolver{static, verify.NetResolver{}}))
+	}
+	if !f.dnssecCheck {
+		opts = append(opts, verify.WithoutSignedCheck())
 	}
 	given := map[string]bool{}
 	for _, n := range f.nameservers {

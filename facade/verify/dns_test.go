@@ -243,3 +243,37 @@ func TestVerifyOverDNSManyZones(t *testing.T) {
 	assert.Equal(t, "z17.example", rep.Zones[17].Zone)
 	assert.Equal(t, []string{"ns1.test behind/1", "ns2.test in-sync/0"}, nsStatuses(rep.Zones[17]))
 }
+
+func TestVerifyOverDNSSignedZoneAtDNSimple(t *testing.T) {
+	t.Parallel()
+	const zone = "signed.example"
+	signedText := "$TTL 300\n@ SOA ns1 hostmaster 3 3600 600 86400 300\n@ NS ns1\n@ DNSKEY 257 3 13 WyztMvPMLag+YTYtf5O3EfD7Kh/HFMn/6QecDkcdKaF2TpppErhWpRyRjOBKFjani2fK5ljQu+2mN3uqJnKZVw==\nns1 A 127.0.0.1\n"
+	tests := []struct {
+		name   string
+		signed bool
+		opts   []verify.Option
+		kinds  []string
+	}{
+		{"signed zone is flagged", true, nil, []string{"dnsimple dnssec-dropped"}},
+		{"unsigned zone is not", false, nil, []string{}},
+		{"check skipped", true, []verify.Option{verify.WithoutSignedCheck()}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newDNSWorld(t, zone, 3)
+			w.provider = newMemProvider(facade.ProviderDNSimple)
+			w.provider.add(facade.Zone{Name: zone, State: "active"}, facade.TransferStatus{})
+			if tt.signed {
+				z, err := dnswire.ParseZone(zone, signedText)
+				require.NoError(t, err)
+				w.primary.SetZone(z)
+			}
+			rep := w.run(t, serverAddr(t, w.primary), zone, append(tt.opts, verify.WithNameservers(facade.ProviderDNSimple, "ns1.test", "ns2.test"))...)
+			z := rep.Zones[0]
+			assert.Equal(t, tt.signed && tt.opts == nil, z.Signed)
+			assert.Equal(t, tt.kinds, kinds(z))
+			assert.Equal(t, []string{"ns1.test in-sync/0", "ns2.test in-sync/0"}, nsStatuses(z))
+		})
+	}
+}

@@ -38,6 +38,8 @@ type mapQuerier struct {
 	mu      sync.Mutex
 	answers map[string]answer
 	signed  map[string]bool // by zone, at any server
+	// signedErr fails the signed check.
+	signedErr error
 	// inflight and peak count concurrent queries.
 	inflight, peak atomic.Int64
 }
@@ -74,7 +76,7 @@ func (q *mapQuerier) QuerySOA(ctx context.Context, server netip.AddrPort, zone s
 func (q *mapQuerier) Signed(_ context.Context, _ netip.AddrPort, zone string) (bool, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.signed[zone], nil
+	return q.signed[zone], q.signedErr
 }
 
 var (
@@ -249,6 +251,13 @@ func TestVerifyLogic(t *testing.T) {
 			primary: verify.StatusAnswered,
 			want:    []string{"ionos ns1.a.test in-sync/0", "ionos ns2.a.test in-sync/0", "dnsimple ns1.b.test in-sync/0", "dnsimple NS2.b.test in-sync/0"},
 			kinds:   []string{"dnsimple dnssec-dropped"}, sev: verify.Warning,
+		},
+		{
+			name:    "signed check failed: a warning",
+			setup:   func(w *world) { w.q.signedErr = fmt.Errorf("axfr: %w", verify.ErrRefused) },
+			primary: verify.StatusAnswered,
+			want:    []string{"ionos ns1.a.test in-sync/0", "ionos ns2.a.test in-sync/0", "dnsimple ns1.b.test in-sync/0", "dnsimple NS2.b.test in-sync/0"},
+			kinds:   []string{"zone dnssec-unknown"}, sev: verify.Warning,
 		},
 		{
 			name:    "no nameservers anywhere",

@@ -100,6 +100,7 @@ type config struct {
 	now          func() time.Time
 	previous     *Report
 	nameservers  map[string][]string
+	noSigned     bool
 }
 
 // Option configures a [Verifier]. Options validate their argument; a bad
@@ -211,6 +212,17 @@ func WithNameservers(provider string, names ...string) Option {
 			c.nameservers = map[string][]string{}
 		}
 		c.nameservers[provider] = append([]string(nil), names...)
+		return nil
+	}
+}
+
+// WithoutSignedCheck skips the DNSSEC check: the primary is not asked
+// whether the zone is signed, and no dnssec-dropped warning is given. The
+// default querier's check transfers each zone (AXFR) from the primary; use
+// this where the primary does not allow transfers to the verifying host.
+func WithoutSignedCheck() Option {
+	return func(c *config) error {
+		c.noSigned = true
 		return nil
 	}
 }

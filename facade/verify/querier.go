@@ -32,6 +32,24 @@ func (DNSQuerier) QuerySOA(ctx context.Context, server netip.AddrPort, zone stri
 	return soa.Serial, nil
 }
 
+// Signed implements [SignedQuerier]: it transfers the zone from server
+// (AXFR, so server must allow transfers to this host) and reports whether
+// the apex has a DNSKEY record. A refused transfer is an error, reported
+// as a warning that the check could not be made.
+func (DNSQuerier) Signed(ctx context.Context, server netip.AddrPort, zone string) (bool, error) {
+	z, err := dnswire.Transfer(ctx, server.String(), zone)
+	if err != nil {
+		return false, classified(err)
+	}
+	apex := strings.ToLower(strings.TrimSuffix(zone, ".")) + "."
+	for _, rec := range z.Records() {
+		if rec.Type == "DNSKEY" && rec.Name == apex {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // queryError is a query error matching one of this package's sentinels as
 // well as the original error.
 type queryError struct {

@@ -205,12 +205,12 @@ func (r *run) zone(ctx context.Context, name string) ZoneReport {
 	zr := ZoneReport{Zone: name, Providers: make([]ProviderReport, len(v.providers))}
 	tasks := make([]func(), 0, 2+len(v.providers))
 	tasks = append(tasks, func() { zr.Primary = r.soa(ctx, "", v.primary, name) })
-	if sq, ok := v.cfg.querier.(SignedQuerier); ok && r.anyDropsSignatures() {
+	if sq, ok := v.cfg.querier.(SignedQuerier); ok && !v.cfg.noSigned && r.anyDropsSignatures() {
 		tasks = append(tasks, func() {
 			signed, err := r.signed(ctx, sq, name)
 			if err != nil {
 				zr.Findings = append(zr.Findings, Finding{Severity: Warning, Kind: KindSignedUnknown,
-					Message: fmt.Sprintf("could not tell whether the zone is DNSSEC-signed at the primary: %v", err)})
+					Message: fmt.Sprintf("could not tell whether the zone is DNSSEC-signed at the primary (a provider drops signatures; skip the check with WithoutSignedCheck / --dnssec-check=false): %v", err)})
 			}
 			zr.Signed = signed
 		})
