@@ -36,6 +36,7 @@ type config struct {
 	logger            *slog.Logger
 	validateResponses bool
 	seed              uint64
+	privatePrimaries  bool // see WithPrivatePrimaries
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
