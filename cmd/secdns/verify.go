@@ -133,6 +133,9 @@ func cmdVerify(ctx context.Context, a *app, zones []string) error {
 	var providers []facade.SecondaryDNS
 	var primary netip.AddrPort
 	if a.g.fake {
+		if f.primary != "" {
+			return usagef("--primary does not go with --fake: the fake primary is in-process")
+		}
 		env, err := startVerifyFakes(ctx, a, names, zones)
 		if err != nil {
 			return err

@@ -164,3 +164,28 @@ func TestVerifyCommandZoneMissingAndUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyCommandFake(t *testing.T) {
+	t.Parallel()
+	r := secdns(t, nil, "verify", "--fake", "--providers", "all", "--json", "example.com", "example.org")
+	require.Equal(t, verify.ExitInSync, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	var rep verify.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Len(t, rep.Zones, 2)
+	for _, z := range rep.Zones {
+		assert.Equal(t, verify.StatusAnswered, z.Primary.Status)
+		require.Len(t, z.Providers, 3)
+		for _, p := range z.Providers {
+			assert.Empty(t, p.Findings, p.Provider)
+			require.NotEmpty(t, p.Nameservers, p.Provider)
+			for _, ns := range p.Nameservers {
+				assert.Equal(t, verify.StatusInSync, ns.Status, "%s %s: %s", p.Provider, ns.Name, ns.Error)
+				assert.Equal(t, z.Primary.Serial, ns.Serial)
+			}
+		}
+	}
+
+	r = secdns(t, nil, "verify", "--fake", "-p", "ionos", "--primary", "192.0.2.1")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--primary does not go with --fake")
+}
