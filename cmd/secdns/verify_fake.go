@@ -13,6 +13,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	"github.com/secondarydns/secondarydns-go/internal/primary"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
@@ -54,22 +55,21 @@ func startVerifyFakes(ctx context.Context, a *app, providers, zones []string) (_
 			env.close()
 		}
 	}()
-	primary, err := a.fakeDNSServer(ctx, env)
+	pri, err := primary.Start(ctx, primary.WithLogger(a.logger))
 	if err != nil {
 		return nil, err
 	}
+	env.closers = append(env.closers, func() { _ = pri.Close() })
 	for _, z := range zones {
 		name, err := facade.NormalizeZoneName(z)
 		if err != nil {
 			return nil, usagef("%v", unwrapMessage(err))
 		}
-		zone, err := dnswire.ParseZone(name, fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\nwww A 192.0.2.80\n", fakeSerial(time.Now())))
-		if err != nil {
+		if _, err := pri.SetZone(name, primary.ExampleZone(name, fakeSerial(time.Now()))); err != nil {
 			return nil, err
 		}
-		primary.SetZone(zone)
 	}
-	env.primary = netip.MustParseAddrPort(primary.Addr())
+	env.primary = netip.MustParseAddrPort(pri.Addr())
 	resolver := verify.StaticResolver{}
 	for _, p := range providers {
 		client, err := a.privateFake(p, env)
@@ -83,15 +83,15 @@ func startVerifyFakes(ctx context.Context, a *app, providers, zones []string) (_
 		}
 		addr := netip.MustParseAddrPort(ns.Addr())
 		var names []string
-		pri := facade.Primary{Addr: env.primary.Addr(), Port: env.primary.Port()}
+		fp := facade.Primary{Addr: env.primary.Addr(), Port: env.primary.Port()}
 		if p == facade.ProviderIONOS {
 			// IONOS takes port 53 only, which an unprivileged process cannot
 			// bind: the zone records port 53, the transfer below goes to the
 			// primary's real port.
-			pri.Port = 0
+			fp.Port = 0
 		}
 		for _, z := range zones {
-			zone, err := client.CreateZone(ctx, z, []facade.Primary{pri})
+			zone, err := client.CreateZone(ctx, z, []facade.Primary{fp})
 			if err != nil {
 				return nil, fmt.Errorf("%s fake: %w", p, err)
 			}

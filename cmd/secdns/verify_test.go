@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	"github.com/secondarydns/secondarydns-go/internal/primary"
 )
 
 // verifyDNS is a primary and two nameservers on loopback serving zone.
@@ -35,7 +35,7 @@ func startVerifyDNS(t *testing.T, zone string, serial uint32) *verifyDNS {
 
 func serveSerial(t *testing.T, s *dnswire.Server, zone string, serial uint32) {
 	t.Helper()
-	z, err := dnswire.ParseZone(zone, fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\n", serial))
+	z, err := dnswire.ParseZone(zone, primary.ExampleZone(zone, serial))
 	require.NoError(t, err)
 	s.SetZone(z)
 }

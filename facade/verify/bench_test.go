@@ -17,6 +17,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	primarydns "github.com/secondarydns/secondarydns-go/internal/primary"
 )
 
 // The benchmark's scale; make bench-verify sets them (VERIFY_ZONES, ...).
@@ -43,7 +44,7 @@ func newBenchSetup(b *testing.B) *benchSetup {
 	zones := make([]*dnswire.Zone, *benchZones)
 	for i := range zones {
 		name := fmt.Sprintf("zone%05d.bench.example", i)
-		z, err := dnswire.ParseZone(name, fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\n", 2024120100+i))
+		z, err := dnswire.ParseZone(name, primarydns.ExampleZone(name, uint32(2024120100+i)))
 		require.NoError(b, err)
 		zones[i] = z
 		s.zones = append(s.zones, name)

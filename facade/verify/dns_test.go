@@ -16,6 +16,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	primarydns "github.com/secondarydns/secondarydns-go/internal/primary"
 )
 
 // dnsServer starts a loopback DNS server serving zone with serial (none if
@@ -33,7 +34,7 @@ func dnsServer(t *testing.T, zone string, serial uint32) *dnswire.Server {
 
 func setZone(t *testing.T, s *dnswire.Server, zone string, serial uint32) {
 	t.Helper()
-	z, err := dnswire.ParseZone(zone, fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\n", serial))
+	z, err := dnswire.ParseZone(zone, primarydns.ExampleZone(zone, serial))
 	require.NoError(t, err)
 	s.SetZone(z)
 }

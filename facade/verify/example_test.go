@@ -9,6 +9,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	primarydns "github.com/secondarydns/secondarydns-go/internal/primary"
 )
 
 // exampleServer serves zone with serial on a free loopback port.
@@ -17,7 +18,7 @@ func exampleServer(zone string, serial uint32) (*dnswire.Server, netip.AddrPort)
 	if err != nil {
 		panic(err)
 	}
-	z, err := dnswire.ParseZone(zone, fmt.Sprintf("@ 300 SOA ns1 hostmaster %d 3600 600 86400 300\n@ 300 NS ns1\n", serial))
+	z, err := dnswire.ParseZone(zone, primarydns.ExampleZone(zone, serial))
 	if err != nil {
 		panic(err)
 	}

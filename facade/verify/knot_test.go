@@ -2,7 +2,6 @@ package verify_test
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"os"
 	"testing"
@@ -14,12 +13,9 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	primarydns "github.com/secondarydns/secondarydns-go/internal/primary"
 	"github.com/secondarydns/secondarydns-go/test/knotd"
 )
-
-func knotZone(serial uint32) string {
-	return fmt.Sprintf("$TTL 300\n@ SOA ns1 hostmaster %d 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\nwww A 192.0.2.80\n", serial)
-}
 
 // With Knot DNS as the primary, two nameservers that transferred the zone
 // from it (AXFR) are in sync; after a serial bump on Knot they are behind
@@ -27,7 +23,7 @@ func knotZone(serial uint32) string {
 func TestVerifyWithKnotPrimary(t *testing.T) {
 	t.Parallel()
 	const zone = "example.net"
-	k := knotd.Start(t, knotd.WithZone(zone, knotZone(10)))
+	k := knotd.Start(t, knotd.WithZone(zone, primarydns.ExampleZone(zone, 10)))
 	primary := netip.MustParseAddrPort(k.Addr)
 	ctx := t.Context()
 
@@ -51,7 +47,7 @@ func TestVerifyWithKnotPrimary(t *testing.T) {
 	assert.Equal(t, []string{"ns1.test in-sync/0", "ns2.test in-sync/0"}, nsStatuses(rep.Zones[0]))
 
 	// Bump the serial on Knot and wait until it serves it.
-	require.NoError(t, os.WriteFile(k.ZoneFile(zone), []byte(knotZone(11)), 0o644))
+	require.NoError(t, os.WriteFile(k.ZoneFile(zone), []byte(primarydns.ExampleZone(zone, 11)), 0o644))
 	_, err = k.Knotc("zone-reload", zone)
 	require.NoError(t, err)
 	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
