@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,8 @@ type config struct {
 	validateResponses bool
 	seed              uint64
 	privatePrimaries  bool // see WithPrivatePrimaries
+
+	transferTimeout time.Duration // see WithTransferTimeout
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -223,6 +226,9 @@ type Server struct {
 	stats       Stats
 	invalidReqs []error
 	invalidRsps []error
+
+	dnsOnce sync.Once // starts dnsSide, see DNS
+	dnsSide atomic.Pointer[DNS]
 }
 
 // maxBody bounds the request bodies the fakes read.
@@ -298,6 +304,7 @@ func (s *Server) Provider() string { return s.provider }
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	s.closeDNS()
 }
 
 // InvalidRequests returns the requests that failed spec validation (each
