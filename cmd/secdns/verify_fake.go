@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -12,15 +11,13 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
 	"github.com/secondarydns/secondarydns-go/facade/verify"
-	"github.com/secondarydns/secondarydns-go/internal/dnswire"
 	"github.com/secondarydns/secondarydns-go/internal/primary"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
-// verifyFakes is what verify --fake runs against: an in-process primary,
-// the providers' fakes with the zones created on them, and per provider a
-// loopback DNS server standing for its nameservers, which transferred the
-// zones from the primary by AXFR.
+// verifyFakes is what verify --fake runs against: an in-process primary and
+// the providers' fakes with the zones created on them as its secondaries;
+// each fake's DNS side transferred them by AXFR and serves them on loopback.
 type verifyFakes struct {
 	providers []facade.SecondaryDNS
 	primary   netip.AddrPort
@@ -44,7 +41,7 @@ func fakeSerial(now time.Time) uint32 {
 
 // startVerifyFakes starts the in-process primary serving zones (default
 // example.com), a fake per provider holding the zones as secondaries of that
-// primary, and the providers' nameservers.
+// primary, whose DNS sides transfer and serve them.
 func startVerifyFakes(ctx context.Context, a *app, providers, zones []string) (_ *verifyFakes, err error) {
 	if len(zones) == 0 {
 		zones = []string{demoZone}
@@ -70,47 +67,43 @@ func startVerifyFakes(ctx context.Context, a *app, providers, zones []string) (_
 		}
 	}
 	env.primary = netip.MustParseAddrPort(pri.Addr())
+	serial := fakeSerial(time.Now())
 	resolver := verify.StaticResolver{}
 	for _, p := range providers {
-		client, err := a.privateFake(p, env)
+		client, dns, err := a.privateFake(p, env)
 		if err != nil {
 			return nil, fmt.Errorf("%s fake: %w", p, err)
 		}
 		env.providers = append(env.providers, client)
-		ns, err := a.fakeDNSServer(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		addr := netip.MustParseAddrPort(ns.Addr())
-		var names []string
 		fp := facade.Primary{Addr: env.primary.Addr(), Port: env.primary.Port()}
 		if p == facade.ProviderIONOS {
-			// IONOS takes port 53 only, which an unprivileged process cannot
-			// bind: the zone records port 53, the transfer below goes to the
+			// IONOS takes port 53 only, which an unprivileged process
+			// cannot bind: the fake's transfers from 127.0.0.1:53 go to the
 			// primary's real port.
 			fp.Port = 0
+			if err := dns.Route(fp.Addr.String(), env.primary.String()); err != nil {
+				return nil, err
+			}
 		}
 		for _, z := range zones {
 			zone, err := client.CreateZone(ctx, z, []facade.Primary{fp})
 			if err != nil {
 				return nil, fmt.Errorf("%s fake: %w", p, err)
 			}
-			// What the provider does on creation: transfer the zone.
-			tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			xfr, err := dnswire.Transfer(tctx, env.primary.String(), zone.Name)
+			// The fake transfers the zone on creation; wait for it.
+			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			_, err = dns.Wait(wctx, zone.Name, func(z fakes.DNSZone) bool { return z.Serial == serial || z.Attempts > 0 })
 			cancel()
 			if err != nil {
-				return nil, fmt.Errorf("%s fake: transfer of %s: %w", p, zone.Name, err)
+				return nil, fmt.Errorf("%s fake: %w", p, err)
 			}
-			ns.SetZone(xfr)
-			names = zone.Nameservers
 		}
-		if len(names) == 0 { // DNSimple's API lists none
-			names = []string{"ns1.fake-" + p + ".test", "ns2.fake-" + p + ".test"}
-			env.opts = append(env.opts, verify.WithNameservers(p, names...))
-		}
-		for _, n := range names {
-			resolver[n] = []netip.AddrPort{addr}
+		for name, addr := range dns.Resolver() {
+			ap, err := netip.ParseAddrPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			resolver[name] = []netip.AddrPort{ap}
 		}
 	}
 	env.opts = append(env.opts, verify.WithResolver(resolver))
@@ -119,36 +112,25 @@ func startVerifyFakes(ctx context.Context, a *app, providers, zones []string) (_
 
 // privateFake starts provider p's fake and a client of it, both allowing
 // loopback primaries (the in-process primary is on 127.0.0.1).
-func (a *app) privateFake(p string, env *verifyFakes) (facade.SecondaryDNS, error) {
+func (a *app) privateFake(p string, env *verifyFakes) (facade.SecondaryDNS, *fakes.DNS, error) {
 	fopts := []fakes.Option{fakes.WithLogger(a.logger), fakes.WithPrivatePrimaries()}
 	copts := []facade.Option{facade.WithLogger(a.logger), facade.WithPrivatePrimaries(), facade.WithUserAgent("secdns/" + facade.Version)}
 	switch p {
 	case facade.ProviderIONOS:
 		f := fakes.NewIONOS(append(fopts, fakes.WithProvisioningReads(0))...)
 		env.closers = append(env.closers, f.Close)
-		return ionos.New(f.Token(), append(copts, facade.WithBaseURL(f.URL()))...)
+		c, err := ionos.New(f.Token(), append(copts, facade.WithBaseURL(f.URL()))...)
+		return c, f.DNS(), err
 	case facade.ProviderDNSimple:
 		f := fakes.NewDNSimple(fopts...)
 		env.closers = append(env.closers, f.Close)
-		return dnsimple.New(f.Token(), int64(f.AccountID()), append(copts, facade.WithBaseURL(f.URL()))...)
+		c, err := dnsimple.New(f.Token(), int64(f.AccountID()), append(copts, facade.WithBaseURL(f.URL()))...)
+		return c, f.DNS(), err
 	case facade.ProviderCloudflare:
 		f := fakes.NewCloudflare(fopts...)
 		env.closers = append(env.closers, f.Close)
-		return cloudflare.New(f.Token(), f.AccountID(), append(copts, facade.WithBaseURL(f.URL()))...)
+		c, err := cloudflare.New(f.Token(), f.AccountID(), append(copts, facade.WithBaseURL(f.URL()))...)
+		return c, f.DNS(), err
 	}
-	return nil, usagef("unknown provider %q", p)
-}
-
-// fakeDNSServer starts a loopback DNS server closed with env.
-func (a *app) fakeDNSServer(ctx context.Context, env *verifyFakes) (*dnswire.Server, error) {
-	s, err := dnswire.Listen(ctx)
-	if err != nil {
-		return nil, err
-	}
-	env.closers = append(env.closers, func() {
-		if err := s.Close(); err != nil && !errors.Is(err, context.Canceled) {
-			a.logger.Warn("closing a fake DNS server", "err", err)
-		}
-	})
-	return s, nil
+	return nil, nil, usagef("unknown provider %q", p)
 }
