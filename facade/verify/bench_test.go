@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -135,17 +136,27 @@ func peakHeap(stop <-chan struct{}) <-chan uint64 {
 	return out
 }
 
-// measure runs f with the heap sampled and returns its wall time and peak
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// measure runs f with the heap sampled and returns its wall time, the
+// process's CPU time (the in-process DNS servers' included) and the peak
 // live heap.
-func measure(f func()) (time.Duration, uint64) {
+func measure(f func()) (wall, cpu time.Duration, peak uint64) {
 	runtime.GC()
 	stop := make(chan struct{})
-	peak := peakHeap(stop)
-	start := time.Now()
+	peakc := peakHeap(stop)
+	start, cpu0 := time.Now(), cpuTime()
 	f()
-	d := time.Since(start)
+	wall, cpu = time.Since(start), cpuTime()-cpu0
 	close(stop)
-	return d, <-peak
+	return wall, cpu, <-peakc
 }
 
 // BenchmarkVerifyVsBareLoop compares a whole verify run with a bare loop of
@@ -158,7 +169,7 @@ func BenchmarkVerifyVsBareLoop(b *testing.B) {
 		verify.WithConcurrency(*benchConcurrency), verify.WithQueryTimeout(timeout))
 	require.NoError(b, err)
 	ctx := context.Background()
-	var bareTime, verifyTime time.Duration
+	var bareTime, verifyTime, bareCPU, verifyCPU time.Duration
 	var barePeak, verifyPeak uint64
 	queries := int64(len(s.zones) * (1 + len(s.servers)))
 	// Warm up both (sockets, goroutine stacks, the servers' caches) so that
@@ -171,22 +182,24 @@ func BenchmarkVerifyVsBareLoop(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		runBare := func() {
-			d, peak := measure(func() {
+			d, cpu, peak := measure(func() {
 				n, bad := s.bareLoop(ctx, *benchConcurrency, timeout)
 				require.Zero(b, bad, "bare loop: failed queries")
 				require.Equal(b, queries, n)
 			})
 			bareTime += d
+			bareCPU += cpu
 			barePeak = max(barePeak, peak)
 		}
 		runVerify := func() {
-			d, peak := measure(func() {
+			d, cpu, peak := measure(func() {
 				rep, err := v.Verify(ctx, s.zones)
 				require.NoError(b, err)
 				require.Equal(b, len(s.zones), rep.Summary.OK, "every zone in sync")
 				require.Equal(b, queries, rep.Summary.Queries, "verify and the bare loop send the same queries")
 			})
 			verifyTime += d
+			verifyCPU += cpu
 			verifyPeak = max(verifyPeak, peak)
 		}
 		if i%2 == 0 {
@@ -202,6 +215,7 @@ func BenchmarkVerifyVsBareLoop(b *testing.B) {
 	b.ReportMetric(total/bareTime.Seconds(), "bare-q/s")
 	b.ReportMetric(total/verifyTime.Seconds(), "verify-q/s")
 	b.ReportMetric(verifyTime.Seconds()/bareTime.Seconds(), "ratio")
+	b.ReportMetric(verifyCPU.Seconds()/bareCPU.Seconds(), "cpu-ratio")
 	b.ReportMetric(float64(barePeak)/(1<<20), "bare-peak-heap-MiB")
 	b.ReportMetric(float64(verifyPeak)/(1<<20), "verify-peak-heap-MiB")
 	b.ReportMetric(float64(queries), "queries/run")
