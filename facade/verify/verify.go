@@ -116,16 +116,7 @@ func (v *Verifier) Verify(ctx context.Context, zones []string) (*Report, error) 
 	}
 	rep := &Report{Started: v.cfg.now(), Primary: v.primary, Zones: make([]ZoneReport, len(names))}
 	r.now = rep.Started
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
-				rep.Zones[i] = r.zone(ctx, names[i])
-			}
-		})
-	}
-	wg.Wait()
+	forEach(len(names), workers, func(i int) { rep.Zones[i] = r.zone(ctx, names[i]) })
 	rep.Finished = v.cfg.now()
 	rep.Summary.Queries = r.queries.Load()
 	rep.finish()
@@ -177,25 +168,31 @@ type resolution struct {
 	err   error
 }
 
-// parallel runs the tasks, at most r.fanout at a time (in the calling
-// goroutine when fanout is 1).
-func (r *run) parallel(tasks []func()) {
-	if r.fanout <= 1 || len(tasks) == 1 {
-		for _, t := range tasks {
-			t()
+// forEach calls f(0) … f(n-1) from at most workers goroutines, each taking
+// the next index until none is left (in the calling goroutine when workers
+// is 1), and returns when all calls have.
+func forEach(n, workers int, f func(i int)) {
+	if workers <= 1 || n == 1 {
+		for i := range n {
+			f(i)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(r.fanout, len(tasks)) {
+	for range min(workers, n) {
 		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
-				tasks[i]()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// parallel runs the tasks, at most r.fanout at a time.
+func (r *run) parallel(tasks []func()) {
+	forEach(len(tasks), r.fanout, func(i int) { tasks[i]() })
 }
 
 // zone verifies one zone in two steps: the primary's SOA (and DNSKEY) and
