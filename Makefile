@@ -47,6 +47,12 @@ bench: ## benchmarks vs raw net/http, the generated clients and the official SDK
 bench-build: ## clean-cache build time and stripped size of minimal programs (slow: cloudflare-go takes minutes)
 	scripts/bench.sh build
 
+VERIFY_ZONES ?= 10000
+VERIFY_BENCHTIME ?= 2x
+.PHONY: bench-verify
+bench-verify: ## verify of VERIFY_ZONES zones x 3 providers x 4 nameservers on loopback vs a bare loop of the same SOA queries (docs/VERIFY.md)
+	$(GO) test -run '^$$' -bench BenchmarkVerifyVsBareLoop -benchtime $(VERIFY_BENCHTIME) -count 1 ./facade/verify -verify.zones=$(VERIFY_ZONES)
+
 live: ## lifecycle against the real APIs: needs SECDNS_LIVE_ZONE, SECDNS_LIVE_PRIMARIES and provider credentials (see test/live)
 	$(GO) test -tags live -count=1 -v ./test/live
 

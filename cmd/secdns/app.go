@@ -65,6 +65,7 @@ type cmdOptions struct {
 	tsigAlgo      string
 	tsigSecretEnv string
 	tsigID        string
+	verify        verifyFlags
 }
 
 // globals are the flags every command takes.
@@ -135,7 +136,10 @@ func exitCode(err error) int {
 	var ue *usageError
 	var ce *credentialsError
 	var fe *facade.Error
+	var ec interface{ ExitCode() int }
 	switch {
+	case errors.As(err, &ec):
+		return ec.ExitCode()
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.As(err, &ce):

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
-	"github.com/secondarydns/secondarydns-go/internal/dnswire"
 	"github.com/secondarydns/secondarydns-go/internal/primary"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
@@ -149,64 +146,10 @@ func waitServed(ctx context.Context, s demoSecondary, serial uint32) (fakes.DNSZ
 }
 
 // demoCheck compares the primary's SOA serial with what each provider's API
-// reports and what each of its nameservers serves.
-//
-// VERIFY HOOK: this is where `verify` belongs. Once facade/verify is merged,
-// replace the body with
-//
-//	v, err := verify.New(netip.MustParseAddrPort(primaryAddr), providers,
-//		verify.WithResolver(<the fakes' DNS.Resolver() maps>))
-//	report, err := v.Verify(ctx, []string{demoZone})
-//
-// and print the report's table; the loop below does the same comparison by
-// hand, with internal/dnswire.
+// reports and what each of its nameservers serves: verify (see
+// verify_demo.go).
 func (a *app) demoCheck(ctx context.Context, primaryAddr string, secs []demoSecondary) error {
-	w := a.stdout
-	soa, err := dnswire.QuerySOA(ctx, primaryAddr, demoZone)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "     primary %s: serial %d\n", primaryAddr, soa.Serial)
-	for _, s := range secs {
-		st, err := s.sub.neutral.TransferStatus(ctx, demoZone)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.title, err)
-		}
-		api := "API: serial not reported"
-		if st.Serial != 0 {
-			api = fmt.Sprintf("API: serial %d", st.Serial)
-		}
-		if !st.LastTransfer.IsZero() {
-			api += ", last transfer " + timeString(st.LastTransfer)
-		}
-		for _, ps := range st.Primaries {
-			if ps.Status != "" {
-				api += ", primary " + ps.Status
-			}
-		}
-		fmt.Fprintf(w, "     %-16s %s\n", s.title+":", api)
-		res := s.dns.Resolver()
-		names := make([]string, 0, len(res))
-		for n := range res {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			got, err := dnswire.QuerySOA(ctx, res[n], demoZone)
-			switch {
-			case err != nil:
-				fmt.Fprintf(w, "       %-24s %v\n", n, err)
-			case got.Serial == soa.Serial:
-				fmt.Fprintf(w, "       %-24s serial %d  in sync\n", n, got.Serial)
-			default:
-				fmt.Fprintf(w, "       %-24s serial %d  behind by %d\n", n, got.Serial, soa.Serial-got.Serial)
-			}
-			if err != nil && !errors.Is(err, dnswire.ErrRefused) {
-				return err
-			}
-		}
-	}
-	return nil
+	return a.demoVerify(ctx, primaryAddr, secs)
 }
 
 // demoSerial is today's date and 01, the usual YYYYMMDDnn serial (RFC 1912).

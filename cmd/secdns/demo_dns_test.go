@@ -18,8 +18,10 @@ func TestDemoDNSPlane(t *testing.T) {
 	out := r.stdout
 	assert.Contains(t, out, "== The DNS plane")
 	assert.Equal(t, 3, strings.Count(out, "by AXFR; serving it on 127.0.0.1:"), out)
-	// 4 IONOS + 4 DNSimple + 2 Cloudflare nameservers, checked twice.
-	assert.Equal(t, 20, strings.Count(out, "  in sync"), out)
+	// 4 IONOS + 4 DNSimple + 2 Cloudflare nameservers, checked twice by
+	// verify.
+	assert.Equal(t, 20, strings.Count(out, " in-sync "), out)
+	assert.Equal(t, 2, strings.Count(out, "1 zone(s): 1 in sync, 0 with warnings, 0 behind, 0 broken"), out)
 	assert.NotContains(t, out, "behind by")
 	assert.Equal(t, 3, strings.Count(out, "acknowledged"), out)
 	assert.Equal(t, 3, strings.Count(out, "after 1 NOTIFY"), out)
