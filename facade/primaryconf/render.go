@@ -135,6 +135,15 @@ func addr(p netip.Prefix) string {
 	return p.String()
 }
 
+// addrList formats prefixes as a comma-separated list.
+func addrList(ps []netip.Prefix) string {
+	list := make([]string, len(ps))
+	for i, pf := range ps {
+		list[i] = addr(pf)
+	}
+	return strings.Join(list, ",")
+}
+
 // hostPort formats a NOTIFY target in sep style: "a@port" or "a:port"
 // ("[v6]:port"); the port is left out when it is 53.
 func hostPort(a netip.Addr, port uint16, sep string) string {
@@ -364,19 +373,15 @@ func (r *renderer) pdns() {
 		}
 		if c.tsigFor(p) != "" {
 			keyed = append(keyed, p)
+			r.comment("", fmt.Sprintf("%s: not listed in allow-axfr-ips: PowerDNS cannot require address AND key, so the key (TSIG-ALLOW-AXFR below) is required instead of these addresses:", p.Title))
 			for _, a := range p.Transfer {
-				r.comment("", describe(p, "transfer sources", a))
+				r.comment("", describe(p, "transfer sources", a)+": "+addrList(a.Prefixes))
 			}
-			r.comment("", fmt.Sprintf("%s: not listed in allow-axfr-ips: PowerDNS cannot require address AND key, so the key (TSIG-ALLOW-AXFR below) is required instead.", p.Title))
 			continue
 		}
 		for _, a := range p.Transfer {
 			r.comment("", describe(p, "transfer sources", a))
-			list := make([]string, len(a.Prefixes))
-			for i, pf := range a.Prefixes {
-				list[i] = addr(pf)
-			}
-			r.f("allow-axfr-ips%s%s\n", op, strings.Join(list, ","))
+			r.f("allow-axfr-ips%s%s\n", op, addrList(a.Prefixes))
 			op = "+="
 		}
 	}
