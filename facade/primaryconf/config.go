@@ -329,12 +329,7 @@ func (c *Config) collectNotes(day time.Time, maxAge time.Duration) {
 		case "unknown":
 			c.Notes = append(c.Notes, fmt.Sprintf("%s: whether DNSSEC signatures are carried is unknown (%s)", p.Name, f.DNSSEC.Source.URL))
 		}
-		seen := map[Source]bool{}
-		for _, s := range f.Sources() {
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
+		for _, s := range f.pages() {
 			if age, old := staleAge(s, day, maxAge); old {
 				c.Notes = append(c.Notes, fmt.Sprintf("%s: STALE fact: %s was checked %s (%d days ago); re-check it", p.Name, s.URL, s.Checked, age))
 			}

@@ -54,12 +54,7 @@ func (r *Registry) Needs(provider string, day time.Time, maxAge time.Duration) (
 		n.AllowTransferFrom = append(n.AllowTransferFrom, a.Prefixes...)
 	}
 	n.TransferSourcesKnown = len(n.AllowTransferFrom) > 0
-	seen := map[Source]bool{}
-	for _, s := range p.Sources() {
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
+	for _, s := range p.pages() {
 		n.Sources = append(n.Sources, s)
 		if age, old := staleAge(s, day, maxAge); old {
 			n.StaleFacts = append(n.StaleFacts, StaleFact{Provider: p.Name, Source: s, AgeDays: age})

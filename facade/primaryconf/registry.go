@@ -130,6 +130,21 @@ func (p Provider) Sources() []Source {
 	return append(out, p.PrimaryPort.Source, p.TSIG.Source, p.DNSSEC.Source)
 }
 
+// pages returns the provider's sources with one entry per page and check
+// date (the first fact's), in file order.
+func (p Provider) pages() []Source {
+	type key struct{ url, checked string }
+	seen := map[key]bool{}
+	var out []Source
+	for _, s := range p.Sources() {
+		if k := (key{s.URL, s.Checked}); !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Registry is a validated set of provider facts. It is immutable and safe
 // for concurrent use.
 type Registry struct {
@@ -357,17 +372,12 @@ func (s StaleFact) String() string {
 }
 
 // Stale returns the facts checked more than maxAge before now, per
-// provider in name order and each provider's facts in file order
-// (duplicates, e.g. one page backing several facts, are listed once).
+// provider in name order and each provider's pages in file order (a page
+// backing several facts is listed once).
 func (r *Registry) Stale(now time.Time, maxAge time.Duration) []StaleFact {
 	var out []StaleFact
 	for _, p := range r.providers {
-		seen := map[Source]bool{}
-		for _, s := range p.Sources() {
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
+		for _, s := range p.pages() {
 			if age, old := staleAge(s, now, maxAge); old {
 				out = append(out, StaleFact{Provider: p.Name, Source: s, AgeDays: age})
 			}
