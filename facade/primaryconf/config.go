@@ -310,7 +310,7 @@ func (c *Config) collectNotes(day time.Time, maxAge time.Duration) {
 		if len(p.Transfer) == 0 {
 			why := "no entry valid on " + c.Date
 			if s := f.TransferSourcesUnknown; s != nil {
-				why = fmt.Sprintf("not found in the documentation (%s, checked %s)", s.URL, s.Checked)
+				why = fmt.Sprintf("not found in the documentation at %s, checked %s", s.URL, s.Checked)
 			}
 			c.Gaps = append(c.Gaps, fmt.Sprintf("%s: the addresses its zone transfers come from are unknown (%s); this configuration does NOT allow %s to transfer", p.Name, why, f.Title))
 		}
