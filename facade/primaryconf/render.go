@@ -386,7 +386,7 @@ func (r *renderer) pdns() {
 		}
 	}
 	if op == "=" {
-		r.comment("", "No address may transfer without a key (this replaces the default 127.0.0.0/8,::1).")
+		r.comment("", "No provider address to allow: an empty list (it replaces the default 127.0.0.0/8,::1; add your own secondaries).")
 		r.f("allow-axfr-ips=\n")
 	}
 	op = "="
