@@ -161,6 +161,17 @@ func (c *Config) zoneFile(z string) string {
 	return strings.Replace(c.ZoneFile, "%s", z, 1)
 }
 
+// sets writes each address set with its source comment, then one line per
+// address made by line.
+func (r *renderer) sets(p ProviderConfig, what, indent string, sets []Addresses, line func(netip.Prefix) string) {
+	for _, a := range sets {
+		r.comment(indent, describe(p, what, a))
+		for _, pf := range a.Prefixes {
+			r.buf.WriteString(line(pf))
+		}
+	}
+}
+
 // aclName is the name of a provider's transfer ACL.
 func aclName(p ProviderConfig) string { return "secdns-" + p.Name + "-xfr" }
 
@@ -173,12 +184,7 @@ func (r *renderer) bind() {
 			continue
 		}
 		r.f("acl %q {\n", aclName(p))
-		for _, a := range p.Transfer {
-			r.comment("\t", describe(p, "transfer sources", a))
-			for _, pf := range a.Prefixes {
-				r.f("\t%s;\n", addr(pf))
-			}
-		}
+		r.sets(p, "transfer sources", "\t", p.Transfer, func(pf netip.Prefix) string { return "\t" + addr(pf) + ";\n" })
 		r.f("};\n\n")
 		if c.tsigFor(p) != "" {
 			signed = append(signed, aclName(p))
@@ -216,16 +222,12 @@ func (r *renderer) bind() {
 	if hasNotify {
 		r.f("primaries \"secdns-notify\" {\n")
 		for _, p := range c.Providers {
-			for _, a := range p.Notify {
-				r.comment("\t", describe(p, "NOTIFY targets", a))
-				for _, ad := range notifyAddrs([]Addresses{a}) {
-					if p.NotifyPort != 53 {
-						r.f("\t%s port %d;\n", ad, p.NotifyPort)
-					} else {
-						r.f("\t%s;\n", ad)
-					}
+			r.sets(p, "NOTIFY targets", "\t", p.Notify, func(pf netip.Prefix) string {
+				if p.NotifyPort != 53 {
+					return fmt.Sprintf("\t%s port %d;\n", pf.Addr(), p.NotifyPort)
 				}
-			}
+				return "\t" + pf.Addr().String() + ";\n"
+			})
 		}
 		r.f("};\n\n")
 	} else {
@@ -286,12 +288,7 @@ func (r *renderer) knot() {
 			continue
 		}
 		r.f("  - id: %s\n", aclName(p))
-		for _, a := range p.Transfer {
-			r.comment("    ", describe(p, "transfer sources", a))
-			for _, pf := range a.Prefixes {
-				r.f("    address: %s\n", addr(pf))
-			}
-		}
+		r.sets(p, "transfer sources", "    ", p.Transfer, func(pf netip.Prefix) string { return "    address: " + addr(pf) + "\n" })
 		if k := c.tsigFor(p); k != "" {
 			r.comment("    ", "address AND key must match")
 			r.f("    key: %s\n", k)
@@ -336,18 +333,10 @@ func (r *renderer) nsd() {
 		if k := c.tsigFor(p); k != "" {
 			key = k
 		}
-		for _, a := range p.Transfer {
-			r.comment("\t", describe(p, "transfer sources", a))
-			for _, pf := range a.Prefixes {
-				r.f("\tprovide-xfr: %s %s\n", addr(pf), key)
-			}
-		}
-		for _, a := range p.Notify {
-			r.comment("\t", describe(p, "NOTIFY targets", a))
-			for _, ad := range notifyAddrs([]Addresses{a}) {
-				r.f("\tnotify: %s NOKEY\n", hostPort(ad, p.NotifyPort, "@"))
-			}
-		}
+		r.sets(p, "transfer sources", "\t", p.Transfer, func(pf netip.Prefix) string { return "\tprovide-xfr: " + addr(pf) + " " + key + "\n" })
+		r.sets(p, "NOTIFY targets", "\t", p.Notify, func(pf netip.Prefix) string {
+			return "\tnotify: " + hostPort(pf.Addr(), p.NotifyPort, "@") + " NOKEY\n"
+		})
 	}
 	r.f("\n")
 	if len(c.Zones) == 0 {
