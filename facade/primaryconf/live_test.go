@@ -17,6 +17,7 @@ import (
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/primaryconf"
+	"github.com/secondarydns/secondarydns-go/internal/dnswire"
 )
 
 // loopbackRegistry has two providers whose transfers come from loopback
@@ -155,25 +156,46 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 func soaOverTCP(t *testing.T, port int, zone string) (string, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, needTool(t, "kdig"), "@127.0.0.1", "-p", fmt.Sprint(port), "+tcp", "+retry=0", "+timeout=5", "SOA", zone+".").CombinedOutput()
-	return string(out), err == nil && strings.Contains(string(out), "status: NOERROR") && strings.Contains(string(out), "\tSOA\t")
+	soa, err := dnswire.QuerySOA(ctx, fmt.Sprintf("127.0.0.1:%d", port), zone, dnswire.WithTCP())
+	if err != nil {
+		return err.Error(), false
+	}
+	return fmt.Sprint(soa.Serial), true
 }
 
-// axfr runs kdig from source address src with an optional TSIG key
-// ("alg:name:secret") and returns its output and whether the transfer
-// delivered the zone (closing SOA seen, no error).
-func axfr(t *testing.T, port int, src, key, zone string) (string, bool) {
+// transfer pulls the zone by AXFR from source address src, signed with key
+// if not nil, and returns what the client said and whether the zone came.
+// From 127.0.0.1 (the default source towards 127.0.0.1) the project's DNS
+// library does it; other sources need a client that binds its source
+// address, which dnswire does not offer yet, so kdig does those.
+// With kdig set, kdig does it from any source (a control for the client).
+func transfer(t *testing.T, port int, src string, key *facade.TSIG, zone string, kdig bool) (string, bool) {
 	t.Helper()
-	kdig := needTool(t, "kdig")
-	args := []string{"-b", src, "@127.0.0.1", "-p", fmt.Sprint(port), "+tcp", "+retry=0", "+timeout=10", "AXFR", zone + "."}
-	if key != "" {
-		args = append([]string{"-y", key}, args...)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, kdig, args...).CombinedOutput()
+	if src == "127.0.0.1" && !kdig {
+		var opts []dnswire.Option
+		if key != nil {
+			opts = append(opts, dnswire.WithTSIG(*key))
+		}
+		z, err := dnswire.Transfer(ctx, fmt.Sprintf("127.0.0.1:%d", port), zone, opts...)
+		if err != nil {
+			return "dnswire: " + err.Error(), false
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "dnswire: %d records, serial %d\n", z.Len(), z.Serial())
+		for _, r := range z.Records() {
+			b.WriteString(r.String() + "\n")
+		}
+		return b.String(), true
+	}
+	args := []string{"-b", src, "@127.0.0.1", "-p", fmt.Sprint(port), "+tcp", "+retry=0", "+timeout=10", "AXFR", zone + "."}
+	if key != nil {
+		args = append([]string{"-y", key.Algorithm + ":" + key.Name + ":" + key.Secret.Reveal()}, args...)
+	}
+	out, err := exec.CommandContext(ctx, needTool(t, "kdig"), args...).CombinedOutput()
 	s := string(out)
-	return s, err == nil && strings.Count(s, "\tSOA\t") >= 2 && !strings.Contains(s, ";; ERROR") && !strings.Contains(s, "WARNING")
+	return "kdig: " + s, err == nil && strings.Count(s, "\tSOA\t") >= 2 && !strings.Contains(s, ";; ERROR") && !strings.Contains(s, ";; WARNING")
 }
 
 // TestServersEnforceGeneratedACL starts Knot, BIND and NSD with the
@@ -185,19 +207,20 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 	reg, err := primaryconf.Parse([]byte(loopbackRegistry))
 	require.NoError(t, err)
 	const zone = "acl-test.example"
-	const right = "hmac-sha256:keyed-xfr.:" + testSecret
-	const wrong = "hmac-sha256:keyed-xfr.:d3Jvbmctc2VjcmV0LWQzSnZibWN0YzJWamNtVjA="
+	right := &facade.TSIG{Name: "keyed-xfr.", Algorithm: "hmac-sha256", Secret: testSecret}
+	wrong := &facade.TSIG{Name: "keyed-xfr.", Algorithm: "hmac-sha256", Secret: "d3Jvbmctc2VjcmV0LWQzSnZibWN0YzJWamNtVjA="}
 	tests := []struct {
-		name, src, key string
-		ok             bool
+		name, src string
+		key       *facade.TSIG
+		ok, kdig  bool
 	}{
-		{"keyed provider's address with the right key", "127.0.0.1", right, true},
-		{"keyed provider's address with a wrong key", "127.0.0.1", wrong, false},
-		{"keyed provider's address without a key", "127.0.0.1", "", false},
-		{"another address with the right key", "127.0.0.2", right, false},
-		{"plain provider's address without a key", "127.0.0.3", "", true},
-		{"another address without a key", "127.0.0.4", "", false},
-		{"again: keyed provider's address with the right key", "127.0.0.1", right, true},
+		{"keyed provider's address with the right key", "127.0.0.1", right, true, false},
+		{"keyed provider's address with a wrong key", "127.0.0.1", wrong, false, false},
+		{"keyed provider's address without a key", "127.0.0.1", nil, false, false},
+		{"another address with the right key", "127.0.0.2", right, false, false},
+		{"control: the same client (kdig) from the keyed provider's address with the right key", "127.0.0.1", right, true, true},
+		{"plain provider's address without a key", "127.0.0.3", nil, true, false},
+		{"another address without a key", "127.0.0.4", nil, false, false},
 	}
 	for _, ls := range liveServers() {
 		t.Run(string(ls.kind), func(t *testing.T) {
@@ -211,7 +234,7 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 			require.NoError(t, err)
 			port := ls.start(t, generated, dir, zone)
 			for _, tt := range tests {
-				out, ok := axfr(t, port, tt.src, tt.key, zone)
+				out, ok := transfer(t, port, tt.src, tt.key, zone, tt.kdig)
 				assert.Equal(t, tt.ok, ok, "%s: AXFR from %s:\n%s", tt.name, tt.src, out)
 				if tt.ok {
 					assert.Contains(t, out, "www."+zone+".")
@@ -224,11 +247,14 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 	}
 }
 
-// summary is kdig's status line or its error.
+// summary is the client's status line or its error.
 func summary(out string) string {
-	for _, l := range strings.Split(out, "\n") {
+	if strings.HasPrefix(out, "dnswire: ") {
+		return strings.SplitN(out, "\n", 2)[0]
+	}
+	for _, l := range strings.Split(strings.TrimPrefix(out, "kdig: "), "\n") {
 		if strings.HasPrefix(l, ";; ERROR") || strings.HasPrefix(l, ";; WARNING") || strings.HasPrefix(l, ";; Received") {
-			return strings.TrimSpace(l)
+			return "kdig: " + strings.TrimSpace(l)
 		}
 	}
 	return strings.TrimSpace(out)
