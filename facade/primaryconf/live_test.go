@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/primaryconf"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	"github.com/secondarydns/secondarydns-go/test/knotd"
 )
 
 // loopbackRegistry has two providers whose transfers come from loopback
@@ -42,8 +44,8 @@ func zoneText(zone string) string {
 	return fmt.Sprintf("$ORIGIN %s.\n@ 3600 IN SOA ns1 hostmaster 2026120101 3600 600 86400 300\n@ 3600 IN NS ns1\nns1 3600 IN A 127.0.0.1\nwww 3600 IN A 192.0.2.80\n", zone)
 }
 
-// liveServer says how to run one kind of primary with a generated
-// configuration: the program, its configuration around the generated part,
+// liveServer says how to run BIND or NSD with a generated configuration
+// (Knot runs through the project's harness, see startKnot): the program, its configuration around the generated part,
 // its arguments and the log line that says the zone is served.
 type liveServer struct {
 	kind    primaryconf.Server
@@ -55,14 +57,6 @@ type liveServer struct {
 
 func liveServers() []liveServer {
 	return []liveServer{
-		{
-			kind: primaryconf.Knot, program: "knotd",
-			conf: func(dir string, port int, generated []byte) string {
-				return fmt.Sprintf("server:\n  rundir: %s\n  listen: 127.0.0.1@%d\n\nlog:\n  - target: stderr\n    any: info\n\ndatabase:\n  storage: %s\n\ntemplate:\n  - id: default\n    storage: %s\n    journal-content: none\n\n%s", dir, port, dir, dir, generated)
-			},
-			args:  func(conf string) []string { return []string{"-c", conf} },
-			ready: func(zone string) string { return "[" + zone + ".] loaded" },
-		},
 		{
 			kind: primaryconf.BIND, program: "named",
 			conf: func(dir string, port int, generated []byte) string {
@@ -151,6 +145,19 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 	return port
 }
 
+// run builds the configuration with zone stanzas for the server and starts
+// it; it returns the port.
+func (ls liveServer) run(t *testing.T, reg *primaryconf.Registry, req primaryconf.Request) int {
+	t.Helper()
+	dir := t.TempDir()
+	req.ZoneFile = filepath.Join(dir, "%s.zone")
+	c, err := reg.Build(req)
+	require.NoError(t, err)
+	generated, err := c.Render(ls.kind)
+	require.NoError(t, err)
+	return ls.start(t, generated, dir, req.Zones[0])
+}
+
 // soaOverTCP asks for the zone's SOA over TCP and reports whether the
 // answer came.
 func soaOverTCP(t *testing.T, port int, zone string) (string, bool) {
@@ -161,6 +168,28 @@ func soaOverTCP(t *testing.T, port int, zone string) (string, bool) {
 		return err.Error(), false
 	}
 	return fmt.Sprint(soa.Serial), true
+}
+
+// startKnot starts Knot through the project's harness (test/knotd) with the
+// key and ACL sections generated without zone stanzas, the harness's zone,
+// and only the generated ACLs applying to it. It returns the port.
+func startKnot(t *testing.T, reg *primaryconf.Registry, req primaryconf.Request) int {
+	t.Helper()
+	zone := req.Zones[0]
+	req.Zones = nil
+	c, err := reg.Build(req)
+	require.NoError(t, err)
+	generated, err := c.Render(primaryconf.Knot)
+	require.NoError(t, err)
+	acls := []string{"secdns-keyed-xfr", "secdns-plain-xfr"}
+	for _, id := range acls {
+		require.Contains(t, string(generated), "- id: "+id)
+	}
+	k := knotd.Start(t, knotd.WithZone(zone, zoneText(zone)), knotd.WithConfig(string(generated)),
+		knotd.WithZoneACL(acls...), knotd.WithoutDefaultACL())
+	ap, err := netip.ParseAddrPort(k.Addr)
+	require.NoError(t, err)
+	return int(ap.Port())
 }
 
 // transfer pulls the zone by AXFR from source address src, signed with key
@@ -222,17 +251,21 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 		{"plain provider's address without a key", "127.0.0.3", nil, true, false},
 		{"another address without a key", "127.0.0.4", nil, false, false},
 	}
+	req := primaryconf.Request{Providers: []string{"keyed", "plain"}, Zones: []string{zone}, Date: day("2026-12-01"),
+		TSIG: right, TSIGProviders: []string{"keyed"}, IncludeSecret: true}
+	type starter struct {
+		kind  primaryconf.Server
+		start func(*testing.T, *primaryconf.Registry, primaryconf.Request) int
+	}
+	servers := []starter{{primaryconf.Knot, startKnot}}
 	for _, ls := range liveServers() {
-		t.Run(string(ls.kind), func(t *testing.T) {
+		servers = append(servers, starter{ls.kind, ls.run})
+	}
+	for _, srv := range servers {
+		kind := srv.kind
+		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			c, err := reg.Build(primaryconf.Request{Providers: []string{"keyed", "plain"}, Zones: []string{zone}, Date: day("2026-12-01"),
-				TSIG: &facade.TSIG{Name: "keyed-xfr.", Algorithm: "hmac-sha256", Secret: testSecret}, TSIGProviders: []string{"keyed"}, IncludeSecret: true,
-				ZoneFile: filepath.Join(dir, "%s.zone")})
-			require.NoError(t, err)
-			generated, err := c.Render(ls.kind)
-			require.NoError(t, err)
-			port := ls.start(t, generated, dir, zone)
+			port := srv.start(t, reg, req)
 			for _, tt := range tests {
 				out, ok := transfer(t, port, tt.src, tt.key, zone, tt.kdig)
 				assert.Equal(t, tt.ok, ok, "%s: AXFR from %s:\n%s", tt.name, tt.src, out)
@@ -241,7 +274,7 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 				} else {
 					assert.NotContains(t, out, "192.0.2.80", "no record leaks on a refused transfer")
 				}
-				t.Logf("%s: %s: %s", ls.kind, tt.name, summary(out))
+				t.Logf("%s: %s: %s", kind, tt.name, summary(out))
 			}
 		})
 	}
