@@ -50,30 +50,51 @@ func zoneText(zone string) string {
 type liveServer struct {
 	kind    primaryconf.Server
 	program string
-	conf    func(dir string, port int, generated []byte) string
+	conf    func(dir string, port int, zone string, generated []byte) string
+	file    string // the configuration's file name in dir
 	args    func(conf string) []string
 	ready   func(zone string) string
+	// noTSIG: the server keeps TSIG permissions outside its configuration
+	// (PowerDNS: backend metadata set with pdnsutil), so signed transfers
+	// are not exercised.
+	noTSIG bool
 }
 
 func liveServers() []liveServer {
 	return []liveServer{
 		{
 			kind: primaryconf.BIND, program: "named",
-			conf: func(dir string, port int, generated []byte) string {
+			conf: func(dir string, port int, _ string, generated []byte) string {
 				return fmt.Sprintf("options {\n\tdirectory %q;\n\tlisten-on port %d { 127.0.0.1; };\n\tlisten-on-v6 { none; };\n\tpid-file %q;\n\tsession-keyfile %q;\n\tmanaged-keys-directory %q;\n\trecursion no;\n\tdnssec-validation no;\n\tnotify no;\n};\ncontrols { };\n\n%s",
 					dir, port, filepath.Join(dir, "named.pid"), filepath.Join(dir, "session.key"), dir, generated)
 			},
+			file:  "named.conf",
 			args:  func(conf string) []string { return []string{"-g", "-c", conf} },
 			ready: func(string) string { return "running" },
 		},
 		{
 			kind: primaryconf.NSD, program: "nsd",
-			conf: func(dir string, port int, generated []byte) string {
+			conf: func(dir string, port int, _ string, generated []byte) string {
 				return fmt.Sprintf("server:\n\tip-address: 127.0.0.1@%d\n\tzonesdir: %q\n\tpidfile: %q\n\txfrdfile: %q\n\tzonelistfile: %q\n\txfrdir: %q\n\tdatabase: \"\"\n\tusername: \"\"\n\tchroot: \"\"\n\tverbosity: 2\nremote-control:\n\tcontrol-enable: no\n\n%s",
 					port, dir, filepath.Join(dir, "nsd.pid"), filepath.Join(dir, "xfrd.state"), filepath.Join(dir, "zone.list"), dir, generated)
 			},
+			file:  "nsd.conf",
 			args:  func(conf string) []string { return []string{"-d", "-c", conf} },
 			ready: func(string) string { return "nsd started" },
+		},
+		{
+			kind: primaryconf.PowerDNS, program: "pdns_server", file: "pdns.conf", noTSIG: true,
+			conf: func(dir string, port int, zone string, generated []byte) string {
+				named := filepath.Join(dir, "zones.conf")
+				zf := filepath.Join(dir, zone+".zone")
+				if err := os.WriteFile(named, []byte(fmt.Sprintf("zone %q { type master; file %q; };\n", zone, zf)), 0o600); err != nil {
+					panic(err)
+				}
+				return fmt.Sprintf("%s\n# test-only settings\nlaunch=bind\nbind-config=%s\nlocal-address=127.0.0.1\nlocal-port=%d\nsocket-dir=%s\ndaemon=no\nguardian=no\nwrite-pid=no\nwebserver=no\napi=no\n",
+					generated, named, port, dir)
+			},
+			args:  func(conf string) []string { return []string{"--config-dir=" + filepath.Dir(conf)} },
+			ready: func(string) string { return "ready to distribute questions" },
 		},
 	}
 }
@@ -86,8 +107,8 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 	bin := needTool(t, ls.program)
 	port := freeLoopbackPort(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, zone+".zone"), []byte(zoneText(zone)), 0o600))
-	cf := filepath.Join(dir, "primary.conf")
-	require.NoError(t, os.WriteFile(cf, []byte(ls.conf(dir, port, generated)), 0o600))
+	cf := filepath.Join(dir, ls.file)
+	require.NoError(t, os.WriteFile(cf, []byte(ls.conf(dir, port, zone, generated)), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, ls.args(cf)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
@@ -243,6 +264,8 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 		key       *facade.TSIG
 		ok, kdig  bool
 	}{
+		// Cases that need the server to honour the generated TSIG setup are
+		// those with ok and a key.
 		{"keyed provider's address with the right key", "127.0.0.1", right, true, false},
 		{"keyed provider's address with a wrong key", "127.0.0.1", wrong, false, false},
 		{"keyed provider's address without a key", "127.0.0.1", nil, false, false},
@@ -258,8 +281,10 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 		start func(*testing.T, *primaryconf.Registry, primaryconf.Request) int
 	}
 	servers := []starter{{primaryconf.Knot, startKnot}}
+	noTSIG := map[primaryconf.Server]bool{}
 	for _, ls := range liveServers() {
 		servers = append(servers, starter{ls.kind, ls.run})
+		noTSIG[ls.kind] = ls.noTSIG
 	}
 	for _, srv := range servers {
 		kind := srv.kind
@@ -267,6 +292,10 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 			t.Parallel()
 			port := srv.start(t, reg, req)
 			for _, tt := range tests {
+				if noTSIG[kind] && tt.ok && tt.key != nil {
+					t.Logf("%s: %s: not exercised (the key and TSIG-ALLOW-AXFR live in the backend, set with pdnsutil)", kind, tt.name)
+					continue
+				}
 				out, ok := transfer(t, port, tt.src, tt.key, zone, tt.kdig)
 				assert.Equal(t, tt.ok, ok, "%s: AXFR from %s:\n%s", tt.name, tt.src, out)
 				if tt.ok {
