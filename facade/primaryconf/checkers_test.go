@@ -25,6 +25,9 @@ var tools = map[string]string{
 	"knotc":           "knot",
 	"nsd-checkconf":   "nsd",
 	"pdns_server":     "pdns-server and pdns-backend-bind",
+	"named":           "bind9",
+	"nsd":             "nsd",
+	"kdig":            "knot-dnsutils",
 }
 
 // needTool returns the path of a server's program. Outside CI a missing
