@@ -29,7 +29,7 @@ func (c *Config) Render(s Server) ([]byte, error) {
 	if c == nil {
 		return nil, invalidf("no configuration to render")
 	}
-	r := &renderer{c: c}
+	r := &renderer{c: c, placeholder: true}
 	switch s {
 	case BIND:
 		r.header("BIND 9 (named.conf)")
@@ -41,6 +41,7 @@ func (c *Config) Render(s Server) ([]byte, error) {
 		r.header("NSD (nsd.conf)")
 		r.nsd()
 	case PowerDNS:
+		r.placeholder = false
 		r.header("PowerDNS Authoritative (pdns.conf)")
 		r.pdns()
 	default:
@@ -53,6 +54,9 @@ func (c *Config) Render(s Server) ([]byte, error) {
 type renderer struct {
 	c   *Config
 	buf bytes.Buffer
+	// placeholder: an unrequested secret is written as secretPlaceholder
+	// (all but PowerDNS, whose import command reads it where it is kept).
+	placeholder bool
 }
 
 func (r *renderer) f(format string, args ...any) { fmt.Fprintf(&r.buf, format, args...) }
@@ -88,8 +92,12 @@ func (r *renderer) header(server string) {
 			}
 		}
 		line := fmt.Sprintf("TSIG: key %s (%s) for %s.", k.Name, k.Algorithm, strings.Join(users, ", "))
-		if !c.IncludeSecret {
+		switch {
+		case c.IncludeSecret:
+		case r.placeholder:
 			line += fmt.Sprintf(" Secret NOT included: replace %s with the secret from %s; the server rejects the configuration until then.", secretPlaceholder, c.SecretFrom.describe())
+		default:
+			line += fmt.Sprintf(" Secret NOT included: the command below reads it from %s.", c.SecretFrom.describe())
 		}
 		r.comment("", line)
 	}
@@ -203,7 +211,11 @@ func (r *renderer) bind() {
 		}
 		r.f("};\n\n")
 	}
-	r.comment("", "Who may transfer: address-only providers first, then address AND key (BIND's nested-negation idiom; keep it last).")
+	if len(signed) > 0 {
+		r.comment("", "Who may transfer: address-only providers first, then address AND key (BIND's nested-negation idiom; keep it last).")
+	} else {
+		r.comment("", "Who may transfer.")
+	}
 	r.f("acl \"secdns-xfr\" {\n")
 	for _, n := range plain {
 		r.f("\t%s;\n", n)
