@@ -28,6 +28,7 @@ var tools = map[string]string{
 	"named":           "bind9",
 	"nsd":             "nsd",
 	"kdig":            "knot-dnsutils",
+	"pdns_control":    "pdns-server",
 }
 
 // needTool returns the path of a server's program. Outside CI a missing

@@ -44,6 +44,12 @@ func zoneText(zone string) string {
 	return fmt.Sprintf("$ORIGIN %s.\n@ 3600 IN SOA ns1 hostmaster 2026120101 3600 600 86400 300\n@ 3600 IN NS ns1\nns1 3600 IN A 127.0.0.1\nwww 3600 IN A 192.0.2.80\n", zone)
 }
 
+// writeZone writes the test zone to dir/<zone>.zone.
+func writeZone(t *testing.T, dir, zone string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, zone+".zone"), []byte(zoneText(zone)), 0o600))
+}
+
 // liveServer says how to run BIND or NSD with a generated configuration
 // (Knot runs through the project's harness, see startKnot): the program, its configuration around the generated part,
 // its arguments and the log line that says the zone is served.
@@ -54,6 +60,9 @@ type liveServer struct {
 	file    string // the configuration's file name in dir
 	args    func(conf string) []string
 	ready   func(zone string) string
+	// after, if set, runs once the server serves the zone (PowerDNS: it
+	// sends NOTIFY when told to, not on start).
+	after func(t *testing.T, dir, zone string)
 	// noTSIG: the server keeps TSIG permissions outside its configuration
 	// (PowerDNS: backend metadata set with pdnsutil), so signed transfers
 	// are not exercised.
@@ -65,7 +74,7 @@ func liveServers() []liveServer {
 		{
 			kind: primaryconf.BIND, program: "named",
 			conf: func(dir string, port int, _ string, generated []byte) string {
-				return fmt.Sprintf("options {\n\tdirectory %q;\n\tlisten-on port %d { 127.0.0.1; };\n\tlisten-on-v6 { none; };\n\tpid-file %q;\n\tsession-keyfile %q;\n\tmanaged-keys-directory %q;\n\trecursion no;\n\tdnssec-validation no;\n\tnotify no;\n};\ncontrols { };\n\n%s",
+				return fmt.Sprintf("options {\n\tdirectory %q;\n\tlisten-on port %d { 127.0.0.1; };\n\tlisten-on-v6 { none; };\n\tpid-file %q;\n\tsession-keyfile %q;\n\tmanaged-keys-directory %q;\n\trecursion no;\n\tdnssec-validation no;\n\tnotify explicit;\n};\ncontrols { };\n\n%s",
 					dir, port, filepath.Join(dir, "named.pid"), filepath.Join(dir, "session.key"), dir, generated)
 			},
 			file:  "named.conf",
@@ -90,11 +99,17 @@ func liveServers() []liveServer {
 				if err := os.WriteFile(named, []byte(fmt.Sprintf("zone %q { type master; file %q; };\n", zone, zf)), 0o600); err != nil {
 					panic(err)
 				}
-				return fmt.Sprintf("%s\n# test-only settings\nlaunch=bind\nbind-config=%s\nlocal-address=127.0.0.1\nlocal-port=%d\nsocket-dir=%s\ndaemon=no\nguardian=no\nwrite-pid=no\nwebserver=no\napi=no\n",
+				return fmt.Sprintf("%s\n# test-only settings\nlaunch=bind\nbind-config=%s\nlocal-address=127.0.0.1\nlocal-port=%d\nsocket-dir=%s\ndaemon=no\nguardian=no\nwrite-pid=no\nwebserver=no\napi=no\nxfr-cycle-interval=1\n",
 					generated, named, port, dir)
 			},
 			args:  func(conf string) []string { return []string{"--config-dir=" + filepath.Dir(conf)} },
 			ready: func(string) string { return "ready to distribute questions" },
+			after: func(t *testing.T, dir, zone string) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				out, err := exec.CommandContext(ctx, needTool(t, "pdns_control"), "--socket-dir="+dir, "notify", zone).CombinedOutput()
+				require.NoError(t, err, "pdns_control notify: %s", out)
+			},
 		},
 	}
 }
@@ -106,7 +121,7 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 	t.Helper()
 	bin := needTool(t, ls.program)
 	port := freeLoopbackPort(t)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, zone+".zone"), []byte(zoneText(zone)), 0o600))
+	writeZone(t, dir, zone)
 	cf := filepath.Join(dir, ls.file)
 	require.NoError(t, os.WriteFile(cf, []byte(ls.conf(dir, port, zone, generated)), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -162,6 +177,9 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 			t.Fatalf("%s does not answer SOA over TCP", ls.program)
 		case <-time.After(20 * time.Millisecond): // pace the probes; not an assertion
 		}
+	}
+	if ls.after != nil {
+		ls.after(t, dir, zone)
 	}
 	return port
 }
