@@ -184,6 +184,22 @@ func (ls liveServer) start(t *testing.T, generated []byte, dir, zone string) int
 	return port
 }
 
+// starter starts one kind of primary with the configuration generated for
+// a request and returns its port.
+type starter struct {
+	kind  primaryconf.Server
+	start func(*testing.T, *primaryconf.Registry, primaryconf.Request) int
+}
+
+// starters lists Knot, started by knot, and the [liveServers].
+func starters(knot func(*testing.T, *primaryconf.Registry, primaryconf.Request) int) []starter {
+	out := []starter{{primaryconf.Knot, knot}}
+	for _, ls := range liveServers() {
+		out = append(out, starter{ls.kind, ls.run})
+	}
+	return out
+}
+
 // run builds the configuration with zone stanzas for the server and starts
 // it; it returns the port.
 func (ls liveServer) run(t *testing.T, reg *primaryconf.Registry, req primaryconf.Request) int {
@@ -294,17 +310,11 @@ func TestServersEnforceGeneratedACL(t *testing.T) {
 	}
 	req := primaryconf.Request{Providers: []string{"keyed", "plain"}, Zones: []string{zone}, Date: day("2026-12-01"),
 		TSIG: right, TSIGProviders: []string{"keyed"}, IncludeSecret: true}
-	type starter struct {
-		kind  primaryconf.Server
-		start func(*testing.T, *primaryconf.Registry, primaryconf.Request) int
-	}
-	servers := []starter{{primaryconf.Knot, startKnot}}
 	noTSIG := map[primaryconf.Server]bool{}
 	for _, ls := range liveServers() {
-		servers = append(servers, starter{ls.kind, ls.run})
 		noTSIG[ls.kind] = ls.noTSIG
 	}
-	for _, srv := range servers {
+	for _, srv := range starters(startKnot) {
 		kind := srv.kind
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()

@@ -70,15 +70,7 @@ func TestServersSendNotifyAsGenerated(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	reg := notifyRegistry(t, netip.MustParseAddrPort(srv.Addr()).Port())
 
-	type starter struct {
-		kind  primaryconf.Server
-		start func(*testing.T, *primaryconf.Registry, primaryconf.Request) int
-	}
-	servers := []starter{{primaryconf.Knot, startKnotWithZones}}
-	for _, ls := range liveServers() {
-		servers = append(servers, starter{ls.kind, ls.run})
-	}
-	for _, s := range servers {
+	for _, s := range starters(startKnotWithZones) {
 		t.Run(string(s.kind), func(t *testing.T) {
 			t.Parallel()
 			zone := string(s.kind) + ".notify-test.example"
