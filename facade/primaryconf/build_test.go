@@ -150,6 +150,8 @@ func TestBuildRejects(t *testing.T) {
 		{"bad algorithm", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, TSIG: &facade.TSIG{Name: "k", Algorithm: "gost"}}, "unsupported"},
 		{"bad secret", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, IncludeSecret: true, TSIG: &facade.TSIG{Name: "k", Algorithm: "hmac-sha256", Secret: "not base64!"}}, "not valid base64"},
 		{"two secret sources", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, TSIG: key, SecretFrom: primaryconf.SecretRef{File: "/f", Env: "E"}}, "not both"},
+		{"bad env name", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, TSIG: key, SecretFrom: primaryconf.SecretRef{Env: `X"; rm -rf /`}}, "TSIG secret environment variable"},
+		{"control chars in file", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, TSIG: key, SecretFrom: primaryconf.SecretRef{File: "/x\nallow-axfr-ips=0.0.0.0/0"}}, "control characters"},
 		{"bad zone", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, Zones: []string{"exa mple.com"}}, "invalid input"},
 		{"bad zone file", primaryconf.Request{Providers: []string{"cloudflare"}, Date: d, ZoneFile: `/x/"%s`}, "zone file pattern"},
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/secondarydns/secondarydns-go/facade"
 )
@@ -252,6 +253,16 @@ func validTSIGName(n string) bool {
 	return true
 }
 
+// validEnvName reports whether e is a portable environment variable name.
+func validEnvName(e string) bool {
+	for i, r := range e {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return e != ""
+}
+
 func (c *Config) applyTSIG(r *Registry, req Request) error {
 	if req.TSIG == nil {
 		if len(req.TSIGProviders) > 0 {
@@ -274,6 +285,12 @@ func (c *Config) applyTSIG(r *Registry, req Request) error {
 	}
 	if req.SecretFrom.File != "" && req.SecretFrom.Env != "" {
 		return invalidf("TSIG secret: give a file or an environment variable, not both")
+	}
+	if strings.ContainsFunc(req.SecretFrom.File, unicode.IsControl) {
+		return invalidf("TSIG secret file: the path contains control characters")
+	}
+	if e := req.SecretFrom.Env; e != "" && !validEnvName(e) {
+		return invalidf("TSIG secret environment variable %q: use letters, digits and '_', not starting with a digit", e)
 	}
 	targets := req.TSIGProviders
 	if len(targets) == 0 {
