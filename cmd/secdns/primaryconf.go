@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ type pcOptions struct {
 	date            string
 	maxAgeDays      int
 	checkRegistry   bool
+	showRegistry    bool
 	allowIncomplete bool
 	zoneFile        string
 	tsigName        string
@@ -55,6 +57,10 @@ TSIG (Cloudflare only): --tsig-name and --tsig-algorithm name the key;
 secret is printed only with --with-secret; otherwise a placeholder the server
 rejects stands in for it.
 
+--registry prints the registry itself: every fact, its page, the day it
+was checked, whether the page states it, and which entries are valid on
+--date.
+
 --check-registry checks instead that no registry fact was checked more than
 --max-age days ago (exit 1 if one was); the weekly drift job runs it.
 
@@ -69,6 +75,7 @@ Examples:
 			fs.StringVar(&o.date, "date", "", "select registry entries valid on this day, YYYY-MM-DD (default: today, UTC)")
 			fs.IntVar(&o.maxAgeDays, "max-age", int(primaryconf.DefaultMaxAge/(24*time.Hour)), "registry facts checked more than this many days ago are stale")
 			fs.BoolVar(&o.checkRegistry, "check-registry", false, "only check that the registry's facts are fresh (see --max-age)")
+			fs.BoolVar(&o.showRegistry, "registry", false, "only print the registry: every fact with its page, check date and whether the page confirms it")
 			fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "print the configuration even if a provider's transfer addresses are unknown (the gap is marked in it)")
 			fs.StringVar(&o.zoneFile, "zone-file", "%s.zone", "zone file path pattern for zone stanzas (%s: the zone name)")
 			fs.StringVar(&o.tsigName, "tsig-name", "", "TSIG key name (transfers must be signed with it)")
@@ -107,6 +114,10 @@ func cmdPrimaryConfig(_ context.Context, a *app, o *pcOptions, zones []string) e
 		if day, err = time.Parse("2006-01-02", o.date); err != nil {
 			return usagef("--date %q: want YYYY-MM-DD", o.date)
 		}
+	}
+	if o.showRegistry {
+		printRegistry(a.stdout, reg, day)
+		return nil
 	}
 	if o.checkRegistry {
 		if stale := reg.Stale(day, maxAge); len(stale) > 0 {
@@ -190,4 +201,57 @@ func (a *app) readSecret(o *pcOptions) (facade.Secret, error) {
 		return facade.Secret(s), nil
 	}
 	return "", usagef("--with-secret needs --tsig-secret-file or --tsig-secret-env")
+}
+
+// printRegistry writes every fact of the registry with its source.
+func printRegistry(w io.Writer, reg *primaryconf.Registry, day time.Time) {
+	src := func(s primaryconf.Source) string {
+		c := "confirmed"
+		if !s.Confirmed {
+			c = "NOT CONFIRMED"
+		}
+		line := fmt.Sprintf("      %s, checked %s, %s", s.URL, s.Checked, c)
+		if s.Note != "" {
+			line += "\n      " + s.Note
+		}
+		return line
+	}
+	fmt.Fprintf(w, "Registry of provider facts (entries marked * are valid on %s)\n", day.Format("2006-01-02"))
+	for _, name := range reg.Names() {
+		p, _ := reg.Provider(name)
+		fmt.Fprintf(w, "\n%s (%s)\n", p.Name, p.Title)
+		entries := func(what string, es []primaryconf.AddressEntry) {
+			for _, e := range es {
+				mark := " "
+				if e.ValidOn(day) {
+					mark = "*"
+				}
+				window := ""
+				if e.From != "" {
+					window += " from " + e.From
+				}
+				if e.Until != "" {
+					window += " until " + e.Until
+				}
+				fmt.Fprintf(w, "  %s %s: %s%s\n%s\n", mark, what, strings.Join(e.Prefixes, ", "), window, src(e.Source))
+			}
+		}
+		entries("transfer sources", p.TransferSources)
+		if s := p.TransferSourcesUnknown; s != nil {
+			fmt.Fprintf(w, "    transfer sources: UNKNOWN\n%s\n", src(*s))
+		}
+		entries("NOTIFY targets", p.NotifyTargets)
+		if s := p.NotifyTargetsNone; s != nil {
+			fmt.Fprintf(w, "    NOTIFY targets: none documented\n%s\n", src(*s))
+		}
+		if f := p.NotifyPort; f != nil {
+			fmt.Fprintf(w, "    NOTIFY port: %s\n%s\n", f.Value, src(f.Source))
+		}
+		for _, f := range []struct {
+			what string
+			fact primaryconf.Fact
+		}{{"primary port", p.PrimaryPort}, {"TSIG", p.TSIG}, {"DNSSEC signatures carried", p.DNSSEC}} {
+			fmt.Fprintf(w, "    %s: %s\n%s\n", f.what, f.fact.Value, src(f.fact.Source))
+		}
+	}
 }

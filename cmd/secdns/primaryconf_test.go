@@ -111,3 +111,21 @@ func TestPrimaryConfigCheckRegistry(t *testing.T) {
 	assert.Contains(t, r.stdout, "stale: dnsimple: https://support.dnsimple.com/articles/secondary-dns-dnsimple-as-secondary/ checked 2026-12-01 (182 days ago)")
 	assert.Contains(t, r.stderr, "4 registry pages checked more than 90 days before 2027-06-01")
 }
+
+func TestPrimaryConfigShowsRegistry(t *testing.T) {
+	t.Parallel()
+	r := runPC(t, nil, "primary-config", "--registry", "--date", "2026-12-01")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, want := range []string{
+		"cloudflare (Cloudflare)",
+		"  * transfer sources: 104.30.167.163/32, 104.30.167.173/32, 2a09:bac0:1000:c47::/64 from 2026-04-15",
+		"    transfer sources: 198.41.144.240/28, 198.41.150.240/28, 2a06:98c0:3601::/48, 2a06:98c0:1401::/48 until 2026-12-01",
+		"ionos (IONOS Cloud DNS)\n    transfer sources: UNKNOWN",
+		"NOT CONFIRMED",
+		"    TSIG: no",
+	} {
+		assert.Contains(t, r.stdout, want)
+	}
+	r = runPC(t, nil, "primary-config", "--registry", "--date", "2026-11-30")
+	assert.Contains(t, r.stdout, "  * transfer sources: 198.41.144.240/28")
+}

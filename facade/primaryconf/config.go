@@ -335,7 +335,7 @@ func (c *Config) collectNotes(day time.Time, maxAge time.Duration) {
 			c.Gaps = append(c.Gaps, fmt.Sprintf("%s: no NOTIFY target valid on %s", p.Name, c.Date))
 		}
 		if f.NotifyTargetsNone != nil {
-			c.Notes = append(c.Notes, fmt.Sprintf("%s: documents no NOTIFY target; it picks up changes at the SOA refresh interval", p.Name))
+			c.Notes = append(c.Notes, fmt.Sprintf("%s: documents no NOTIFY target, so changes reach it only when it polls the primary", p.Name))
 		}
 		if f.SupportsTSIG() && !p.UseTSIG {
 			c.Notes = append(c.Notes, fmt.Sprintf("%s: supports TSIG, none requested: transfers are authorised by address only", p.Name))

@@ -46,7 +46,7 @@ func ExampleConfig_Render() {
 	// # Providers: dnsimple. Registry entries valid on 2026-12-01.
 	// # Each address below names its provider, the documentation page it was taken from and the day it was checked.
 	// # Regenerate instead of editing: the output is deterministic and can be diffed.
-	// # NOTE: dnsimple: documents no NOTIFY target; it picks up changes at the SOA refresh interval
+	// # NOTE: dnsimple: documents no NOTIFY target, so changes reach it only when it polls the primary
 	// # NOTE: dnsimple: does not carry DNSSEC signatures of a pre-signed zone (https://support.dnsimple.com/articles/secondary-dns-dnsimple-as-secondary/)
 	//
 	// pattern:
