@@ -79,3 +79,8 @@ FORCE:
 
 clean: ## remove build outputs
 	rm -rf bin
+
+.PHONY: registry-check
+REGISTRY_MAX_AGE ?= 180
+registry-check: ## fail if a fact of the primary-config registry (facade/primaryconf/registry.json) was checked more than REGISTRY_MAX_AGE days (default 180) ago
+	$(GO) run ./cmd/secdns primary-config --check-registry --max-age $(REGISTRY_MAX_AGE)

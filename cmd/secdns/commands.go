@@ -129,6 +129,7 @@ URL and credentials point at the fakes. No account or network is needed.`,
 			run: cmdDemo, maxArgs: 0,
 		},
 		verifyCommand(),
+		primaryConfigCommand(),
 	}
 }
 
