@@ -27,7 +27,8 @@ type Progress struct {
 
 // ApplyOptions configure [Apply].
 type ApplyOptions struct {
-	// Thresholds are checked before any request unless Force is set.
+	// Thresholds are checked before any request unless Force is set; the
+	// zero value means [DefaultThresholds].
 	Thresholds Thresholds
 	// Force applies a plan exceeding Thresholds.
 	Force bool
@@ -89,6 +90,9 @@ func (e *ApplyError) Unwrap() []error {
 // without Force, and ctx's error once ctx ends (changes in flight are
 // finished or rolled back by the clients).
 func Apply(ctx context.Context, plan *Plan, targets []Target, o ApplyOptions) error {
+	if o.Thresholds == (Thresholds{}) {
+		o.Thresholds = DefaultThresholds()
+	}
 	if !o.Force {
 		if err := plan.Check(o.Thresholds); err != nil {
 			return err

@@ -645,4 +645,3 @@ func (c *Config) Provider(name string) (ProviderConfig, bool) {
 	}
 	return ProviderConfig{}, false
 }
-
