@@ -38,20 +38,32 @@ type envOptions struct {
 	fakeOpts  []fakes.Option
 	transport func(provider string) http.RoundTripper // nil: default
 	noCheck   bool                                    // do not fail on invalid traffic (faults)
+	limits    map[string]fakes.RateLimit              // per provider type
+	clock     fleet.Clock                             // the fakes' clock, if set
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	e := &env{}
+	fo := func(p string) []fakes.Option {
+		opts := slices.Clone(o.fakeOpts)
+		if rl, ok := o.limits[p]; ok {
+			opts = append(opts, fakes.WithRateLimit(rl))
+		}
+		if o.clock != nil {
+			opts = append(opts, fakes.WithClock(o.clock.Now))
+		}
+		return opts
+	}
 	if o.noCheck {
-		e.io = fakes.NewIONOS(o.fakeOpts...)
-		e.ds = fakes.NewDNSimple(o.fakeOpts...)
-		e.cf = fakes.NewCloudflare(o.fakeOpts...)
+		e.io = fakes.NewIONOS(fo("ionos")...)
+		e.ds = fakes.NewDNSimple(fo("dnsimple")...)
+		e.cf = fakes.NewCloudflare(fo("cloudflare")...)
 		t.Cleanup(func() { e.io.Close(); e.ds.Close(); e.cf.Close() })
 	} else {
-		e.io = fakes.StartIONOS(t, o.fakeOpts...)
-		e.ds = fakes.StartDNSimple(t, o.fakeOpts...)
-		e.cf = fakes.StartCloudflare(t, o.fakeOpts...)
+		e.io = fakes.StartIONOS(t, fo("ionos")...)
+		e.ds = fakes.StartDNSimple(t, fo("dnsimple")...)
+		e.cf = fakes.StartCloudflare(t, fo("cloudflare")...)
 	}
 	opts := func(p, url string) []facade.Option {
 		hc := &http.Client{Timeout: 30 * time.Second}
