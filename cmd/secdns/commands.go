@@ -123,6 +123,7 @@ step. It uses the same facade clients as every other command; only the base
 URL and credentials point at the fakes. No account or network is needed.`,
 			run: cmdDemo, maxArgs: 0,
 		},
+		fleetCommand(),
 	}
 }
 

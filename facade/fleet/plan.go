@@ -179,6 +179,9 @@ func parsePrimaries(ss []string) ([]facade.Primary, error) {
 func primaryStrings(ps []facade.Primary) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
+		if p.Port == facade.DefaultPort {
+			p.Port = 0 // "192.0.2.1", not "192.0.2.1:53"
+		}
 		out[i] = p.String()
 	}
 	return out
