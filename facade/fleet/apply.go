@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"time"
 
@@ -296,4 +297,37 @@ func (a *applier) create(ctx context.Context, t Target, c Change) error {
 	}
 	_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
 	return err
+}
+
+// Reconcile plans and applies each target on its own, concurrently: a
+// provider whose listing is done starts its changes without waiting for
+// the slower ones (with one-credential rate limits the listing is a large
+// share of the work). The thresholds are checked per provider before its
+// first change; a provider over them is skipped and reported in the
+// returned error, the others proceed. It returns the plan that was
+// applied.
+func Reconcile(ctx context.Context, d Desired, targets []Target, o ApplyOptions) (*Plan, error) {
+	plans := make([]*Plan, len(targets))
+	errs := make([]error, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Go(func() {
+			pp, err := planTarget(ctx, d, t)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			plans[i] = &Plan{Created: time.Now().UTC(), Providers: []ProviderPlan{pp}}
+			errs[i] = Apply(ctx, plans[i], []Target{t}, o)
+		})
+	}
+	wg.Wait()
+	out := &Plan{Created: time.Now().UTC()}
+	for _, p := range plans {
+		if p != nil {
+			out.Providers = append(out.Providers, p.Providers...)
+		}
+	}
+	sort.Slice(out.Providers, func(i, j int) bool { return out.Providers[i].Provider < out.Providers[j].Provider })
+	return out, errors.Join(errs...)
 }

@@ -325,3 +325,29 @@ func TestApplyErrors(t *testing.T) {
 	assert.True(t, errors.Is(err, facade.ErrInvalidInput))
 	assert.Len(t, e.snapshot(t)["io"], 2)
 }
+
+// TestReconcile plans and applies per provider: one over its threshold is
+// skipped and reported, the others converge.
+func TestReconcile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, envOptions{owned: true})
+	_, err := fleet.Reconcile(ctx, desired(12, p1...), e.targets, fleet.ApplyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, want(desired(12, p1...), nil), e.snapshot(t))
+
+	// Drop 6 of 12 zones from cf and ds (50%: over the threshold), none
+	// from io.
+	d := desired(12, p1...)
+	for i := range 6 {
+		d.Zones[i].Providers = []string{"io"}
+	}
+	plan, err := fleet.Reconcile(ctx, d, e.targets, fleet.ApplyOptions{})
+	var te *fleet.ThresholdError
+	require.ErrorAs(t, err, &te)
+	assert.Len(t, plan.Providers, 3)
+	s := e.snapshot(t)
+	assert.Len(t, s["cf"], 12, "refused")
+	assert.Len(t, s["ds"], 12, "refused")
+	assert.Len(t, s["io"], 12)
+}
