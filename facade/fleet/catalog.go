@@ -133,6 +133,8 @@ func ParseCatalog(catz string, records []CatalogRecord) (*Catalog, error) {
 // CatalogSource says how a catalog's members become secondaries: the
 // primaries they transfer from, the TSIG key and the providers.
 type CatalogSource struct {
+	// Zone is the catalog zone's name.
+	Zone string
 	// Primaries of every member zone.
 	Primaries []facade.Primary
 	// Key is the TSIG key name (an entry of the desired state's keys), ""
