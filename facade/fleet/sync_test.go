@@ -38,7 +38,7 @@ func TestSync(t *testing.T) {
 	go func() {
 		done <- fleet.Sync(ctx, fetch, src, e.targets, fleet.SyncOptions{
 			Notify: notify, Interval: time.Hour, Clock: fleet.ScaledClock(3600 * 4),
-			Apply:   fleet.ApplyOptions{Force: true},
+			Apply: fleet.ApplyOptions{Force: true},
 			OnRound: func(r fleet.SyncRound) {
 				select {
 				case rounds <- r:
