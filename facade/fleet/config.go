@@ -26,6 +26,24 @@ type Config struct {
 	Keys map[string]KeyConfig
 	// Zones are the desired secondary zones, sorted by name.
 	Zones []ZoneConfig
+	// Catalog, if set, adds the members of an RFC 9432 catalog zone (see
+	// [Sync]).
+	Catalog *CatalogConfig
+}
+
+// CatalogConfig is the catalog section of the file: where to transfer the
+// catalog zone from and how its members become secondaries.
+type CatalogConfig struct {
+	// Zone is the catalog zone's name.
+	Zone string
+	// Primary is the server to transfer the catalog from.
+	Primary facade.Primary
+	// TransferKey names the TSIG key (an entry of keys) for that transfer,
+	// "" for none.
+	TransferKey string
+	// Source says how members become secondaries: their primaries
+	// (default: Primary), TSIG key and providers.
+	Source CatalogSource
 }
 
 // ProviderConfig is one provider account of the file.
@@ -309,9 +327,9 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		return nil, &ConfigError{File: file, Problems: []Problem{{Line: 1, Column: 1, Msg: "empty file"}}}
 	}
 	root := doc.Content[0]
-	var providersNode, zonesNode *yaml.Node
+	var providersNode, zonesNode, catalogNode, catalogKey *yaml.Node
 	var defaults zoneSettings
-	p.mapping(root, "file", []string{"version", "providers", "defaults", "keys", "zones"}, func(key string, k, v *yaml.Node) {
+	p.mapping(root, "file", []string{"version", "providers", "defaults", "keys", "zones", "catalog"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			if p.integer(v, "version", 1, 1) != 1 {
@@ -335,6 +353,8 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			})
 		case "zones":
 			zonesNode = v
+		case "catalog":
+			catalogNode, catalogKey = v, k
 		}
 	})
 	if providersNode == nil || len(cfg.Providers) == 0 {
@@ -420,27 +440,12 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			}
 			z.Providers = slices.Clone(z.Providers)
 			sort.Strings(z.Providers)
-			// What each provider can do.
-			types := ProviderTypes()
-			for _, pn := range z.Providers {
-				pc, ok := provs[pn]
-				if !ok {
-					continue
-				}
-				caps := types[pc.Type]
-				if z.Key != "" && !caps.TSIG {
-					p.addf(orNode(keyNode, k), "%s: provider %s (%s) cannot authenticate transfers with TSIG", what, pn, pc.Type)
-				}
-				if !caps.AnyPort {
-					for _, pr := range z.Primaries {
-						if pr.PortOrDefault() != facade.DefaultPort {
-							p.addf(orNode(s.primariesNode, orNode(defaults.primariesNode, k)), "%s: provider %s (%s) transfers from port 53 only, not %s", what, pn, pc.Type, pr)
-						}
-					}
-				}
-			}
+			p.capabilities(what, z.Primaries, z.Key, z.Providers, provs, orNode(keyNode, k), orNode(s.primariesNode, orNode(defaults.primariesNode, k)))
 			cfg.Zones = append(cfg.Zones, z)
 		})
+	}
+	if catalogNode != nil {
+		cfg.Catalog = p.catalog(catalogKey, catalogNode, &defaults, cfg, provs, checkProviders, checkKey)
 	}
 	if len(p.problems) > 0 {
 		sort.SliceStable(p.problems, func(i, j int) bool {
@@ -644,4 +649,96 @@ func (c *Config) Provider(name string) (ProviderConfig, bool) {
 		}
 	}
 	return ProviderConfig{}, false
+}
+
+func (p *parser) catalog(k, v *yaml.Node, defaults *zoneSettings, cfg *Config, provs map[string]ProviderConfig,
+	checkProviders func([]string, *yaml.Node, string), checkKey func(*string, *yaml.Node, string)) *CatalogConfig {
+	cc := &CatalogConfig{}
+	var s zoneSettings
+	var zoneNode, primaryNode *yaml.Node
+	p.mapping(v, "catalog", []string{"zone", "primary", "transfer_tsig", "primaries", "tsig", "providers"}, func(key string, kn, vn *yaml.Node) {
+		switch key {
+		case "zone":
+			zoneNode = vn
+			if z, ok := p.str(vn, "catalog.zone"); ok {
+				n, err := facade.NormalizeZoneName(z)
+				if err != nil {
+					p.addf(vn, "catalog.zone: %s", facadeMsg(err))
+				}
+				cc.Zone = n
+			}
+		case "primary":
+			primaryNode = vn
+			if s, ok := p.str(vn, "catalog.primary"); ok {
+				pr, err := facade.ParsePrimary(s)
+				if err != nil {
+					p.addf(vn, "catalog.primary: %s", facadeMsg(err))
+				}
+				cc.Primary = pr
+			}
+		case "transfer_tsig":
+			if name, ok := p.str(vn, "catalog.transfer_tsig"); ok {
+				cc.TransferKey = name
+				checkKey(&name, vn, "catalog.transfer_tsig")
+			}
+		default:
+			p.settings(key, kn, vn, "catalog", &s)
+		}
+	})
+	if v.Kind != yaml.MappingNode {
+		return cc
+	}
+	if zoneNode == nil {
+		p.addf(k, "catalog: zone is required")
+	}
+	if primaryNode == nil {
+		p.addf(k, "catalog: primary is required (the server to transfer the catalog from)")
+	}
+	src := CatalogSource{Zone: cc.Zone, Primaries: s.primaries, Providers: s.providers}
+	if s.primariesNode == nil && cc.Primary.Addr.IsValid() {
+		src.Primaries = []facade.Primary{cc.Primary}
+	}
+	keyNode := s.keyNode
+	if s.key != nil {
+		src.Key = *s.key
+		checkKey(s.key, s.keyNode, "catalog.tsig")
+	}
+	provNode := s.providersNode
+	if provNode != nil {
+		checkProviders(s.providers, s.providersNode, "catalog.providers")
+	} else if defaults.providers != nil {
+		src.Providers, provNode = defaults.providers, defaults.providersNode
+	} else {
+		for _, pc := range cfg.Providers {
+			src.Providers = append(src.Providers, pc.Name)
+		}
+	}
+	src.Providers = slices.Clone(src.Providers)
+	sort.Strings(src.Providers)
+	p.capabilities("catalog", src.Primaries, src.Key, src.Providers, provs, orNode(keyNode, k), orNode(s.primariesNode, orNode(primaryNode, k)))
+	cc.Source = src
+	return cc
+}
+
+// capabilities reports what the providers cannot do for a zone (or the
+// catalog's members): TSIG, primaries on a port other than 53.
+func (p *parser) capabilities(what string, primaries []facade.Primary, key string, providers []string, provs map[string]ProviderConfig, keyAt, primariesAt *yaml.Node) {
+	types := ProviderTypes()
+	for _, pn := range providers {
+		pc, ok := provs[pn]
+		if !ok {
+			continue
+		}
+		caps := types[pc.Type]
+		if key != "" && !caps.TSIG {
+			p.addf(keyAt, "%s: provider %s (%s) cannot authenticate transfers with TSIG", what, pn, pc.Type)
+		}
+		if !caps.AnyPort {
+			for _, pr := range primaries {
+				if pr.PortOrDefault() != facade.DefaultPort {
+					p.addf(primariesAt, "%s: provider %s (%s) transfers from port 53 only, not %s", what, pn, pc.Type, pr)
+				}
+			}
+		}
+	}
 }

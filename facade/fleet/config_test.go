@@ -135,6 +135,16 @@ keys:
 zones:
   a.example: {}
 `, []string{"2: cloudflare needs account or account_env", "5: give exactly one of token_env and token_file", "6: unknown provider type \"route53\"", "8: give exactly one of secret_env and secret_file", "9: secrets are never written in the file", "11: no primaries"}},
+		{"catalog section", head + `catalog:
+  zone: bad..catalog
+  primary: 192.0.2.1:5300
+  tsig: k
+  transfer_tsig: nokey
+  colour: red
+`, []string{"17: catalog.zone", "18: catalog: provider io (ionos) transfers from port 53 only, not 192.0.2.1:5300",
+			"19: catalog: provider ds (dnsimple) cannot authenticate", "20: unknown TSIG key \"nokey\"", "21: unknown key \"colour\""}},
+		{"catalog needs zone and primary", head + `catalog: {providers: [cf]}
+`, []string{"16: catalog: zone is required", "16: catalog: primary is required"}},
 		{"wrong shapes", head + `defaults: [1]
 zones:
   a.example: {primaries: 192.0.2.1}
@@ -169,6 +179,12 @@ func TestMarshalRoundTrip(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("testdata/fleet.yaml")
 	require.NoError(t, err)
+	data = append(data, `catalog:
+  zone: catalog.example.
+  primary: 192.0.2.1
+  transfer_tsig: transfer
+  providers: [cloudflare, ionos]
+`...)
 	cfg, err := fleet.ParseConfig("fleet.yaml", data)
 	require.NoError(t, err)
 	out := cfg.Marshal()
@@ -177,4 +193,9 @@ func TestMarshalRoundTrip(t *testing.T) {
 	assert.Equal(t, cfg.Zones, again.Zones)
 	assert.Equal(t, cfg.Keys, again.Keys)
 	assert.Equal(t, cfg.Providers, again.Providers)
+	require.NotNil(t, again.Catalog)
+	assert.Equal(t, cfg.Catalog, again.Catalog)
+	assert.Equal(t, "catalog.example", again.Catalog.Zone)
+	assert.Equal(t, "192.0.2.1", again.Catalog.Source.Primaries[0].String())
+	assert.Equal(t, []string{"cloudflare", "ionos"}, again.Catalog.Source.Providers)
 }

@@ -135,6 +135,17 @@ func (c *Config) Marshal() []byte {
 			}
 		}
 	}
+	if c.Catalog != nil {
+		cc := c.Catalog
+		fmt.Fprintf(&b, "\ncatalog:\n  zone: %s\n  primary: %s\n", cc.Zone, strconv.Quote(cc.Primary.String()))
+		if cc.TransferKey != "" {
+			fmt.Fprintf(&b, "  transfer_tsig: %s\n", cc.TransferKey)
+		}
+		fmt.Fprintf(&b, "  primaries: [%s]\n  providers: [%s]\n", quoted(primaryStrings(cc.Source.Primaries)), strings.Join(cc.Source.Providers, ", "))
+		if cc.Source.Key != "" {
+			fmt.Fprintf(&b, "  tsig: %s\n", cc.Source.Key)
+		}
+	}
 	b.WriteString("\nzones:\n")
 	if len(c.Zones) == 0 {
 		b.WriteString("  {}\n")
