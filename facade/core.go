@@ -71,6 +71,10 @@ type Core struct {
 
 	attempts atomic.Int64
 	retries  atomic.Int64
+
+	// privatePrimaries and limits: see WithPrivatePrimaries and WithListLimits.
+	privatePrimaries bool
+	limits           ListLimits
 }
 
 // NewCore returns a Core for provider (one of the Provider* constants, or
@@ -144,6 +148,9 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		auth:      []string{"Bearer " + token},
 		ua:        []string{cfg.userAgent},
 		accept:    []string{"application/json"},
+
+		privatePrimaries: cfg.privatePrimaries,
+		limits:           cfg.limits.withDefaults(),
 	}, nil
 }
 

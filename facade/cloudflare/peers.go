@@ -135,6 +135,9 @@ func (c *Client) createPeer(ctx context.Context, op string, p Peer) (Peer, error
 	if err != nil {
 		return Peer{}, c.invalid(op, err)
 	}
+	if err := c.core.CheckPrimaryAddr(op, p.IP); err != nil {
+		return Peer{}, err
+	}
 	rsp, err := c.api.CreatePeerWithResponse(ctx, c.accountID, body)
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Peer{}, err
@@ -154,6 +157,9 @@ func (c *Client) UpdatePeer(ctx context.Context, p Peer) (Peer, error) {
 	body, err := p.body()
 	if err != nil {
 		return Peer{}, c.invalid(op, err)
+	}
+	if err := c.core.CheckPrimaryAddr(op, p.IP); err != nil {
+		return Peer{}, err
 	}
 	rsp, err := c.api.UpdatePeerWithResponse(ctx, c.accountID, p.ID, body)
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {

@@ -188,9 +188,9 @@ func (c *Client) prepare(op, name string, primaries []facade.Primary, tsig *faca
 	if err != nil {
 		return prepared{}, c.invalid(op, err)
 	}
-	ps, err := facade.ValidatePrimaries(primaries)
+	ps, err := c.core.ValidatePrimaries(op, primaries)
 	if err != nil {
-		return prepared{}, c.invalid(op, err)
+		return prepared{}, err
 	}
 	out := prepared{name: n, primaries: ps}
 	if tsig != nil {

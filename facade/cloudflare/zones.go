@@ -166,7 +166,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return func(yield func(Zone, error) bool) { yield(Zone{}, c.invalid(op, err)) }
 	}
-	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+	return facade.PaginateUnique(ctx, c.core, op, func(z Zone) string { return z.ID }, func(ctx context.Context, cursor string) ([]Zone, string, error) {
 		page := 1
 		if cursor != "" {
 			page, _ = strconv.Atoi(cursor)

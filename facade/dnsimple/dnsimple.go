@@ -218,7 +218,7 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return failSeq[PrimaryServer](err)
 	}
-	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]PrimaryServer, dnsimpleapi.Pagination, error) {
+	return paginate(ctx, c, op, func(s PrimaryServer) int64 { return s.ID }, func(ctx context.Context, page *int) ([]PrimaryServer, dnsimpleapi.Pagination, error) {
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
@@ -247,9 +247,9 @@ func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryS
 	if name == "" || strings.ContainsFunc(name, isControl) {
 		return PrimaryServer{}, c.core.Invalid(op, errors.New("primary server name: must be non-empty without control characters"))
 	}
-	ps, err := facade.ValidatePrimaries([]facade.Primary{{Addr: in.IP, Port: in.Port}})
+	ps, err := c.core.ValidatePrimaries(op, []facade.Primary{{Addr: in.IP, Port: in.Port}})
 	if err != nil {
-		return PrimaryServer{}, c.core.Invalid(op, err)
+		return PrimaryServer{}, err
 	}
 	body := dnsimpleapi.CreatePrimaryServerJSONRequestBody{Name: name, IP: ps[0].Addr.String()}
 	if in.Port != 0 {
@@ -376,7 +376,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return failSeq[Zone](err)
 	}
-	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]Zone, dnsimpleapi.Pagination, error) {
+	return paginate(ctx, c, op, func(z Zone) int64 { return z.ID }, func(ctx context.Context, page *int) ([]Zone, dnsimpleapi.Pagination, error) {
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
@@ -436,7 +436,7 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 	if err != nil {
 		return failSeq[Domain](err)
 	}
-	return paginate(ctx, c, op, func(ctx context.Context, page *int) ([]Domain, dnsimpleapi.Pagination, error) {
+	return paginate(ctx, c, op, func(d Domain) int64 { return d.ID }, func(ctx context.Context, page *int) ([]Domain, dnsimpleapi.Pagination, error) {
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
@@ -496,12 +496,13 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 	return c.core.CheckResponse(op, rsp, err)
 }
 
-// paginate runs a page/per_page listing through facade.PaginateFor:
-// the cursor is the next page number, present while current_page <
-// total_pages. Errors are labelled with op.
-func paginate[T any](ctx context.Context, c *Client, op string,
+// paginate runs a page/per_page listing through facade.PaginateUnique,
+// with items identified by id: the cursor is the next page number, present
+// while current_page < total_pages. Errors are labelled with op.
+func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64,
 	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
-	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]T, string, error) {
+	key := func(v T) string { return strconv.FormatInt(id(v), 10) }
+	return facade.PaginateUnique(ctx, c.core, op, key, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
 		if cursor != "" {

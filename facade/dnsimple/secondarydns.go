@@ -313,9 +313,9 @@ func (c *Client) validate(op, name string, primaries []facade.Primary) (string, 
 	if err != nil {
 		return "", nil, c.core.Invalid(op, err)
 	}
-	ps, err := facade.ValidatePrimaries(primaries)
+	ps, err := c.core.ValidatePrimaries(op, primaries)
 	if err != nil {
-		return "", nil, c.core.Invalid(op, err)
+		return "", nil, err
 	}
 	return n, ps, nil
 }

@@ -147,7 +147,7 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return func(yield func(SecondaryZone, error) bool) { yield(SecondaryZone{}, err) }
 	}
-	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
+	return facade.PaginateUnique(ctx, c.core, op, func(z SecondaryZone) string { return z.ID }, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
 		p := *params
 		offset := 0
 		if cursor != "" {
@@ -231,9 +231,9 @@ func (c *Client) zoneBody(op string, in SecondaryZoneInput) (ionosapi.SecondaryZ
 	for i, ip := range in.PrimaryIPs {
 		ps[i] = facade.Primary{Addr: ip}
 	}
-	ps, err = facade.ValidatePrimaries(ps)
+	ps, err = c.core.ValidatePrimaries(op, ps)
 	if err != nil {
-		return ionosapi.SecondaryZone{}, c.core.Invalid(op, err)
+		return ionosapi.SecondaryZone{}, err
 	}
 	body := ionosapi.SecondaryZone{ZoneName: name, PrimaryIps: make([]string, len(ps))}
 	for i, p := range ps {

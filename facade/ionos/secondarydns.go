@@ -148,9 +148,9 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 	if err != nil {
 		return SecondaryZoneInput{}, c.core.Invalid(op, err)
 	}
-	ps, err := facade.ValidatePrimaries(primaries)
+	ps, err := c.core.ValidatePrimaries(op, primaries)
 	if err != nil {
-		return SecondaryZoneInput{}, c.core.Invalid(op, err)
+		return SecondaryZoneInput{}, err
 	}
 	in := SecondaryZoneInput{Name: n, PrimaryIPs: make([]netip.Addr, 0, len(ps))}
 	for _, p := range ps {

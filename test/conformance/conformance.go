@@ -370,11 +370,17 @@ func testNames(t *testing.T, p Provider) {
 	assert.Empty(t, listed(t, ctx, c), "ListZones after deleting everything")
 }
 
-// invalidNames are rejected by [facade.NormalizeZoneName].
-var invalidNames = []string{"", "a..b", strings.Repeat("a", 64) + ".example", ".example.com", "exa mple.com", "_acme.example.com", "example", "-bad.example"}
+// invalidNames are rejected by [facade.NormalizeZoneName], among them
+// names that IDNA mapping would silently turn into another zone's name
+// (zero-width space, soft hyphen, width and dot mapping).
+var invalidNames = []string{"", "a..b", strings.Repeat("a", 64) + ".example", ".example.com", "exa mple.com", "_acme.example.com", "example", "-bad.example",
+	"ex\u200bample.com", "exa\u00admple.com", "ex\u200dample.com", "e\ufe00xample.com", "\uff45xample.com", "example\u3002com", "example\uff0ecom"}
 
 func testInvalidNames(t *testing.T, p Provider) {
 	c, ctx := p.Client, t.Context()
+	// The zone the mapped names would silently address.
+	victim, err := c.CreateZone(ctx, "example.com", primariesA)
+	require.NoError(t, err, "CreateZone example.com")
 	for _, name := range invalidNames {
 		for _, op := range methods {
 			if op == "ListZones" {
@@ -386,6 +392,10 @@ func testInvalidNames(t *testing.T, p Provider) {
 			})
 		}
 	}
+	got, err := c.GetZone(ctx, "example.com")
+	require.NoError(t, err, "GetZone example.com after the refused calls")
+	checkZone(t, c, "GetZone example.com after the refused calls", got, "example.com", primariesA)
+	assert.Equal(t, victim.ID, got.ID, "example.com was replaced")
 }
 
 // invalidPrimaries are rejected by [facade.ValidatePrimaries].
@@ -403,6 +413,23 @@ var invalidPrimaries = map[string][]facade.Primary{
 	"duplicate IPv4-mapped": {
 		{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("::ffff:192.0.2.1")},
 	},
+	// Addresses no hosted provider can transfer from ([facade.CheckPrimaryAddr]).
+	"broadcast":            {{Addr: netip.MustParseAddr("255.255.255.255")}},
+	"reserved":             {{Addr: netip.MustParseAddr("240.0.0.1")}},
+	"this network":         {{Addr: netip.MustParseAddr("0.1.2.3")}},
+	"multicast IPv4":       {{Addr: netip.MustParseAddr("224.0.0.251")}},
+	"multicast IPv6":       {{Addr: netip.MustParseAddr("ff02::fb")}},
+	"link-local IPv4":      {{Addr: netip.MustParseAddr("169.254.1.1")}},
+	"link-local IPv6":      {{Addr: netip.MustParseAddr("fe80::1")}},
+	"loopback IPv4":        {{Addr: netip.MustParseAddr("127.0.0.1")}},
+	"loopback IPv6":        {{Addr: netip.MustParseAddr("::1")}},
+	"loopback IPv4-mapped": {{Addr: netip.MustParseAddr("::ffff:127.0.0.1")}},
+	"private 10/8":         {{Addr: netip.MustParseAddr("10.1.2.3")}},
+	"private 172.16/12":    {{Addr: netip.MustParseAddr("172.16.0.1")}},
+	"private 192.168/16":   {{Addr: netip.MustParseAddr("192.168.1.1")}},
+	"private fc00::/7":     {{Addr: netip.MustParseAddr("fd00::53")}},
+	"shared 100.64/10":     {{Addr: netip.MustParseAddr("100.64.0.1")}},
+	"one bad among good":   {{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("10.0.0.1")}},
 }
 
 func testPrimaries(t *testing.T, p Provider) {

@@ -36,6 +36,7 @@ type config struct {
 	logger            *slog.Logger
 	validateResponses bool
 	seed              uint64
+	privatePrimaries  bool                // see WithPrivatePrimaries
 	rateLimit         *RateLimit          // ratelimit.go
 	hook              func(*http.Request) // ratelimit.go
 }
