@@ -191,7 +191,7 @@ func (a *app) fleetTargets(ctx context.Context, provs []fleet.ProviderConfig) ([
 			}
 			pacers[key] = p
 		}
-		client, err := newProviderClient(pc.Type, token, account, baseURL, p, a)
+		client, err := newProviderClient(pc, token, account, baseURL, p, a)
 		if err != nil {
 			return nil, nil, fmt.Errorf("providers.%s: %w", pc.Name, err)
 		}
@@ -201,13 +201,17 @@ func (a *app) fleetTargets(ctx context.Context, provs []fleet.ProviderConfig) ([
 }
 
 // newProviderClient is where concrete providers are wired in.
-func newProviderClient(typ, token, account, baseURL string, p *fleet.Pacer, a *app) (facade.SecondaryDNS, error) {
+func newProviderClient(pc fleet.ProviderConfig, token, account, baseURL string, p *fleet.Pacer, a *app) (facade.SecondaryDNS, error) {
+	typ := pc.Type
 	opts := []facade.Option{
 		facade.WithLogger(a.logger), facade.WithUserAgent("secdns/" + facade.Version),
 		facade.WithHTTPClient(&http.Client{Timeout: facade.DefaultTimeout, Transport: p.Transport(nil)}),
 	}
 	if baseURL != "" {
 		opts = append(opts, facade.WithBaseURL(baseURL))
+	}
+	if pc.PrivatePrimaries {
+		opts = append(opts, facade.WithPrivatePrimaries())
 	}
 	switch typ {
 	case facade.ProviderIONOS:

@@ -66,6 +66,10 @@ type ProviderConfig struct {
 	Rate Rate
 	// Concurrency bounds the requests in flight; 0 means the default.
 	Concurrency int
+	// PrivatePrimaries accepts loopback and private-range primaries for
+	// this provider (facade.WithPrivatePrimaries), e.g. over a VPN or for
+	// tests; refused by default.
+	PrivatePrimaries bool
 }
 
 // KeyConfig is a TSIG key reference of the file.
@@ -244,6 +248,9 @@ func (p *parser) primaries(n *yaml.Node, what string) ([]facade.Primary, bool) {
 			return
 		}
 		pr, err := facade.ParsePrimary(s)
+		if err == nil {
+			err = facade.CheckPrimaryAddr(pr.Addr, true)
+		}
 		if err != nil {
 			p.addf(it, "%s: %s", what, facadeMsg(err))
 			ok = false
@@ -469,7 +476,7 @@ func orNode(a, b *yaml.Node) *yaml.Node {
 	return b
 }
 
-var providerKeys = []string{"type", "token_env", "token_file", "account", "account_env", "base_url", "owned", "rate", "concurrency"}
+var providerKeys = []string{"type", "token_env", "token_file", "account", "account_env", "base_url", "owned", "rate", "concurrency", "private_primaries"}
 
 func (p *parser) provider(name string, k, v *yaml.Node) ProviderConfig {
 	pc := ProviderConfig{Name: name}
@@ -495,6 +502,8 @@ func (p *parser) provider(name string, k, v *yaml.Node) ProviderConfig {
 			pc.BaseURL, _ = p.str(vn, what+".base_url")
 		case "owned":
 			pc.Owned = p.boolean(vn, what+".owned")
+		case "private_primaries":
+			pc.PrivatePrimaries = p.boolean(vn, what+".private_primaries")
 		case "concurrency":
 			pc.Concurrency = p.integer(vn, what+".concurrency", 1, 256)
 		case "rate":
@@ -733,11 +742,12 @@ func (p *parser) capabilities(what string, primaries []facade.Primary, key strin
 		if key != "" && !caps.TSIG {
 			p.addf(keyAt, "%s: provider %s (%s) cannot authenticate transfers with TSIG", what, pn, pc.Type)
 		}
-		if !caps.AnyPort {
-			for _, pr := range primaries {
-				if pr.PortOrDefault() != facade.DefaultPort {
-					p.addf(primariesAt, "%s: provider %s (%s) transfers from port 53 only, not %s", what, pn, pc.Type, pr)
-				}
+		for _, pr := range primaries {
+			if !caps.AnyPort && pr.PortOrDefault() != facade.DefaultPort {
+				p.addf(primariesAt, "%s: provider %s (%s) transfers from port 53 only, not %s", what, pn, pc.Type, pr)
+			}
+			if err := facade.CheckPrimaryAddr(pr.Addr, pc.PrivatePrimaries); err != nil {
+				p.addf(primariesAt, "%s: provider %s: %s (set private_primaries: true on the provider if it reaches it)", what, pn, facadeMsg(err))
 			}
 		}
 	}

@@ -145,6 +145,10 @@ zones:
 			"19: catalog: provider ds (dnsimple) cannot authenticate", "20: unknown TSIG key \"nokey\"", "21: unknown key \"colour\""}},
 		{"catalog needs zone and primary", head + `catalog: {providers: [cf]}
 `, []string{"16: catalog: zone is required", "16: catalog: primary is required"}},
+		{"private and impossible primaries", head + `zones:
+  a.example: {primaries: [10.0.0.1], providers: [cf]}
+  b.example: {primaries: [224.0.0.1]}
+`, []string{"17: provider cf: primary 10.0.0.1: private address", "18: zones.b.example.primaries: primary 224.0.0.1: multicast"}},
 		{"wrong shapes", head + `defaults: [1]
 zones:
   a.example: {primaries: 192.0.2.1}

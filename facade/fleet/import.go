@@ -104,6 +104,9 @@ func (c *Config) Marshal() []byte {
 			fmt.Fprintf(&b, "    base_url: %s\n", strconv.Quote(p.BaseURL))
 		}
 		fmt.Fprintf(&b, "    owned: %t\n", p.Owned)
+		if p.PrivatePrimaries {
+			b.WriteString("    private_primaries: true\n")
+		}
 		if !p.Rate.IsZero() {
 			fmt.Fprintf(&b, "    rate: {requests: %d, per: %s}\n", p.Rate.Requests, p.Rate.Per)
 		}
