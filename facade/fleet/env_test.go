@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
@@ -208,3 +209,5 @@ func converge(t *testing.T, ctx context.Context, e *env, d fleet.Desired, o flee
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
