@@ -33,9 +33,9 @@ type fleetOptions struct {
 	concurrency int
 	providers   string
 	progress    string
-	catalog     string
 	interval    time.Duration
 	listen      string
+	once        bool
 }
 
 // fleetCommand is the fleet entry of the command table. Its flags live in
@@ -56,8 +56,10 @@ file (YAML; see docs/FLEET.md), the way octoDNS manages records:
   apply    carry out a saved plan (--plan FILE) or a fresh one; refuses to
              change or delete more than --max-change / --max-delete of a
              provider's zones unless --force
-  sync     take the zone list from an RFC 9432 catalog zone on the primary
-             (--catalog ZONE@PRIMARY) and keep reconciling
+  sync     take the zone list from the RFC 9432 catalog zone named in the
+             file's catalog section (AXFR from the primary, TSIG optional)
+             and keep reconciling: on every NOTIFY (--listen) and every
+             --interval; --once for a single round
 
 Requests are paced per provider account (Cloudflare 1,200 per 5 minutes,
 DNSimple 2,400 per hour, IONOS 300 per minute unless the file says
@@ -79,9 +81,9 @@ Examples:
 			fs.IntVar(&fo.concurrency, "concurrency", 4, "apply: changes in flight per provider (requests stay paced)")
 			fs.StringVar(&fo.providers, "providers", "", "import: comma-separated provider types to read (default: the providers of the -f file)")
 			fs.StringVar(&fo.progress, "progress", "auto", "apply: progress display: auto (a bar on a terminal), bar, lines or none")
-			fs.StringVar(&fo.catalog, "catalog", "", "sync: the catalog zone and primary, ZONE@IP[:PORT]")
 			fs.DurationVar(&fo.interval, "interval", 5*time.Minute, "sync: re-check the catalog this often")
 			fs.StringVar(&fo.listen, "listen", "", "sync: listen for NOTIFY on this address, e.g. 127.0.0.1:5300")
+			fs.BoolVar(&fo.once, "once", false, "sync: reconcile once and exit")
 		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			return cmdFleet(ctx, a, fo, args)

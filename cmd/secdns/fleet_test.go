@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/internal/dnswire"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
@@ -205,4 +208,53 @@ func TestFleetFake(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "[9/9]")
 	assert.Zero(t, f.requests(), "--fake talks to in-process fakes only")
+}
+
+// TestFleetSyncOnce serves a catalog zone (TSIG-signed transfers) and runs
+// one sync round: the members and the file's own zones are created, a
+// broken catalog changes nothing.
+func TestFleetSyncOnce(t *testing.T) {
+	t.Parallel()
+	f := startFleetFakes(t)
+	key := facade.TSIG{Name: "transfer-key", Algorithm: "hmac-sha256", Secret: "c2VjcmV0LXNlY3JldA=="}
+	srv, err := dnswire.Listen(context.Background(), dnswire.WithTransferTSIG(key))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	serve := func(members ...string) {
+		text := "$TTL 0\n@ SOA invalid. invalid. 1 3600 600 86400 0\n@ NS invalid.\nversion TXT \"2\"\n"
+		for i, m := range members {
+			text += fmt.Sprintf("u%d.zones PTR %s\n", i, m)
+		}
+		z, err := dnswire.ParseZone("catalog.invalid.", text)
+		require.NoError(t, err)
+		srv.SetZone(z)
+	}
+	file := f.write(t, "fleet.yaml", f.providers(true)+fmt.Sprintf(`catalog:
+  zone: catalog.invalid
+  primary: %q
+  transfer_tsig: transfer
+  primaries: [192.0.2.53]
+  providers: [cf, ds]
+zones:
+  static.example: {primaries: [192.0.2.1]}
+`, srv.Addr()))
+
+	serve("a.example.", "b.example.")
+	r := secdns(t, f.env, "fleet", "sync", "--once", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr+r.stdout)
+	assert.Contains(t, r.stdout, "start: catalog catalog.invalid: 2 member(s); created 7, re-pointed 0, re-created 0, deleted 0: ok")
+	assert.Len(t, f.cf.Zones(), 3)
+	assert.Len(t, f.io.Zones(), 1, "static.example only")
+
+	serve("a.example.", "a.example.")
+	r = secdns(t, f.env, "fleet", "sync", "--once", "-f", file)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stdout, "member zone a.example is listed twice")
+	assert.Len(t, f.cf.Zones(), 3, "nothing deleted")
+
+	serve("b.example.")
+	r = secdns(t, f.env, "fleet", "sync", "--once", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr+r.stdout)
+	assert.Contains(t, r.stdout, "deleted 2: ok")
+	assert.Len(t, f.cf.Zones(), 2)
 }

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"sort"
 	"time"
 )
 
@@ -39,6 +40,12 @@ type SyncOptions struct {
 	OnRound func(SyncRound)
 	// Clock times the interval (default: the wall clock).
 	Clock Clock
+	// Static are zones wanted besides the catalog's members (e.g. the
+	// file's zones section); a member of the same name is left to the
+	// static definition.
+	Static []ZoneConfig
+	// Once makes Sync return after the first round, with its error.
+	Once bool
 }
 
 // Sync keeps the providers in line with a catalog zone until ctx ends: it
@@ -75,6 +82,9 @@ func Sync(ctx context.Context, fetch CatalogFetcher, src CatalogSource, targets 
 		}
 		r.Catalog = cat
 		d := cat.Desired(src, o.Keys)
+		if len(o.Static) > 0 {
+			d = mergeStatic(d, o.Static)
+		}
 		plan, err := MakePlan(ctx, d, targets)
 		if err != nil {
 			r.Err = err
@@ -87,6 +97,21 @@ func Sync(ctx context.Context, fetch CatalogFetcher, src CatalogSource, targets 
 		if r.Err = Apply(ctx, plan, targets, o.Apply); r.Err == nil {
 			prev = cat
 		}
+	}
+	if o.Once {
+		var err error
+		on := o.OnRound
+		o.OnRound = func(r SyncRound) {
+			err = r.Err
+			if on != nil {
+				on(r)
+			}
+		}
+		round("start")
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
 	}
 	round("start")
 	ticks := make(chan struct{}, 1)
@@ -124,4 +149,21 @@ func Sync(ctx context.Context, fetch CatalogFetcher, src CatalogSource, targets 
 			round("interval")
 		}
 	}
+}
+
+// mergeStatic adds the static zones to d, replacing members of the same
+// name.
+func mergeStatic(d Desired, static []ZoneConfig) Desired {
+	names := map[string]bool{}
+	for _, z := range static {
+		names[z.Name] = true
+	}
+	out := Desired{Keys: d.Keys, Zones: append([]ZoneConfig(nil), static...)}
+	for _, z := range d.Zones {
+		if !names[z.Name] {
+			out.Zones = append(out.Zones, z)
+		}
+	}
+	sort.Slice(out.Zones, func(i, j int) bool { return out.Zones[i].Name < out.Zones[j].Name })
+	return out
 }
