@@ -669,22 +669,10 @@ func (p *parser) catalog(k, v *yaml.Node, defaults *zoneSettings, cfg *Config, p
 		switch key {
 		case "zone":
 			zoneNode = vn
-			if z, ok := p.str(vn, "catalog.zone"); ok {
-				n, err := facade.NormalizeZoneName(z)
-				if err != nil {
-					p.addf(vn, "catalog.zone: %s", facadeMsg(err))
-				}
-				cc.Zone = n
-			}
+			cc.Zone = parseScalar(p, vn, "catalog.zone", facade.NormalizeZoneName)
 		case "primary":
 			primaryNode = vn
-			if s, ok := p.str(vn, "catalog.primary"); ok {
-				pr, err := facade.ParsePrimary(s)
-				if err != nil {
-					p.addf(vn, "catalog.primary: %s", facadeMsg(err))
-				}
-				cc.Primary = pr
-			}
+			cc.Primary = parseScalar(p, vn, "catalog.primary", facade.ParsePrimary)
 		case "transfer_tsig":
 			if name, ok := p.str(vn, "catalog.transfer_tsig"); ok {
 				cc.TransferKey = name
@@ -751,4 +739,20 @@ func (p *parser) capabilities(what string, primaries []facade.Primary, key strin
 			}
 		}
 	}
+}
+
+// parseScalar reads a string node with parse, reporting a failure at the
+// node.
+func parseScalar[T any](p *parser, n *yaml.Node, what string, parse func(string) (T, error)) T {
+	var zero T
+	s, ok := p.str(n, what)
+	if !ok {
+		return zero
+	}
+	v, err := parse(s)
+	if err != nil {
+		p.addf(n, "%s: %s", what, facadeMsg(err))
+		return zero
+	}
+	return v
 }
