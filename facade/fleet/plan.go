@@ -136,7 +136,8 @@ func (p *Plan) Filter(keep func(provider string, c Change) bool) *Plan {
 	return out
 }
 
-// MarshalJSON is the default encoding; ReadPlan reads it back.
+// ReadPlan reads a plan saved as JSON (the plain encoding/json form of
+// [Plan]), checking every zone name, action and primary before use.
 func ReadPlan(data []byte) (*Plan, error) {
 	var p Plan
 	dec := json.NewDecoder(strings.NewReader(string(data)))
