@@ -38,6 +38,10 @@ type fleetOptions struct {
 	once        bool
 }
 
+// defaultTimeout is the global --timeout default (app.go), which fleet
+// commands do not apply.
+const defaultTimeout = 2 * time.Minute
+
 // fleetCommand is the fleet entry of the command table. Its flags live in
 // the closure, so that the shared cmdOptions stays as it is.
 func fleetCommand() *commandEntry {
@@ -61,7 +65,8 @@ file (YAML; see docs/FLEET.md), the way octoDNS manages records:
              and keep reconciling: on every NOTIFY (--listen) and every
              --interval; --once for a single round
 
-Requests are paced per provider account (Cloudflare 1,200 per 5 minutes,
+Fleet commands have no deadline unless --timeout is given. Requests are
+paced per provider account (Cloudflare 1,200 per 5 minutes,
 DNSimple 2,400 per hour, IONOS 300 per minute unless the file says
 otherwise) and adapt to the servers' rate-limit headers. Apply can be
 interrupted and re-run: it converges without duplicates.
@@ -72,6 +77,12 @@ Examples:
   secdns fleet plan -f fleet.yaml --out plan.json && secdns fleet apply -f fleet.yaml --plan plan.json
   secdns fleet apply --fake -f fleet.yaml      against in-process fakes`,
 		flags: func(fs *flag.FlagSet, _ *cmdOptions) {
+			// A fleet apply or sync runs for as long as the rate limits
+			// need: no deadline unless --timeout is given (the global
+			// default of 2 minutes is for single-zone commands).
+			if t := fs.Lookup("timeout"); t != nil && t.Value.String() == defaultTimeout.String() {
+				_ = t.Value.Set("0")
+			}
 			fs.StringVar(&fo.file, "f", "fleet.yaml", "the desired-state file")
 			fs.StringVar(&fo.planFile, "plan", "", "apply: the plan saved by plan --out (default: plan afresh)")
 			fs.StringVar(&fo.out, "out", "", "plan: save the plan as JSON to this file; import: write the file here (default stdout)")
