@@ -193,6 +193,7 @@ func TestFleetBench(t *testing.T) {
 		}
 		mem := startMemPeak()
 		start := time.Now()
+		t.Logf("%s: %s", start.Format(time.TimeOnly), name)
 		plan, err := fleet.Reconcile(ctx, d, targets, fleet.ApplyOptions{Force: true, Concurrency: *benchConc, MaxAttempts: 6})
 		require.NoError(t, err)
 		real := time.Since(start)
