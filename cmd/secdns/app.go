@@ -94,6 +94,10 @@ type app struct {
 	dns     *dnsimple.Client
 	cf      *cloudflare.Client
 	cleanup func()
+
+	// privatePrimaries makes connect accept loopback primaries (the demo's
+	// in-process primary).
+	privatePrimaries bool
 }
 
 // registerGlobals adds the global flags to fs. Their defaults are g's current
@@ -264,6 +268,9 @@ func (a *app) connect(ctx context.Context) error {
 	}
 	if a.g.fake {
 		opts = append(opts, facade.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+	}
+	if a.privatePrimaries {
+		opts = append(opts, facade.WithPrivatePrimaries())
 	}
 	cred, ok := credentialsFor(p)
 	if !ok {

@@ -116,7 +116,12 @@ and never printed.`,
 		},
 		{
 			name: "demo", summary: "run the whole lifecycle on all three providers against in-process fakes",
-			help: `Starts in-process fakes of IONOS, DNSimple and Cloudflare and, on each,
+			help: `First the DNS plane: an in-process primary serves example.com, the zone is
+created at the three fakes pointing at it, each fake transfers it by AXFR and
+serves it on loopback, the serial is compared at the primary, the APIs and
+every nameserver, then bumped with NOTIFY and compared again.
+
+Then the lifecycle: starts in-process fakes of IONOS, DNSimple and Cloudflare and, on each,
 creates a secondary zone with two primaries, shows it, changes its primaries,
 triggers a transfer, shows the transfer status and deletes it, explaining each
 step. It uses the same facade clients as every other command; only the base

@@ -29,6 +29,10 @@ func cmdDemo(ctx context.Context, a *app, _ []string) error {
 	w := a.stdout
 	fmt.Fprintf(w, "secdns demo: one secondary zone, %s, through its whole life on three providers.\n", demoZone)
 	fmt.Fprintf(w, "Each provider is an in-process fake that validates every request against the\nprovider's OpenAPI spec; the SDK code path is the one a real account uses.\n")
+	if err := a.demoDNSPlane(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nNext, the management lifecycle on each provider (documentation primaries,\nsimulated transfers).\n")
 	first := []facade.Primary{
 		{Addr: netip.MustParseAddr("192.0.2.1")},
 		{Addr: netip.MustParseAddr("2001:db8::53")},

@@ -14,22 +14,23 @@ import (
 type fakeEnv struct {
 	url, token, account string
 	close               func()
+	dns                 func() *fakes.DNS // the fake's DNS side, started on first call
 }
 
 // startFake starts an in-process fake of the provider. IONOS zones become
 // AVAILABLE on the second read, so that --wait shows its progress.
-func startFake(_ context.Context, provider string, logger *slog.Logger) (*fakeEnv, error) {
-	opts := []fakes.Option{fakes.WithLogger(logger)}
+func startFake(_ context.Context, provider string, logger *slog.Logger, extra ...fakes.Option) (*fakeEnv, error) {
+	opts := append([]fakes.Option{fakes.WithLogger(logger)}, extra...)
 	switch provider {
 	case facade.ProviderIONOS:
 		f := fakes.NewIONOS(append(opts, fakes.WithProvisioningReads(2))...)
-		return &fakeEnv{url: f.URL(), token: f.Token(), close: f.Close}, nil
+		return &fakeEnv{url: f.URL(), token: f.Token(), close: f.Close, dns: f.DNS}, nil
 	case facade.ProviderDNSimple:
 		f := fakes.NewDNSimple(opts...)
-		return &fakeEnv{url: f.URL(), token: f.Token(), account: strconv.Itoa(f.AccountID()), close: f.Close}, nil
+		return &fakeEnv{url: f.URL(), token: f.Token(), account: strconv.Itoa(f.AccountID()), close: f.Close, dns: f.DNS}, nil
 	case facade.ProviderCloudflare:
 		f := fakes.NewCloudflare(opts...)
-		return &fakeEnv{url: f.URL(), token: f.Token(), account: f.AccountID(), close: f.Close}, nil
+		return &fakeEnv{url: f.URL(), token: f.Token(), account: f.AccountID(), close: f.Close, dns: f.DNS}, nil
 	}
 	return nil, usagef("unknown provider %q: use ionos, dnsimple or cloudflare", provider)
 }

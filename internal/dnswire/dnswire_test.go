@@ -200,6 +200,8 @@ func TestNotify(t *testing.T) {
 
 	plain := serve(t)
 	require.ErrorIs(t, dnswire.Notify(t.Context(), plain.Addr(), "example.com", 1), dnswire.ErrRefused)
+	require.ErrorIs(t, dnswire.Notify(t.Context(), plain.Addr(), "example.com", 1, dnswire.WithTSIG(goodKey)), dnswire.ErrTSIG,
+		"a signed request to a server without keys must not be accepted unverified")
 }
 
 func TestServerAnswers(t *testing.T) {

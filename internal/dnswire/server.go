@@ -309,7 +309,7 @@ func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg) {
 	q := r.Question[0]
 	name := strings.ToLower(q.Name)
 	signed := r.IsTsig() != nil
-	if signed && w.TsigStatus() != nil {
+	if signed && (len(s.cfg.keys) == 0 || w.TsigStatus() != nil) {
 		s.cfg.log.Info("dns: TSIG did not verify", "zone", name, "from", w.RemoteAddr().String(), "key", r.IsTsig().Hdr.Name)
 		s.reply(w, r, dns.RcodeNotAuth)
 		return
@@ -499,7 +499,7 @@ func (s *Server) reply(w dns.ResponseWriter, r *dns.Msg, rcode int) {
 
 // write sends m, signed when r was signed with a key that verified.
 func (s *Server) write(w dns.ResponseWriter, r, m *dns.Msg) {
-	if t := r.IsTsig(); t != nil && w.TsigStatus() == nil {
+	if t := r.IsTsig(); t != nil && len(s.cfg.keys) > 0 && w.TsigStatus() == nil {
 		m.SetTsig(t.Hdr.Name, t.Algorithm, 300, time.Now().Unix())
 	}
 	_ = w.WriteMsg(m)

@@ -440,17 +440,19 @@ func (f *Cloudflare) handle(ex *spectest.Exchange, r *http.Request, body []byte)
 	case "DeleteZone":
 		f.zones = slices.DeleteFunc(f.zones, func(x *CloudflareZone) bool { return x == z })
 		delete(f.incoming, zid)
+		f.dnsUntrack(z.Name)
 		return cfOK(map[string]any{"id": zid})
 	case "GetIncoming":
 		if in == nil {
 			return cfError(404, CloudflareCodeNotFound, "secondary zone configuration not found")
 		}
-		return cfOK(incomingJSON(in))
+		return cfOK(incomingJSON(f.dnsIncoming(in)))
 	case "DeleteIncoming":
 		if in == nil {
 			return cfError(404, CloudflareCodeNotFound, "secondary zone configuration not found")
 		}
 		delete(f.incoming, zid)
+		f.dnsUntrack(z.Name)
 		z.Status, z.ActivatedOn, z.Modified = "pending", nil, f.now()
 		return cfOK(map[string]any{"id": zid})
 	case "CreateIncoming", "UpdateIncoming":
@@ -494,12 +496,14 @@ func (f *Cloudflare) handle(ex *spectest.Exchange, r *http.Request, body []byte)
 		in.Name, in.Peers, in.AutoRefreshSeconds, in.ModifiedTime = z.Name, slices.Clone(b.Peers), b.AutoRefreshSeconds, now
 		z.Modified = now
 		f.transfer(in, false)
-		return cfOK(incomingJSON(in))
+		f.dnsTrack(in)
+		return cfOK(incomingJSON(f.dnsIncoming(in)))
 	case "ForceAXFR":
 		if in == nil {
 			return cfError(400, CloudflareCodeValidation, "zone has no secondary zone configuration")
 		}
 		f.transfer(in, true)
+		f.dnsRefresh(in.Name)
 		return cfOK("OK")
 	}
 	return cfError(404, CloudflareCodeNoRoute, "operation not implemented: "+op)
@@ -583,6 +587,7 @@ func (f *Cloudflare) handlePeers(op, id string, body []byte) reply {
 		f.peers = append(f.peers, p)
 	}
 	p.Name, p.IP, p.Port, p.IXFREnable, p.TSIGID = b.Name, b.IP, port, b.IXFREnable, b.TSIGID
+	f.dnsPeerChanged(p.ID)
 	return cfOK(peerJSON(p))
 }
 

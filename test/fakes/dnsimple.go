@@ -302,7 +302,7 @@ func (f *DNSimple) zoneJSON(z *DNSimpleZone) map[string]any {
 		"name":                z.Name,
 		"reverse":             strings.HasSuffix(z.Name, ".in-addr.arpa") || strings.HasSuffix(z.Name, ".ip6.arpa"),
 		"secondary":           z.Secondary,
-		"last_transferred_at": last,
+		"last_transferred_at": f.dnsLastTransfer(z, last),
 		"active":              true,
 		"created_at":          ts(z.Created),
 		"updated_at":          ts(z.Updated),
@@ -388,6 +388,9 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 			return f.primaryNotFound(ex)
 		}
 		f.primaries = slices.DeleteFunc(f.primaries, func(x *DNSimplePrimaryServer) bool { return x == p })
+		for _, zone := range p.LinkedSecondaryZones {
+			f.dnsTrack(zone)
+		}
 		return reply{status: 204}
 	case "LinkPrimaryServer", "UnlinkPrimaryServer":
 		p := f.primary(ex.PathParams["primaryserver"])
@@ -422,6 +425,7 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 			p.LinkedSecondaryZones = slices.DeleteFunc(p.LinkedSecondaryZones, func(s string) bool { return s == d.Name })
 			p.Updated = now
 		}
+		f.dnsTrack(d.Name)
 		return reply{status: 200, body: data(f.primaryJSON(p))}
 	case "CreateSecondaryZone", "CreateDomain":
 		var b struct {
@@ -489,6 +493,7 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 				p.Updated = f.now()
 			}
 		}
+		f.dnsUntrack(d.Name)
 		return reply{status: 204}
 	}
 	return dnsimpleMsg(404, "operation not implemented: "+ex.OperationID)

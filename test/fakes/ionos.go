@@ -331,6 +331,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 		z.PrimaryIPs = slices.Clone(b.Properties.PrimaryIPs)
 		z.Transfers = ionosTransfers(z.PrimaryIPs)
 		z.Modified, z.changed, z.reads, z.State = now, now, 0, "PROVISIONING"
+		f.dnsTrack(z)
 		return reply{status: 202, body: f.zoneJSON(z)}
 	case "DeleteSecondaryZone":
 		z := f.byID(id)
@@ -338,6 +339,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 			return f.notFound(id)
 		}
 		f.zones = slices.DeleteFunc(f.zones, func(x *ionosZone) bool { return x == z })
+		f.dnsUntrack(z.ZoneName)
 		return reply{status: 202, body: map[string]any{}}
 	case "GetZoneTransferStatus":
 		z := f.byID(id)
@@ -345,7 +347,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 			return f.notFound(id)
 		}
 		items := make([]map[string]any, 0, len(z.Transfers))
-		for _, t := range z.Transfers {
+		for _, t := range f.dnsTransfers(z) {
 			it := map[string]any{"primaryIp": t.PrimaryIP, "status": t.Status}
 			if t.ErrorMessage != "" {
 				it["errorMessage"] = t.ErrorMessage
@@ -359,6 +361,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 			return f.notFound(id)
 		}
 		z.Transfers = ionosTransfers(z.PrimaryIPs)
+		f.dnsRefresh(z.ZoneName)
 		return reply{status: 202, body: map[string]any{}}
 	}
 	return ionosError(404, "operation not implemented: "+ex.OperationID)
@@ -381,6 +384,7 @@ func (f *IONOS) create(id, name string, b *ionosZoneBody) *ionosZone {
 	}, changed: now}
 	z.Transfers = ionosTransfers(z.PrimaryIPs)
 	f.zones = append(f.zones, z)
+	f.dnsTrack(z)
 	return z
 }
 

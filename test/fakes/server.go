@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,9 +37,12 @@ type config struct {
 	logger            *slog.Logger
 	validateResponses bool
 	seed              uint64
-	privatePrimaries  bool                // see WithPrivatePrimaries
-	rateLimit         *RateLimit          // ratelimit.go
-	hook              func(*http.Request) // ratelimit.go
+	privatePrimaries  bool // see WithPrivatePrimaries
+
+	transferTimeout time.Duration // see WithTransferTimeout
+
+	rateLimit *RateLimit          // ratelimit.go
+	hook      func(*http.Request) // ratelimit.go
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -226,6 +230,9 @@ type Server struct {
 	stats       Stats
 	invalidReqs []error
 	invalidRsps []error
+
+	dnsOnce sync.Once // starts dnsSide, see DNS
+	dnsSide atomic.Pointer[DNS]
 }
 
 // maxBody bounds the request bodies the fakes read.
@@ -302,6 +309,7 @@ func (s *Server) Provider() string { return s.provider }
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	s.closeDNS()
 }
 
 // InvalidRequests returns the requests that failed spec validation (each

@@ -37,8 +37,8 @@ const HowTo = "knotd (Knot DNS) not found: install it to run the tests against a
 const startTimeout = 60 * time.Second
 
 // TransferACL is the id of the harness's ACL that allows transfers (see
-// [WithZoneACL] for adding others) and NotifyID the id of the remote that
-// lists the NOTIFY targets. The key of [WithKey] has its name as its id.
+// [WithZoneACL] for adding others) and NotifyID the prefix of the ids of the
+// remotes that are the NOTIFY targets (NotifyID-0, NotifyID-1, ...). The key of [WithKey] has its name as its id.
 const (
 	TransferACL = "harness-transfer"
 	NotifyID    = "harness-notify"
@@ -166,12 +166,20 @@ func Binaries() (knotd, knotc string, err error) {
 // CI=true. It returns the paths of knotd and knotc.
 func Require(t testing.TB) (knotd, knotc string) {
 	t.Helper()
-	knotd, knotc, err := Binaries()
+	return require(t, Binaries, os.Getenv("CI") == "true")
+}
+
+// require is Require with the lookup and the CI flag given.
+func require(t testing.TB, find func() (string, string, error), ci bool) (knotd, knotc string) {
+	t.Helper()
+	knotd, knotc, err := find()
 	if err != nil {
-		if os.Getenv("CI") == "true" {
+		if ci {
 			t.Fatalf("%v; CI=true requires Knot DNS: apt-get install knot knot-dnsutils", err)
+		} else {
+			t.Skipf("%v. %s", err, HowTo)
 		}
-		t.Skipf("%v. %s", err, HowTo)
+		return "", ""
 	}
 	return knotd, knotc
 }
@@ -305,16 +313,17 @@ func render(dir string, port int, c *config) string {
 		}
 	}
 	acls = append(acls, c.zoneACL...)
+	// One remote per target: Knot treats the addresses of one remote as
+	// alternatives and notifies only the first that answers.
+	var notifyIDs []string
 	if len(c.notify) > 0 {
-		fmt.Fprintf(&b, "remote:\n  - id: %s\n    address: [", NotifyID)
+		b.WriteString("remote:\n")
 		for i, n := range c.notify {
 			host, p, _ := net.SplitHostPort(n)
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s@%s", host, p)
+			id := fmt.Sprintf("%s-%d", NotifyID, i)
+			notifyIDs = append(notifyIDs, id)
+			fmt.Fprintf(&b, "  - id: %s\n    address: %s@%s\n", id, host, p)
 		}
-		b.WriteString("]\n")
 	}
 	fmt.Fprintf(&b, "template:\n  - id: default\n    storage: %s\n    zonefile-sync: -1\n    journal-content: changes\n", q(dir))
 	for _, r := range c.raw {
@@ -331,8 +340,8 @@ func render(dir string, port int, c *config) string {
 		if len(acls) > 0 {
 			fmt.Fprintf(&b, "    acl: [%s]\n", strings.Join(acls, ", "))
 		}
-		if len(c.notify) > 0 {
-			fmt.Fprintf(&b, "    notify: %s\n", NotifyID)
+		if len(notifyIDs) > 0 {
+			fmt.Fprintf(&b, "    notify: [%s]\n", strings.Join(notifyIDs, ", "))
 		}
 	}
 	return b.String()
