@@ -41,6 +41,7 @@ type envOptions struct {
 	noCheck   bool                                    // do not fail on invalid traffic (faults)
 	limits    map[string]fakes.RateLimit              // per provider type
 	clock     fleet.Clock                             // the fakes' clock, if set
+	private   bool                                    // loopback primaries allowed (fakes transfer from them)
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -53,6 +54,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		}
 		if o.clock != nil {
 			opts = append(opts, fakes.WithClock(o.clock.Now))
+		}
+		if o.private {
+			opts = append(opts, fakes.WithPrivatePrimaries())
 		}
 		return opts
 	}
@@ -71,7 +75,11 @@ func newEnv(t *testing.T, o envOptions) *env {
 		if o.transport != nil {
 			hc.Transport = o.transport(p)
 		}
-		return []facade.Option{facade.WithBaseURL(url), facade.WithRetryPolicy(fastRetries), facade.WithHTTPClient(hc)}
+		fo := []facade.Option{facade.WithBaseURL(url), facade.WithRetryPolicy(fastRetries), facade.WithHTTPClient(hc)}
+		if o.private {
+			fo = append(fo, facade.WithPrivatePrimaries())
+		}
+		return fo
 	}
 	ic, err := ionos.New(e.io.Token(), opts("ionos", e.io.URL())...)
 	require.NoError(t, err)
