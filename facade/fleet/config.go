@@ -490,16 +490,10 @@ func (p *parser) provider(name string, k, v *yaml.Node) ProviderConfig {
 				}
 				pc.Type = t
 			}
-		case "token_env":
-			pc.TokenEnv, _ = p.str(vn, what+".token_env")
-		case "token_file":
-			pc.TokenFile, _ = p.str(vn, what+".token_file")
-		case "account":
-			pc.Account, _ = p.str(vn, what+".account")
-		case "account_env":
-			pc.AccountEnv, _ = p.str(vn, what+".account_env")
-		case "base_url":
-			pc.BaseURL, _ = p.str(vn, what+".base_url")
+		case "token_env", "token_file", "account", "account_env", "base_url":
+			fields := map[string]*string{"token_env": &pc.TokenEnv, "token_file": &pc.TokenFile, "account": &pc.Account,
+				"account_env": &pc.AccountEnv, "base_url": &pc.BaseURL}
+			*fields[key], _ = p.str(vn, what+"."+key)
 		case "owned":
 			pc.Owned = p.boolean(vn, what+".owned")
 		case "private_primaries":
@@ -546,14 +540,9 @@ func (p *parser) key(name string, k, v *yaml.Node) KeyConfig {
 	what := "keys." + name
 	p.mapping(v, what, []string{"name", "algorithm", "secret_env", "secret_file", "secret"}, func(key string, kn, vn *yaml.Node) {
 		switch key {
-		case "name":
-			kc.Name, _ = p.str(vn, what+".name")
-		case "algorithm":
-			kc.Algorithm, _ = p.str(vn, what+".algorithm")
-		case "secret_env":
-			kc.SecretEnv, _ = p.str(vn, what+".secret_env")
-		case "secret_file":
-			kc.SecretFile, _ = p.str(vn, what+".secret_file")
+		case "name", "algorithm", "secret_env", "secret_file":
+			fields := map[string]*string{"name": &kc.Name, "algorithm": &kc.Algorithm, "secret_env": &kc.SecretEnv, "secret_file": &kc.SecretFile}
+			*fields[key], _ = p.str(vn, what+"."+key)
 		case "secret":
 			p.addf(kn, "%s.secret: secrets are never written in the file; use secret_env or secret_file", what)
 		}
