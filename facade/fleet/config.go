@@ -135,6 +135,10 @@ func (e *ConfigError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d problem(s)", e.File, len(e.Problems))
 	for _, p := range e.Problems {
+		if p.Line == 0 {
+			fmt.Fprintf(&b, "\n  %s", p.Msg)
+			continue
+		}
 		fmt.Fprintf(&b, "\n  %s:%d:%d: %s", e.File, p.Line, p.Column, p.Msg)
 	}
 	return b.String()
@@ -588,7 +592,7 @@ func (c *Config) Resolve(env Env, readFile ReadFile) (map[string]facade.TSIG, er
 		out[name] = t
 	}
 	if len(problems) > 0 {
-		return nil, &ConfigError{File: "keys", Problems: problems}
+		return nil, &ConfigError{File: "TSIG keys", Problems: problems}
 	}
 	return out, nil
 }
