@@ -141,6 +141,10 @@ func exchange(ctx context.Context, network, server string, m *dns.Msg, key *tsig
 		if r.Id != m.Id {
 			return nil, fmt.Errorf("answer ID %d, want %d", r.Id, m.Id)
 		}
+		if key != nil && r.IsTsig() == nil {
+			// The library verifies only answers that carry a TSIG.
+			return r, dns.ErrNoSig
+		}
 		return r, nil
 	}
 }
@@ -148,17 +152,28 @@ func exchange(ctx context.Context, network, server string, m *dns.Msg, key *tsig
 // fail builds an *Error for an exchange that failed; r may be nil.
 func fail(ctx context.Context, op, server, zone string, key *tsigKey, r *dns.Msg, err error) *Error {
 	e := &Error{Op: op, Server: server, Zone: zone, Err: err}
+	var tsigErr uint16 // the TSIG error the server reported, if any
+	if r != nil {
+		if t := r.IsTsig(); t != nil {
+			tsigErr = t.Error
+		}
+	}
 	switch {
-	case isTSIGError(err) || (key != nil && r != nil && r.Rcode == dns.RcodeNotAuth):
+	case errors.Is(err, dns.ErrNoSig) && r != nil && r.Rcode != dns.RcodeSuccess && tsigErr == 0:
+		// An unsigned error answer (e.g. NOTAUTH for a zone the server does
+		// not have, where it cannot pick a key): its rcode is the news.
+		e.Kind, e.Rcode, e.Err = rcodeKind(r.Rcode), rcodeName(r.Rcode), nil
+		e.Detail = "unsigned answer"
+	case isTSIGError(err) || (key != nil && tsigErr != 0):
 		e.Kind, e.Err = ErrTSIG, nil
 		e.Detail = tsigDetail(err)
-		if r != nil && r.Rcode == dns.RcodeNotAuth {
+		if tsigErr != 0 {
 			e.Detail = "the server rejected the request's key or signature"
 		}
 		if r != nil {
 			e.Rcode = rcodeName(r.Rcode)
-			if t := r.IsTsig(); t != nil && t.Error != 0 {
-				e.Rcode += "/" + rcodeName(int(t.Error))
+			if tsigErr != 0 {
+				e.Rcode += "/" + rcodeName(int(tsigErr))
 			}
 		}
 	case r != nil && r.Rcode != dns.RcodeSuccess && err == nil:

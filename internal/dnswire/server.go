@@ -44,7 +44,8 @@ type Notification struct {
 	// Zone is the notified zone, fully qualified, lower case.
 	Zone string
 	// Serial is the SOA serial hint, valid when HasSerial is set.
-	Serial    uint32
+	Serial uint32
+	// HasSerial tells whether the NOTIFY carried a SOA with a serial.
 	HasSerial bool
 	// From is the sender's address.
 	From netip.AddrPort
@@ -311,7 +312,7 @@ func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg) {
 	signed := r.IsTsig() != nil
 	if signed && (len(s.cfg.keys) == 0 || w.TsigStatus() != nil) {
 		s.cfg.log.Info("dns: TSIG did not verify", "zone", name, "from", w.RemoteAddr().String(), "key", r.IsTsig().Hdr.Name)
-		s.reply(w, r, dns.RcodeNotAuth)
+		s.tsigError(w, r)
 		return
 	}
 	if r.Opcode == dns.OpcodeNotify {
@@ -476,6 +477,29 @@ func (s *Server) serveNotify(w dns.ResponseWriter, r *dns.Msg, name string) {
 		s.reply(w, r, dns.RcodeNotAuth)
 	default:
 		s.reply(w, r, dns.RcodeRefused)
+	}
+}
+
+// tsigError answers a request whose TSIG did not verify: NOTAUTH with an
+// unsigned TSIG record carrying the error (BADKEY, BADSIG or BADTIME), as
+// RFC 8945 section 5.3.2 says.
+func (s *Server) tsigError(w dns.ResponseWriter, r *dns.Msg) {
+	t := r.IsTsig()
+	code := uint16(dns.RcodeBadSig)
+	switch err := w.TsigStatus(); {
+	case len(s.cfg.keys) == 0 || s.cfg.keys[strings.ToLower(t.Hdr.Name)] == nil || errors.Is(err, dns.ErrKeyAlg):
+		code = dns.RcodeBadKey
+	case errors.Is(err, dns.ErrTime):
+		code = dns.RcodeBadTime
+	}
+	m := new(dns.Msg)
+	m.SetRcode(r, dns.RcodeNotAuth)
+	m.Extra = append(m.Extra, &dns.TSIG{
+		Hdr:       dns.RR_Header{Name: t.Hdr.Name, Rrtype: dns.TypeTSIG, Class: dns.ClassANY},
+		Algorithm: t.Algorithm, TimeSigned: t.TimeSigned, Fudge: t.Fudge, OrigId: r.Id, Error: code,
+	})
+	if b, err := m.Pack(); err == nil {
+		_, _ = w.Write(b)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
 	"github.com/secondarydns/secondarydns-go/internal/dnswire"
 	"github.com/secondarydns/secondarydns-go/internal/primary"
 	"github.com/secondarydns/secondarydns-go/test/dnsplane"
@@ -187,4 +188,46 @@ func TestTransferFailures(t *testing.T) {
 			assert.False(t, ok, "%s: a 192.0.2.x primary is not transferred from", s.Name)
 		}
 	})
+}
+
+// TestCloudflareKeyFixed: a transfer that failed on a wrong TSIG secret is
+// retried when the key is corrected through the API, and then succeeds.
+func TestCloudflareKeyFixed(t *testing.T) {
+	t.Parallel()
+	var s dnsplane.Secondary
+	for _, x := range dnsplane.Start(t) {
+		if x.TSIG {
+			s = x
+		}
+	}
+	cf, ok := s.Client.(*cloudflare.Client)
+	require.True(t, ok)
+	ctx := t.Context()
+	p, err := primary.Start(ctx, primary.WithTSIG(key))
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, p.Close()) })
+	const zone = "keyfix.example"
+	_, err = p.SetZone(zone, primary.ExampleZone(zone, 5))
+	require.NoError(t, err)
+
+	_, err = cf.CreateZone(ctx, zone, []facade.Primary{primaryFor(t, s, p.Addr())}, facade.WithTSIG(wrongKey))
+	require.NoError(t, err)
+	dz := waitZone(t, s, zone, attempted(1))
+	require.ErrorIs(t, dz.Primaries[0].Err, dnswire.ErrTSIG)
+
+	var fixed bool
+	for k, err := range cf.ListTSIGs(ctx) {
+		require.NoError(t, err)
+		if k.Name == key.Name || k.Name+"." == key.Name {
+			k.Secret = key.Secret
+			_, err := cf.UpdateTSIG(ctx, k)
+			require.NoError(t, err)
+			fixed = true
+		}
+	}
+	require.True(t, fixed, "the zone's TSIG key is listed")
+	waitZone(t, s, zone, serial(5))
+	st, err := cf.TransferStatus(ctx, zone)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(5), st.Serial)
 }

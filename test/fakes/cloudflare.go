@@ -639,6 +639,7 @@ func (f *Cloudflare) handleTSIGs(op, id string, body []byte) reply {
 		f.tsigs = append(f.tsigs, t)
 	}
 	t.Name, t.Algo, t.Secret = b.Name, b.Algo, b.Secret
+	f.dnsTSIGChanged(t.ID)
 	return cfOK(tsigJSON(t))
 }
 

@@ -199,6 +199,15 @@ func (f *Cloudflare) dnsPeerChanged(id string) {
 	}
 }
 
+// dnsTSIGChanged re-tracks the zones whose peers use TSIG key id.
+func (f *Cloudflare) dnsTSIGChanged(id string) {
+	for _, p := range f.peers {
+		if p.TSIGID == id {
+			f.dnsPeerChanged(p.ID)
+		}
+	}
+}
+
 // dnsIncoming is in as the API shows it: for a zone the DNS side tracks,
 // soa_serial is the serial served (0 before the first transfer) and
 // checked_time the last attempt.

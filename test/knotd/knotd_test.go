@@ -49,6 +49,9 @@ func TestKnotServesAndTransfers(t *testing.T) {
 
 	_, err = dnswire.Transfer(ctx, k.Addr, "example.com")
 	require.ErrorIs(t, err, dnswire.ErrNotAuth, "unsigned transfer must be refused when a key is set")
+	_, err = dnswire.Transfer(ctx, k.Addr, "example.org", dnswire.WithTSIG(key))
+	require.ErrorIs(t, err, dnswire.ErrNotAuth, "a zone knotd does not serve, asked with a good key")
+	require.NotErrorIs(t, err, dnswire.ErrTSIG)
 	wrong := key
 	wrong.Secret = "d3JvbmdrZXl3cm9uZ2tleXdyb25na2V5"
 	_, err = dnswire.Transfer(ctx, k.Addr, "example.com", dnswire.WithTSIG(wrong))
