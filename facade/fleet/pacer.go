@@ -234,7 +234,8 @@ func (p *Pacer) Observe(resp *http.Response) {
 	defer p.mu.Unlock()
 	if rem, err := strconv.Atoi(h.Get("X-RateLimit-Remaining")); err == nil && rem >= 0 {
 		if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-			until := time.Unix(reset, 0)
+			// Whole seconds, possibly truncated: one more second is safe.
+			until := time.Unix(reset, 0).Add(time.Second)
 			if until.After(now) && until.Sub(now) <= 24*time.Hour {
 				if p.budget < 0 || !until.Equal(p.budgetUntil) || rem < p.budget {
 					p.budget, p.budgetUntil = rem, until

@@ -99,7 +99,7 @@ func TestPacerObserve(t *testing.T) {
 		{"429 without Retry-After: the penalty", func(time.Time) *http.Response { return resp(429, nil) }, 5 * time.Minute},
 		{"remaining 0 until reset", func(now time.Time) *http.Response {
 			return resp(200, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(now.Add(40*time.Second).Unix(), 10)})
-		}, 40*time.Second + time.Millisecond},
+		}, 41*time.Second + time.Millisecond},
 		{"remaining 1: one more at once", func(now time.Time) *http.Response {
 			return resp(200, map[string]string{"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": strconv.FormatInt(now.Add(40*time.Second).Unix(), 10)})
 		}, 0},
@@ -197,4 +197,32 @@ func TestPacerAbsorbs429(t *testing.T) {
 	assert.Equal(t, int64(1), st.Throttled)
 	assert.Equal(t, int64(1), st.Retried)
 	assert.Equal(t, want(d, nil)["io"], e.snapshot(t)["io"])
+}
+
+// TestPacerFollowsHeaders: the pacer believes it may send 2,400 requests
+// an hour, but the DNSimple fake allows 15 and says so in its headers; with
+// one request at a time the pacer waits for each reset and no request is
+// refused.
+func TestPacerFollowsHeaders(t *testing.T) {
+	t.Parallel()
+	clock := fleet.ScaledClock(3600 * 20)
+	p, err := fleet.NewPacer(fleet.DNSimpleRate, fleet.WithClock(clock))
+	require.NoError(t, err)
+	e := newEnv(t, envOptions{
+		clock:     clock,
+		limits:    map[string]fakes.RateLimit{"dnsimple": {Requests: 15, Window: time.Hour, Fixed: true, Headers: true}},
+		transport: func(string) http.RoundTripper { return p.Transport(nil) },
+	})
+	d := fleet.Desired{}
+	for i := range 8 {
+		d.Zones = append(d.Zones, zone("h"+itoa(i)+".example", p1, "ds"))
+	}
+	ctx := context.Background()
+	plan, err := fleet.MakePlan(ctx, d, e.targets)
+	require.NoError(t, err)
+	require.NoError(t, fleet.Apply(ctx, plan, e.targets, fleet.ApplyOptions{Concurrency: 1}))
+	assert.Equal(t, want(d, nil)["ds"], e.snapshot(t)["ds"])
+	rs := e.ds.RateLimitStats()
+	assert.Greater(t, rs.Allowed, 15, "the work needed more than one window")
+	assert.Zero(t, rs.Rejected, "the headers were followed")
 }
