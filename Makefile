@@ -5,6 +5,7 @@ GOFLAGS   ?=
 TESTFLAGS ?= -race -count=1
 
 .PHONY: all test unit check-generated generate vet fmt-check demo build bench bench-build live fuzz soak drift drift-update clean help
+.PHONY: bench-fleet soak-fleet
 
 all: test
 
@@ -63,6 +64,14 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s), one at a time
 SOAKTIME ?= 45s
 soak: ## fault soak: concurrent zone lifecycles on all three fakes with faults injected, then state checked
 	$(GO) test -race -count=1 -run TestSoak -v ./test/soak -soak.duration=$(SOAKTIME)
+
+FLEET_ZONES ?= 10000
+FLEET_PACE ?= 120
+bench-fleet: ## fleet plan+apply of FLEET_ZONES zones at three rate-limited fakes (clocks sped up to FLEET_PACE requests/s): requests vs API minimum, 429s, rate used, memory
+	$(GO) test -run TestFleetBench -count=1 -v -timeout 90m ./facade/fleet -fleet.bench.zones=$(FLEET_ZONES) -fleet.bench.pace=$(FLEET_PACE)
+
+soak-fleet: ## fleet soak: random desired states under faults and cancelled applies, converging each round (SOAKTIME)
+	$(GO) test -race -count=1 -run TestFleetSoak -v ./facade/fleet -fleet.soak=$(SOAKTIME)
 
 DRIFT_FLAGS ?=
 bin/drift: FORCE

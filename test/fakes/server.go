@@ -40,6 +40,9 @@ type config struct {
 	privatePrimaries  bool // see WithPrivatePrimaries
 
 	transferTimeout time.Duration // see WithTransferTimeout
+
+	rateLimit *RateLimit          // ratelimit.go
+	hook      func(*http.Request) // ratelimit.go
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -216,6 +219,7 @@ type Server struct {
 	srv      *httptest.Server
 	log      *slog.Logger
 	be       backend
+	rl       *limiter // nil: no rate limit (ratelimit.go)
 
 	mu          sync.Mutex // guards everything below and the backend's state
 	faults      Faults
@@ -277,6 +281,7 @@ func newServer(provider string, cfg config) *Server {
 		s.cfg.token = "fake-" + provider + "-token-" + s.hexID(8)
 	}
 	s.setFaultsLocked(cfg.faults)
+	s.rl = newLimiter(cfg.rateLimit)
 	return s
 }
 
@@ -450,6 +455,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if s.admit(w, r) { // request hook and rate limit (ratelimit.go)
+		return
+	}
 	switch {
 	case hit[trigDropBefore]:
 		s.count(func(st *Stats) { st.DroppedBefore++ })
@@ -595,6 +603,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, ex *spectest.Exc
 	s.mu.Lock()
 	s.be.decorate(h, rateLimited, retryAfter)
 	s.mu.Unlock()
+	s.rateLimitHeaders(h)
 	if ex != nil && s.cfg.validateResponses {
 		if err := s.v.ValidateResponse(context.WithoutCancel(r.Context()), ex, rep.status, h, body); err != nil {
 			err = fmt.Errorf("invalid response: %w", err)

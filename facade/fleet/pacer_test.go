@@ -1,0 +1,228 @@
+package fleet_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/facade/fleet"
+	"github.com/secondarydns/secondarydns-go/test/fakes"
+)
+
+// virtualClock jumps forward on Sleep instead of waiting: pacing is then
+// exact and instant.
+type virtualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *virtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+// TestPacerPace checks on a virtual clock that n requests take the time the
+// rate allows, never more than the published budget in any window.
+func TestPacerPace(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		rate fleet.Rate
+		n    int
+	}{
+		{fleet.CloudflareRate, 3000},
+		{fleet.DNSimpleRate, 5000},
+		{fleet.Rate{Requests: 100, Per: time.Second}, 1000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rate.String(), func(t *testing.T) {
+			t.Parallel()
+			c := &virtualClock{t: time.Unix(1e9, 0)}
+			p, err := fleet.NewPacer(tc.rate, fleet.WithClock(c))
+			require.NoError(t, err)
+			start := c.Now()
+			times := make([]time.Time, 0, tc.n)
+			for range tc.n {
+				require.NoError(t, p.Wait(context.Background()))
+				times = append(times, c.Now())
+			}
+			// Never more than Requests in any window of length Per.
+			j := 0
+			for i := range times {
+				for times[i].Sub(times[j]) >= tc.rate.Per {
+					j++
+				}
+				require.LessOrEqual(t, i-j+1, tc.rate.Requests, "window ending at request %d", i)
+			}
+			// And at least 90% of the allowed rate.
+			elapsed := c.Now().Sub(start)
+			allowed := float64(elapsed) / float64(tc.rate.Per) * float64(tc.rate.Requests)
+			assert.GreaterOrEqual(t, float64(tc.n)/allowed, 0.9, "used share of the allowed rate")
+			assert.Equal(t, int64(tc.n), p.Stats().Sent)
+		})
+	}
+}
+
+func TestPacerObserve(t *testing.T) {
+	t.Parallel()
+	resp := func(status int, h map[string]string) *http.Response {
+		r := &http.Response{StatusCode: status, Header: http.Header{}}
+		for k, v := range h {
+			r.Header.Set(k, v)
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		resp func(now time.Time) *http.Response
+		// wantWait is the virtual time the next request waits.
+		wantWait time.Duration
+	}{
+		{"nothing said", func(time.Time) *http.Response { return resp(200, nil) }, 0},
+		{"Retry-After seconds", func(time.Time) *http.Response { return resp(429, map[string]string{"Retry-After": "17"}) }, 17 * time.Second},
+		{"429 without Retry-After: the penalty", func(time.Time) *http.Response { return resp(429, nil) }, 5 * time.Minute},
+		{"remaining 0 until reset", func(now time.Time) *http.Response {
+			return resp(200, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(now.Add(40*time.Second).Unix(), 10)})
+		}, 41*time.Second + time.Millisecond},
+		{"remaining 1: one more at once", func(now time.Time) *http.Response {
+			return resp(200, map[string]string{"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": strconv.FormatInt(now.Add(40*time.Second).Unix(), 10)})
+		}, 0},
+		{"absurd reset ignored", func(now time.Time) *http.Response {
+			return resp(200, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(now.Add(1000*time.Hour).Unix(), 10)})
+		}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := &virtualClock{t: time.Unix(2e9, 0)}
+			p, err := fleet.NewPacer(fleet.CloudflareRate, fleet.WithClock(c))
+			require.NoError(t, err)
+			p.Observe(tc.resp(c.Now()))
+			before := c.Now()
+			require.NoError(t, p.Wait(context.Background()))
+			assert.Equal(t, tc.wantWait, c.Now().Sub(before))
+		})
+	}
+}
+
+func TestPacerHonoursContext(t *testing.T) {
+	t.Parallel()
+	p, err := fleet.NewPacer(fleet.CloudflareRate)
+	require.NoError(t, err)
+	p.Observe(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3600"}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Wait(ctx) }()
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+
+	_, err = fleet.NewPacer(fleet.Rate{Requests: 0, Per: time.Second})
+	assert.Error(t, err)
+}
+
+// TestPacedApply applies through paced clients against fakes enforcing
+// their providers' limits on a clock running 3000 times faster: no 429 is
+// provoked, and everything converges in one apply. IONOS is limited below
+// what the pacer assumes: its 429s are absorbed by the transport.
+func TestPacedApply(t *testing.T) {
+	t.Parallel()
+	clock := fleet.ScaledClock(3000)
+	limits := map[string]fakes.RateLimit{
+		"cloudflare": {Requests: 120, Window: 5 * time.Minute, Block: 5 * time.Minute},
+		"dnsimple":   {Requests: 240, Window: time.Hour, Fixed: true, Headers: true},
+		"ionos":      fakes.IONOSRateLimit(20, time.Minute),
+	}
+	rates := map[string]fleet.Rate{
+		"cloudflare": {Requests: 120, Per: 5 * time.Minute},
+		"dnsimple":   {Requests: 240, Per: time.Hour},
+		"ionos":      {Requests: 40, Per: time.Minute}, // more than the fake allows
+	}
+	pacers := map[string]*fleet.Pacer{}
+	for name, r := range rates {
+		p, err := fleet.NewPacer(r, fleet.WithClock(clock))
+		require.NoError(t, err)
+		pacers[name] = p
+	}
+	e := newEnv(t, envOptions{
+		transport: func(p string) http.RoundTripper { return pacers[p].Transport(nil) },
+		limits:    limits,
+		clock:     clock,
+	})
+	d := desired(30, p1...)
+	ctx := context.Background()
+	plan, err := fleet.MakePlan(ctx, d, e.targets)
+	require.NoError(t, err)
+	require.NoError(t, fleet.Apply(ctx, plan, e.targets, fleet.ApplyOptions{Concurrency: 8, Clock: clock}))
+	assert.Equal(t, want(d, nil), e.snapshot(t))
+	assert.Zero(t, e.cf.RateLimitStats().Rejected, "cloudflare 429s")
+	assert.Zero(t, e.ds.RateLimitStats().Rejected, "dnsimple 429s")
+	// However many 429s IONOS sent (it depends on the machine's speed),
+	// the transport absorbed every one.
+	assert.Equal(t, int64(e.io.RateLimitStats().Rejected), pacers["ionos"].Stats().Throttled)
+}
+
+// TestPacerAbsorbs429: a 429 is waited out (Retry-After, on the pacer's
+// clock) and the request re-sent with its body; the client sees success.
+func TestPacerAbsorbs429(t *testing.T) {
+	t.Parallel()
+	clock := fleet.ScaledClock(1000)
+	p, err := fleet.NewPacer(fleet.IONOSRate, fleet.WithClock(clock))
+	require.NoError(t, err)
+	e := newEnv(t, envOptions{
+		fakeOpts:  []fakes.Option{fakes.WithFaults(fakes.Faults{RateLimit: fakes.Trigger{Nth: 2}, RetryAfter: 2 * time.Second})},
+		transport: func(string) http.RoundTripper { return p.Transport(nil) },
+	})
+	d := fleet.Desired{Zones: []fleet.ZoneConfig{zone("a.example", p1, "io")}}
+	plan, err := fleet.MakePlan(context.Background(), d, e.targets)
+	require.NoError(t, err)
+	require.NoError(t, fleet.Apply(context.Background(), plan, e.targets, fleet.ApplyOptions{}))
+	assert.Equal(t, 1, e.io.Stats().RateLimited)
+	st := p.Stats()
+	assert.Equal(t, int64(1), st.Throttled)
+	assert.Equal(t, int64(1), st.Retried)
+	assert.Equal(t, want(d, nil)["io"], e.snapshot(t)["io"])
+}
+
+// TestPacerFollowsHeaders: the pacer believes it may send 2,400 requests
+// an hour, but the DNSimple fake allows 15 and says so in its headers; with
+// one request at a time the pacer waits for each reset and no request is
+// refused.
+func TestPacerFollowsHeaders(t *testing.T) {
+	t.Parallel()
+	clock := fleet.ScaledClock(3600 * 20)
+	p, err := fleet.NewPacer(fleet.DNSimpleRate, fleet.WithClock(clock))
+	require.NoError(t, err)
+	e := newEnv(t, envOptions{
+		clock:     clock,
+		limits:    map[string]fakes.RateLimit{"dnsimple": {Requests: 15, Window: time.Hour, Fixed: true, Headers: true}},
+		transport: func(string) http.RoundTripper { return p.Transport(nil) },
+	})
+	d := fleet.Desired{}
+	for i := range 8 {
+		d.Zones = append(d.Zones, zone("h"+itoa(i)+".example", p1, "ds"))
+	}
+	ctx := context.Background()
+	plan, err := fleet.MakePlan(ctx, d, e.targets)
+	require.NoError(t, err)
+	require.NoError(t, fleet.Apply(ctx, plan, e.targets, fleet.ApplyOptions{Concurrency: 1}))
+	assert.Equal(t, want(d, nil)["ds"], e.snapshot(t)["ds"])
+	rs := e.ds.RateLimitStats()
+	assert.Greater(t, rs.Allowed, 15, "the work needed more than one window")
+	assert.Zero(t, rs.Rejected, "the headers were followed")
+}
