@@ -162,8 +162,8 @@ type rollback struct {
 
 	wanted         map[serverKey]bool // the primaries' address and port
 	preexisting    map[int64]bool     // primary servers of wanted keys that existed before
-	created        []int64        // primary servers created
-	serversUnknown bool           // a server creation may have succeeded
+	created        []int64            // primary servers created
+	serversUnknown bool               // a server creation may have succeeded
 	zoneCreated    bool
 	zoneUnknown    bool    // the zone creation may have succeeded
 	linked         []int64 // servers a link was attempted for
