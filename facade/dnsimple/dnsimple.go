@@ -670,8 +670,8 @@ func (c *Client) namedZone(op string, hr *http.Response, body []byte, name strin
 // convertDomain converts a domain of a 2xx answer; one without id or name
 // is facade.ErrUnexpectedResponse.
 func (c *Client) convertDomain(op string, hr *http.Response, body []byte, d *dnsimpleapi.Domain) (Domain, error) {
-	if d == nil || d.ID <= 0 || d.Name == "" {
-		return Domain{}, c.core.Unexpected(op, hr, body, "response holds no domain (id or name missing)")
+	if d == nil || d.ID <= 0 || d.Name == "" || d.State == "" {
+		return Domain{}, c.core.Unexpected(op, hr, body, "response holds no domain (id, name or state missing)")
 	}
 	out := Domain{
 		ID:           int64(d.ID),
