@@ -144,7 +144,9 @@ var hostileProviders = []hostileProvider{
 		isZoneList: func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == "/client/v4/zones" },
 		isZoneGet:  func(*http.Request) bool { return false },
 		aux: func(r *http.Request) (any, bool) {
-			ok := func(v any) any { return map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": v} }
+			ok := func(v any) any {
+				return map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": v}
+			}
 			switch {
 			case r.Method != http.MethodGet:
 			case strings.HasSuffix(r.URL.Path, "/secondary_dns/peers"), strings.HasSuffix(r.URL.Path, "/secondary_dns/tsigs"):
