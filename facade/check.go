@@ -39,7 +39,7 @@ func (c *Core) Check(op string, resp *http.Response, body []byte, err error, dec
 		return &Error{Provider: c.provider, Operation: op, kind: ErrUnexpectedResponse, Messages: []string{"no response"}}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := decodeErrorBody(c.provider, resp.StatusCode, resp.Header, body, c.now())
+		e := decodeErrorBody(c.provider, resp.StatusCode, reasonPhrase(resp), resp.Header, body, c.now())
 		e.Operation = op
 		return e
 	}
