@@ -24,6 +24,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/gen/dnsimpleapi"
 )
 
 // hangGuard bounds a call that must return at once; it is a safety net
@@ -688,4 +690,49 @@ func TestCoreRetriedDeleteNotFound(t *testing.T) {
 		require.ErrorIs(t, err, ErrTransport)
 		assert.True(t, OutcomeUnknown(err), "the first attempt may have deleted it: %v", err)
 	})
+}
+
+// Class 6 (core part): a 2xx body that the generated client cannot decode
+// (deep nesting, a type mismatch, an empty or cut-short body) is an
+// ErrUnexpectedResponse keeping the status code and the request ID, and
+// saying in words what was wrong.
+func TestGeneratedClientDecodeFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{name: "type mismatch", body: `{"data":{"id":"seven","name":"example.com"}}`, want: `response field "data.id" holds a JSON string where a number was expected`},
+		{name: "object where a value was expected", body: `{"data":{"id":1,"name":{"x":1}}}`, want: `response field "data.name" holds a JSON object where a string was expected`},
+		{name: "empty body", body: ``, want: "the response body is empty where a JSON document was expected"},
+		{name: "cut short", body: `{"data":{"id":1,"na`, want: "not valid JSON"},
+		{name: "deep nesting", body: `{"data":{"id":1,"x":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}}`, want: "nests JSON values deeper than the decoder allows"},
+		{name: "not JSON at all", body: `{"data": nope}`, want: "the response body is not valid JSON at byte"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := server(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.Header().Set("X-Request-Id", "rid-decode")
+				jsonReply(w, 200, tt.body)
+			})
+			c := newTestCore(t, ProviderDNSimple, srv.URL)
+			api, err := dnsimpleapi.NewClientWithResponses(c.BaseURL(), dnsimpleapi.WithHTTPClient(c))
+			require.NoError(t, err)
+			rsp, err := api.GetZoneWithResponse(t.Context(), 1010, "example.com")
+			err = c.CheckResponse("GetZone", rsp, err)
+			require.ErrorIs(t, err, ErrUnexpectedResponse)
+			require.NotErrorIs(t, err, ErrNotFound)
+			var fe *Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, 200, fe.StatusCode)
+			assert.Equal(t, "rid-decode", fe.RequestID)
+			assert.Equal(t, "GetZone", fe.Operation)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "Go struct field", "Go-internal wording")
+			assert.True(t, OutcomeUnknown(err))
+			checkErrorBounds(t, fe)
+		})
+	}
 }
