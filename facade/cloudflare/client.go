@@ -42,7 +42,8 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 //
 // opts are the shared [facade.Option]s: [facade.WithBaseURL],
 // [facade.WithHTTPClient], [facade.WithUserAgent], [facade.WithRetryPolicy],
-// [facade.WithLogger] and [facade.WithMaxBodyBytes]. An empty token, an
+// [facade.WithLogger], [facade.WithMaxBodyBytes],
+// [facade.WithPrivatePrimaries] and [facade.WithListLimits]. An empty token, an
 // invalid account ID or an invalid option yields an [*facade.Error] of kind
 // [facade.ErrInvalidInput] with Operation "New".
 func New(token, accountID string, opts ...facade.Option) (*Client, error) {

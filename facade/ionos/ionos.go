@@ -53,7 +53,7 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // New returns a client authenticating with the IONOS API token (sent as a
 // bearer token) and configured by opts (see [facade.Option]: WithBaseURL,
 // WithHTTPClient, WithUserAgent, WithRetryPolicy, WithLogger,
-// WithMaxBodyBytes). An empty token or an invalid option yields a
+// WithMaxBodyBytes, WithPrivatePrimaries, WithListLimits). An empty token or an invalid option yields a
 // *[facade.Error] of kind [facade.ErrInvalidInput] with Operation "New".
 func New(token string, opts ...facade.Option) (*Client, error) {
 	core, err := facade.NewCore(facade.ProviderIONOS, token, DefaultBaseURL, opts...)
