@@ -224,23 +224,24 @@ func ApplyCreateOptions(opts ...CreateOption) CreateOptions {
 // The clean-up budget of a multi-request operation that failed part-way
 // (see [CleanupContext]).
 const (
-	// CleanupTimeout bounds the clean-up requests after a failure.
+	// CleanupTimeout bounds the clean-up requests after a failure, also
+	// when the failure was the caller cancelling.
 	CleanupTimeout = 30 * time.Second
-	// CleanupGrace bounds them instead when the caller's context is already
-	// done: the caller asked to stop, so clean-up gets a short, best-effort
-	// moment and the call returns promptly.
+	// CleanupGrace was the shorter budget of a clean-up after the caller
+	// cancelled. It is no longer used: a clean-up cut short on a slow link
+	// left zones behind that CreateZone promises not to leave.
+	//
+	// Deprecated: clean-ups always get [CleanupTimeout].
 	CleanupGrace = time.Second
 )
 
 // CleanupContext returns the context an adapter undoes a failed
 // multi-request operation with (e.g. deleting what a CreateZone created). It
-// outlives ctx's cancellation, so that objects known to exist are removed
-// even when the failure was the caller cancelling, but it is bounded: by
-// [CleanupTimeout], or by [CleanupGrace] if ctx is already done.
+// outlives ctx's cancellation, so that objects known (or feared) to exist
+// are removed even when the failure was the caller cancelling, and it is
+// bounded by [CleanupTimeout]. A call cancelled part-way therefore returns
+// once its clean-up is done: promptly against a responsive API, after at
+// most CleanupTimeout against one that stalls.
 func CleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	budget := CleanupTimeout
-	if ctx.Err() != nil {
-		budget = CleanupGrace
-	}
-	return context.WithTimeout(context.WithoutCancel(ctx), budget)
+	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 }

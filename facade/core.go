@@ -100,6 +100,10 @@ type Core struct {
 
 	attempts atomic.Int64
 	retries  atomic.Int64
+
+	// privatePrimaries and limits: see WithPrivatePrimaries and WithListLimits.
+	privatePrimaries bool
+	limits           ListLimits
 }
 
 // NewCore returns a Core for provider (one of the Provider* constants, or
@@ -177,6 +181,9 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		pollMax:   cfg.pollMax,
 		ua:        []string{cfg.userAgent},
 		accept:    []string{"application/json"},
+
+		privatePrimaries: cfg.privatePrimaries,
+		limits:           cfg.limits.withDefaults(),
 	}, nil
 }
 

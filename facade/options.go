@@ -81,6 +81,10 @@ type config struct {
 	now          func() time.Time
 	pollFirst    time.Duration
 	pollMax      time.Duration
+	// privatePrimaries and limits are the API-level settings of
+	// primaries.go and paginate.go.
+	privatePrimaries bool
+	limits           ListLimits
 }
 
 // WithBaseURL overrides the provider's default API base URL, e.g. for a

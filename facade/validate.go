@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/cases"
 )
 
 // Limits from RFC 1035 §2.3.4.
@@ -38,7 +39,12 @@ var zoneProfile = idna.New(
 // hyphen; at most 253 octets in total after conversion. Rejected: empty
 // names, whitespace or control characters anywhere, a leading dot, empty
 // labels (".."), underscores (zone names here are host names; "_acme-challenge"
-// style zones are not supported) and invalid IDNs.
+// style zones are not supported), invalid IDNs, and names that IDNA mapping
+// changes beyond case, the trailing dot and U-label to A-label conversion:
+// code points it ignores or maps (zero-width characters, soft hyphens,
+// variation selectors, full-width letters, ideographic full stops) and text
+// not in NFC. Such a name would silently address another zone
+// ("ex\u200bample.com" is example.com after mapping).
 //
 // Errors are [*Error] of kind [ErrInvalidInput] without Operation; wrap them
 // with [Core.Invalid].
@@ -75,6 +81,9 @@ func NormalizeZoneName(name string) (string, error) {
 		return fail("invalid name: " + clip(err.Error(), 200))
 	}
 	ascii = strings.ToLower(ascii)
+	if why := idnaChanged(n, ascii); why != "" {
+		return fail(why)
+	}
 	if len(ascii) > maxNameLen {
 		return fail(fmt.Sprintf("longer than %d octets", maxNameLen))
 	}
@@ -87,6 +96,39 @@ func NormalizeZoneName(name string) (string, error) {
 		}
 	}
 	return ascii, nil
+}
+
+// idnaChanged reports why ascii, the IDNA mapping of n, names another zone
+// than n does: NormalizeZoneName accepts a change of case, a trailing dot
+// and U-label to A-label conversion, nothing else. Label by label, the
+// input must equal the A-label or the A-label's Unicode form up to case
+// (lower-casing, or full case folding, which maps U+0130 İ to
+// "i\u0307" as UTS #46 does), so that code points UTS #46 maps or ignores
+// (zero-width space, soft hyphen, variation selectors, full-width letters,
+// ideographic full stops, decomposed accents) are refused instead of
+// silently dropped or rewritten: "ex\u200bample.com" must not address
+// example.com.
+func idnaChanged(n, ascii string) string {
+	in := strings.Split(n, ".")
+	out := strings.Split(ascii, ".")
+	if len(in) != len(out) {
+		return "IDNA mapping changes its labels (e.g. a full-width or ideographic full stop); write it with ASCII dots"
+	}
+	for i, l := range out {
+		lower := strings.ToLower(in[i])
+		if lower == l {
+			continue
+		}
+		u, err := idna.Punycode.ToUnicode(l)
+		if err == nil && u == lower {
+			continue
+		}
+		if err == nil && cases.Fold().String(u) == cases.Fold().String(in[i]) { // a Caser is not safe for concurrent use
+			continue
+		}
+		return fmt.Sprintf("label %q: IDNA mapping changes it beyond case and A-label conversion (ignored or mapped code points such as zero-width or soft hyphen characters, full-width letters or non-NFC text)", clip(in[i], 80))
+	}
+	return ""
 }
 
 // canonicalLDH reports whether n is already a normalised zone name that IDNA

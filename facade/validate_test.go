@@ -27,7 +27,18 @@ func TestNormalizeZoneName(t *testing.T) {
 		{label63 + ".example", label63 + ".example"},
 		{long, long},
 		{long + ".", long},
-		{"ｅｘａｍｐｌｅ．ｃｏｍ", "example.com"}, // full-width mapped
+		{"İstanbul.example", "xn--istanbul-o0e.example"}, // lower-casing İ gives i + U+0307, as UTS #46 maps it
+		// IDNA mapping beyond case, the trailing dot and U-label to A-label
+		// conversion would address another zone: refused (issue 10, class 13).
+		{"ｅｘａｍｐｌｅ．ｃｏｍ", ""},                 // full-width letters and dot
+		{"ex\u200bample.com", ""},           // zero-width space (ignored)
+		{"exa\u00admple.com", ""},           // soft hyphen (ignored)
+		{"ex\u200dample.com", ""},           // zero-width joiner
+		{"e\ufe00xample.com", ""},           // variation selector (ignored)
+		{"\u2060example.com", ""},           // word joiner
+		{"example\u3002com", ""},            // ideographic full stop
+		{"bu\u0308cher.example", ""},        // not NFC
+		{"xn--bcher-kva.ex\u00adample", ""}, // mixed
 		{"", ""},
 		{".", ""},
 		{"..", ""},

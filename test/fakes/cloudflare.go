@@ -110,9 +110,10 @@ type CloudflareIncoming struct {
 // otherwise and start "pending"; a secondary zone turns "active"
 // (activated_on set) once it has an incoming configuration, and back to
 // "pending" when it is deleted. Unknown zone IDs get 404 code 1001; unknown
-// peers, TSIGs, ACLs and incoming configurations 404 code 1003. Peers need a
-// valid IP if one is given (port defaults to 53) and a tsig_id naming an
-// existing TSIG; TSIG algorithms must be hmac-md5.sig-alg.reg.int.,
+// peers, TSIGs, ACLs and incoming configurations 404 code 1003. Peers need
+// a valid public IP (loopback and private ones only with
+// [WithPrivatePrimaries]) if one is given (port defaults to 53) and a
+// tsig_id naming an existing TSIG; TSIG algorithms must be hmac-md5.sig-alg.reg.int.,
 // hmac-sha1/224/256/384/512 (trailing dot optional); ACL ranges must be
 // CIDRs no wider than /24 (IPv4) or /64 (IPv6). A TSIG used by a peer, and
 // a peer used by an incoming configuration, cannot be deleted (400 code
@@ -563,8 +564,8 @@ func (f *Cloudflare) handlePeers(op, id string, body []byte) reply {
 		return cfError(400, CloudflareCodeValidation, "name is required")
 	}
 	if b.IP != "" {
-		if _, err := netip.ParseAddr(b.IP); err != nil {
-			return cfError(400, CloudflareCodeValidation, fmt.Sprintf("ip %q is not a valid IP address", b.IP))
+		if why := f.cfg.refusedPrimary(b.IP); why != "" {
+			return cfError(400, CloudflareCodeValidation, fmt.Sprintf("ip %q %s", b.IP, why))
 		}
 	}
 	port := 53

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,8 +67,9 @@ type DNSimplePrimaryServer struct {
 // Names are unique across both: a duplicate gets 400 {"message":"Validation
 // failed","errors":{"name":["has already been taken"]}}; an invalid name
 // 400 with errors.name. Deleting a domain deletes its zone and unlinks it
-// from every primary server. A primary server needs a name and a valid IP
-// (400 with errors.ip otherwise), its port defaults to 53. Linking needs an
+// from every primary server. A primary server needs a name and a valid
+// public IP (loopback and private ones only with [WithPrivatePrimaries];
+// 400 with errors.ip otherwise), its port defaults to 53. Linking needs an
 // existing secondary zone (400 otherwise; unknown primary server 404) and
 // sets the zone's last_transferred_at to now if the primary is reachable
 // (not in [UnreachableNet]) and the zone had none; linking twice is a no-op,
@@ -368,8 +368,8 @@ func (f *DNSimple) handle(ex *spectest.Exchange, r *http.Request, body []byte) r
 		if strings.TrimSpace(b.IP) == "" {
 			return dnsimpleFieldError("ip", "can't be blank")
 		}
-		if _, err := netip.ParseAddr(b.IP); err != nil {
-			return dnsimpleFieldError("ip", "is not a valid IP address")
+		if why := f.cfg.refusedPrimary(b.IP); why != "" {
+			return dnsimpleFieldError("ip", why)
 		}
 		port := 53
 		if b.Port != nil {

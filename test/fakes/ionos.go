@@ -79,8 +79,8 @@ type ionosZone struct {
 // IONOS is a fake IONOS Cloud DNS API (the SecondaryZones operations).
 //
 // Semantics: zone names are unique (409 on a duplicate); a zoneName that is
-// not a valid domain name, or a primary IP that is not a unicast address
-// (unspecified, loopback, multicast), gets 422; malformed IPs, a missing
+// not a valid domain name, or a primary IP that is not a public unicast address
+// (loopback and private ones only with [WithPrivatePrimaries]), gets 422; malformed IPs, a missing
 // zoneName or primaryIps, an empty primaryIps, a non-UUID ID or a limit
 // above 1000 are spec violations (400, recorded). GET/DELETE/axfr of an
 // unknown ID gets 404; PUT of an unknown ID creates the zone with that ID
@@ -277,15 +277,14 @@ type ionosZoneBody struct {
 }
 
 // check validates what the spec does not: the name and the IPs' kind.
-func (b *ionosZoneBody) check() (string, string) {
+func (b *ionosZoneBody) check(cfg *config) (string, string) {
 	name := normName(b.Properties.ZoneName)
 	if !validDomain(name) {
 		return "", fmt.Sprintf("zoneName %q is not a valid domain name", b.Properties.ZoneName)
 	}
 	for _, ip := range b.Properties.PrimaryIPs {
-		a, err := netip.ParseAddr(ip)
-		if err != nil || !a.IsValid() || a.IsUnspecified() || a.IsLoopback() || a.IsMulticast() {
-			return "", fmt.Sprintf("primaryIps: %q is not a valid unicast IP address", ip)
+		if why := cfg.refusedPrimary(ip); why != "" {
+			return "", fmt.Sprintf("primaryIps: %q %s", ip, why)
 		}
 	}
 	return name, ""
@@ -297,7 +296,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 	case "ListSecondaryZones":
 		return f.list(r)
 	case "CreateSecondaryZone":
-		b, name, bad := zoneBody(body)
+		b, name, bad := zoneBody(&f.cfg, body)
 		if bad != nil {
 			return *bad
 		}
@@ -313,7 +312,7 @@ func (f *IONOS) handle(ex *spectest.Exchange, r *http.Request, body []byte) repl
 		f.read(z)
 		return reply{status: 200, body: f.zoneJSON(z)}
 	case "UpdateSecondaryZone":
-		b, name, bad := zoneBody(body)
+		b, name, bad := zoneBody(&f.cfg, body)
 		if bad != nil {
 			return *bad
 		}
@@ -469,13 +468,13 @@ func validDomain(s string) bool {
 
 // zoneBody decodes and checks a create or update body: a body that does not
 // decode is a 400, one whose content IONOS refuses a 422.
-func zoneBody(body []byte) (*ionosZoneBody, string, *reply) {
+func zoneBody(cfg *config, body []byte) (*ionosZoneBody, string, *reply) {
 	var b ionosZoneBody
 	if err := decodeJSON(body, &b); err != nil {
 		r := ionosError(400, err.Error())
 		return nil, "", &r
 	}
-	name, msg := b.check()
+	name, msg := b.check(cfg)
 	if msg != "" {
 		r := ionosError(422, msg)
 		return nil, "", &r

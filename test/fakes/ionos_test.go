@@ -122,7 +122,7 @@ func TestIONOSErrors(t *testing.T) {
 		{"loopback primary", func() (int, *ionosapi.Error, error) {
 			r, err := c.CreateSecondaryZoneWithResponse(ctx, ionosBody("new.example", "127.0.0.1"))
 			return r.StatusCode(), r.JSON422, err
-		}, 422, "unicast"},
+		}, 422, "not a public address"},
 		{"bad zone name", func() (int, *ionosapi.Error, error) {
 			r, err := c.CreateSecondaryZoneWithResponse(ctx, ionosBody("not a zone", "192.0.2.1"))
 			return r.StatusCode(), r.JSON422, err

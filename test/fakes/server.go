@@ -36,6 +36,7 @@ type config struct {
 	logger            *slog.Logger
 	validateResponses bool
 	seed              uint64
+	privatePrimaries  bool // see WithPrivatePrimaries
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -222,6 +223,10 @@ type Server struct {
 	stats       Stats
 	invalidReqs []error
 	invalidRsps []error
+
+	hookMu sync.Mutex // guards hook and hookN (hooks.go)
+	hook   Hook
+	hookN  int
 }
 
 // maxBody bounds the request bodies the fakes read.
@@ -408,8 +413,9 @@ func (s *Server) fire() (hit [5]bool) {
 	return hit
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serveHTTP answers a request: faults, authentication, validation, the
+// operation. ServeHTTP (hooks.go) runs it, through the hook if one is set.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
 	hit := s.fire()
