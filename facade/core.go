@@ -24,10 +24,16 @@ import (
 //
 // For every request Core
 //   - refuses to send credentials anywhere but the configured base URL's
-//     scheme, host and port;
-//   - sets Authorization: Bearer <token>, User-Agent and (unless already set)
-//     Accept: application/json on a clone of the request, never on the
-//     caller's request;
+//     scheme, host and port, and never follows a redirect (not even to the
+//     same origin, and also not with a client from [WithHTTPClient], which
+//     is copied, never modified): a 3xx answer is an [ErrUnexpectedResponse]
+//     error keeping the status and [Error.Location], so that neither the
+//     credentials nor a request body reach another URL and a write is
+//     reported done only when the server that was asked says so;
+//   - sends a new request per attempt (a RoundTripper may still hold the
+//     previous one), each a copy of the caller's request carrying
+//     Authorization: Bearer <token>, User-Agent and (unless already set)
+//     Accept: application/json; the caller's request is never modified;
 //   - retries with capped exponential backoff and full jitter (see
 //     [RetryPolicy]) on 429, 502, 503, 504 and connection errors for GET,
 //     HEAD, OPTIONS, PUT and DELETE; other methods (POST, PATCH) are retried
@@ -36,21 +42,39 @@ import (
 //     after sending. Bodies are replayed through Request.GetBody; a request
 //     with a body and no GetBody is never retried;
 //   - honours Retry-After and, on 429, X-RateLimit-Reset, up to
-//     RetryPolicy.MaxRetryAfter;
+//     RetryPolicy.MaxRetryAfter, but never waits less than the normal
+//     backoff ("Retry-After: 0" and dates in the past get the backoff);
 //   - waits with timers that honour the request context, never time.Sleep;
-//   - reads the whole response body, capped at the configured size, before
-//     returning.
+//   - reads a non-2xx body, capped at the configured size, before returning,
+//     and stops reading when the context ends whatever the RoundTripper does;
+//     a 1xx answer that net/http returns as final (a protocol switch nobody
+//     asked for) is closed unread and is an [ErrUnexpectedResponse] error,
+//     so no answer keeps a call past its context or the client's Timeout.
 //
-// Do returns a response only for a final 2xx status, with the body fully
-// buffered in memory. A final non-2xx status, a body over the size cap, a
-// 2xx JSON response whose body is not valid JSON, and transport failures are
-// returned as a nil response and an [*Error] without Operation; [Core.Check]
-// fills in the operation. Going through Core therefore keeps the status,
-// request id and provider messages even when a generated client would have
-// failed to parse an error body.
+// Do returns a response only for a final 2xx status; its body is streamed,
+// capped at the configured size, and a JSON-typed body that cannot be JSON
+// (an HTML page, a cut-short body) fails when read, with an *Error keeping
+// the status and request ID. A 2xx that arrives is returned even if the
+// request context ended meanwhile: the server acted, and the caller is told
+// so. If its body can then no longer be read, the read fails with an
+// [ErrTransport] *Error that matches the context's error and keeps the 2xx
+// StatusCode and the request ID. The returned response's Request is the
+// caller's request, never the copy that carried the credentials.
+//
+// A final non-2xx status, a body over the size cap and transport failures
+// are returned as a nil response and an [*Error] without Operation;
+// [Core.Check] fills in the operation. Going through Core therefore keeps
+// the status, request id and provider messages even when a generated client
+// would have failed to parse an error body. When a state-changing request
+// (not GET, HEAD or OPTIONS) was retried after an attempt whose outcome is
+// unknown, its final error has [Error.PriorAttemptUnknown] set: a 404 to a
+// retried DELETE then most likely means that the earlier attempt deleted
+// the object (see [OutcomeUnknown]).
 //
 // A Core is safe for concurrent use. Its token is never logged or printed:
-// fmt and slog render a Core as its provider and base URL only.
+// fmt and slog render a *Core as its provider and base URL only, and no
+// field of a Core holds the token in printable form, so printing a Core
+// value shows no credential either.
 type Core struct {
 	provider  string
 	token     *Secret // pointer: printing a Core value shows an address, not the token
@@ -135,6 +159,7 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 	// its own CheckRedirect, so the caller's client is not modified.
 	client := *cfg.client
 	client.CheckRedirect = refuseRedirect
+	client.Transport = redirectGuard{next: client.Transport}
 	base, err := url.Parse(cfg.baseURL)
 	if err != nil { // cannot happen: normalizeBaseURL parsed it
 		return fail(err)
@@ -326,6 +351,7 @@ func (c *Core) attempt(ctx context.Context, req *http.Request, n int) (*http.Res
 	resp, err := c.client.Do(out)
 	var body []byte
 	if err == nil {
+		restoreLocation(resp)
 		switch {
 		case isSuccess(resp.StatusCode):
 			resp.Body = c.newSuccessBody(ctx, resp)
@@ -510,6 +536,41 @@ func isSuccess(status int) bool { return status >= 200 && status <= 299 }
 // a write is never turned into a read of another resource. The 3xx answer
 // becomes an [ErrUnexpectedResponse] error keeping status and Location.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectGuard wraps the transport of a Core's client. net/http's Client
+// looks at the Location of a 301, 302, 303, 307 or 308 before it asks
+// CheckRedirect, and fails without the response if it cannot parse it; so
+// the guard moves Location out of its sight (under locationKey, a key the
+// header parser never produces) and [Core.attempt] puts it back.
+type redirectGuard struct{ next http.RoundTripper }
+
+// locationKey holds a redirect's Location between redirectGuard and
+// Core.attempt: not in canonical form, so no server can send it.
+const locationKey = "location"
+
+// RoundTrip implements http.RoundTripper.
+func (g redirectGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := g.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(r)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header != nil {
+		if loc, ok := resp.Header["Location"]; ok {
+			delete(resp.Header, "Location")
+			resp.Header[locationKey] = loc
+		}
+	}
+	return resp, err
+}
+
+// restoreLocation undoes redirectGuard's hiding of Location.
+func restoreLocation(resp *http.Response) {
+	if loc, ok := resp.Header[locationKey]; ok {
+		delete(resp.Header, locationKey)
+		resp.Header["Location"] = loc
+	}
+}
 
 // reasonPhrase returns the reason phrase of resp's status line ("Method Not
 // Allowed"), or "" if the server sent none.

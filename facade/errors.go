@@ -47,7 +47,10 @@ var (
 	ErrTransport = errors.New("transport error")
 	// ErrUnexpectedResponse reports a response the facade cannot use: a
 	// success status whose body does not decode, a status the operation does
-	// not define, or a server misbehaving (e.g. repeating a page).
+	// not define or no other sentinel names (a redirect, which is never
+	// followed, see [Error.Location]; a 1xx; a 405 or 410, described by
+	// their reason phrase and Allow header), or a server misbehaving (e.g.
+	// repeating a page). Its StatusCode is the status received, if any.
 	ErrUnexpectedResponse = errors.New("unexpected response")
 )
 

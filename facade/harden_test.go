@@ -736,3 +736,21 @@ func TestGeneratedClientDecodeFailures(t *testing.T) {
 		})
 	}
 }
+
+// Class 2: a redirect whose Location net/http cannot parse keeps its status
+// too (net/http's Client fails on it before asking CheckRedirect; found by
+// FuzzCoreResponse).
+func TestCoreRedirectUnparsableLocation(t *testing.T) {
+	t.Parallel()
+	url := rawServer(t, func(conn net.Conn, _ *http.Request) {
+		_, _ = io.WriteString(conn, "HTTP/1.1 308 Permanent Redirect\r\nLocation: 0%\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		_ = conn.Close()
+	})
+	c := newTestCore(t, ProviderIONOS, url)
+	_, err := doAsync(t, c, t.Context(), http.MethodDelete, url+"/zones/1", "")
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	var fe *Error
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, 308, fe.StatusCode)
+	assert.Equal(t, "0%", fe.Location)
+}
