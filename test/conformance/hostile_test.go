@@ -294,7 +294,7 @@ func TestHostileEndlessPages(t *testing.T) {
 					}
 					return 0, nil, false
 				})
-				const maxPages = 25
+				const maxPages = 10
 				c := p.newClient(t, hs.url, facade.WithListLimits(facade.ListLimits{MaxPages: maxPages}))
 				ctx := t.Context()
 				for _, op := range append([]string{"ListZones"}, byName...) {
