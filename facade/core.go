@@ -374,10 +374,11 @@ var errBodyTooLarge = errors.New("response body too large")
 // of truncating. When ctx ends, the body is closed, which ends the read
 // whatever the RoundTripper does with the context.
 func (c *Core) readBody(ctx context.Context, resp *http.Response) ([]byte, error) {
-	stop := context.AfterFunc(ctx, func() { _ = resp.Body.Close() })
+	rc := resp.Body // resp.Body is replaced below, while the AfterFunc may run
+	stop := context.AfterFunc(ctx, func() { _ = rc.Close() })
 	defer stop()
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	defer func() { _ = rc.Close() }()
+	b, err := io.ReadAll(io.LimitReader(rc, c.maxBody+1))
 	if err != nil {
 		return nil, err
 	}
