@@ -58,8 +58,10 @@ import (
 // request context ended meanwhile: the server acted, and the caller is told
 // so. If its body can then no longer be read, the read fails with an
 // [ErrTransport] *Error that matches the context's error and keeps the 2xx
-// StatusCode and the request ID. The returned response's Request is the
-// caller's request, never the copy that carried the credentials.
+// StatusCode and the request ID. Likewise an error answer that arrived and
+// was read as the context ended is reported as that answer (a 404 stays
+// ErrNotFound), not as the context's end. The returned response's Request
+// is the caller's request, never the copy that carried the credentials.
 //
 // A final non-2xx status, a body over the size cap and transport failures
 // are returned as a nil response and an [*Error] without Operation;
@@ -260,6 +262,11 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if ctx.Err() != nil {
+			if err == nil {
+				// The server's answer arrived (and its body was read):
+				// report it rather than the context's end, no retry.
+				return nil, c.priorUnknown(req, c.finish(ctx, resp, body, nil), unknown)
+			}
 			e := transportError(c.provider, "", ctx.Err(), err)
 			e.refused = neverSent(err)
 			return nil, c.priorUnknown(req, e, unknown)
@@ -374,7 +381,7 @@ var errBodyTooLarge = errors.New("response body too large")
 // of truncating. When ctx ends, the body is closed, which ends the read
 // whatever the RoundTripper does with the context.
 func (c *Core) readBody(ctx context.Context, resp *http.Response) ([]byte, error) {
-	rc := resp.Body // resp.Body is replaced below, while the AfterFunc may run
+	rc := resp.Body
 	stop := context.AfterFunc(ctx, func() { _ = rc.Close() })
 	defer stop()
 	defer func() { _ = rc.Close() }()

@@ -156,18 +156,28 @@ func TestCoreNeverFollowsRedirects(t *testing.T) {
 							w.WriteHeader(status)
 						}))
 						t.Cleanup(srv.Close)
-						var opts []Option
+						var c *Core
 						var caller *http.Client
 						switch clientKind {
+						case "default":
+							// The client NewCore makes itself, moved off
+							// http.DefaultTransport (which other tests'
+							// httptest servers disturb when they close).
+							var err error
+							c, err = NewCore(ProviderIONOS, testToken, srv.URL, WithRetryPolicy(fastPolicy()))
+							require.NoError(t, err)
+							require.IsType(t, redirectGuard{}, c.client.Transport)
+							require.Nil(t, c.client.Transport.(redirectGuard).next, "the default client uses http.DefaultTransport")
+							c.client.Transport = redirectGuard{next: ownClient(t).Transport}
 						case "caller":
-							caller = &http.Client{}
+							caller = ownClient(t)
 						case "caller-follows":
-							caller = &http.Client{CheckRedirect: followAll}
+							caller = ownClient(t)
+							caller.CheckRedirect = followAll
 						}
 						if caller != nil {
-							opts = append(opts, WithHTTPClient(caller))
+							c = newTestCore(t, ProviderIONOS, srv.URL, WithHTTPClient(caller))
 						}
-						c := newTestCore(t, ProviderIONOS, srv.URL, opts...)
 						body := ""
 						if method == http.MethodPut || method == http.MethodPost {
 							body = `{"name":"example.com"}`
@@ -186,7 +196,7 @@ func TestCoreNeverFollowsRedirects(t *testing.T) {
 						assert.Contains(t, err.Error(), "redirect to "+wantLoc+" not followed")
 						assert.True(t, OutcomeUnknown(err), "a 3xx (e.g. a 303 after a write) does not prove nothing happened")
 						assert.Zero(t, sameHits.Load(), "the redirect was followed on the same origin")
-						assert.Equal(t, int64(1), c.Stats().Attempts)
+						assert.Equal(t, int64(1), c.Stats().Attempts, "a redirect is not retried")
 						switch clientKind {
 						case "caller":
 							assert.Nil(t, caller.CheckRedirect, "the caller's client was modified")
@@ -420,7 +430,7 @@ func TestRetryPolicyHugeDelays(t *testing.T) {
 					jsonReply(w, 200, `{}`)
 				}
 			})
-			core, err := NewCore(ProviderIONOS, testToken, srv.URL, WithRetryPolicy(p))
+			core, err := NewCore(ProviderIONOS, testToken, srv.URL, WithRetryPolicy(p), WithHTTPClient(ownClient(t)))
 			require.NoError(t, err)
 			waits := recordWaits(core)
 			_, err = doAsync(t, core, t.Context(), http.MethodGet, srv.URL+"/z", "")
@@ -753,4 +763,27 @@ func TestCoreRedirectUnparsableLocation(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, 308, fe.StatusCode)
 	assert.Equal(t, "0%", fe.Location)
+}
+
+// Class 11, the other side: an error answer that arrives as the context
+// ends is reported as that answer (a 404 stays a 404, a known outcome),
+// not as the context's end.
+func TestCoreErrorAnswerAsContextEnds(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	inner := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return memResponse(r, 404, http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"rid-404"}}, `{"message":"no such zone"}`), nil
+	})
+	c := newTestCore(t, ProviderIONOS, "https://api.example.test",
+		WithHTTPClient(&http.Client{Transport: cancellingTransport{next: inner, cancel: cancel}}))
+	_, err := doAsync(t, c, ctx, http.MethodDelete, "https://api.example.test/zones/1", "")
+	require.Error(t, ctx.Err())
+	require.ErrorIs(t, err, ErrNotFound)
+	var fe *Error
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, 404, fe.StatusCode)
+	assert.Equal(t, "rid-404", fe.RequestID)
+	assert.False(t, OutcomeUnknown(err))
+	assert.Equal(t, int64(1), c.Stats().Attempts)
 }
