@@ -17,27 +17,48 @@ import (
 // Contract shared by all methods:
 //   - Zone names are normalised with [NormalizeZoneName] before anything
 //     else; an invalid name fails with [ErrInvalidInput] and no request is
-//     sent. Names in returned values are normalised too (lower-case A-labels,
-//     no trailing dot).
-//   - Primaries are validated with [ValidatePrimaries] before any request.
+//     sent. That includes a name IDNA mapping would change beyond case, the
+//     trailing dot and U-label to A-label conversion ("ex\u200bample.com",
+//     with a zero-width space, is refused, not turned into example.com).
+//     Names in returned values are normalised too (lower-case A-labels, no
+//     trailing dot).
+//   - Primaries are validated with [ValidatePrimaries] and
+//     [CheckPrimaryAddr] before any request: addresses no hosted provider
+//     can transfer from (unspecified, broadcast, reserved, multicast,
+//     link-local) are always refused, loopback and private ones unless the
+//     client was created with [WithPrivatePrimaries].
+//   - The server is not trusted. A method addressing a zone by name acts
+//     only on a zone the server reports under that name (and, where known,
+//     that ID): an answer about another zone is an [ErrUnexpectedResponse]
+//     error and nothing is changed. A 2xx answer without the expected
+//     resource (an empty object, null, another resource, a zone without id
+//     or name) is [ErrUnexpectedResponse] too, never [ErrNotFound] and never
+//     a zero value with a nil error; it keeps the status and request id.
+//     Listings are bounded whatever the server says (see [ListLimits]).
 //   - Every error is an [*Error] with Provider and Operation (the method name,
 //     e.g. "GetZone") set; classify it with errors.Is and the Err* sentinels.
 //   - ctx governs every HTTP request and every wait, including retry
-//     backoffs; cancellation returns promptly with an error matching
-//     context.Canceled (or context.DeadlineExceeded).
+//     backoffs and the wait for a client's own lock serialising
+//     provisioning; cancellation returns promptly with an error matching
+//     context.Canceled (or context.DeadlineExceeded), after at most the
+//     clean-up a multi-request method owes (see CreateZone).
 //   - Implementations are safe for concurrent use.
 type SecondaryDNS interface {
 	// Provider returns the provider name, e.g. [ProviderCloudflare].
 	Provider() string
 
 	// ListZones iterates over the account's secondary zones; primary
-	// zones are skipped. Pages are fetched lazily via [Paginate]; an error
-	// is yielded once, last.
+	// zones are skipped. Pages are fetched lazily via [PaginateUnique]; an
+	// error is yielded once, last. A zone the server lists twice (e.g.
+	// shifted by a concurrent creation) is yielded once; a server that
+	// repeats a page, or reports more pages or zones than the client's
+	// [ListLimits], ends the listing with [ErrUnexpectedResponse].
 	ListZones(ctx context.Context) iter.Seq2[Zone, error]
 
 	// GetZone returns the secondary zone called name, or an error matching
 	// [ErrNotFound] if there is none (a primary zone of that name also
-	// counts as absent).
+	// counts as absent). It never returns a zone of another name: a server
+	// answering with one yields [ErrUnexpectedResponse].
 	GetZone(ctx context.Context, name string) (Zone, error)
 
 	// CreateZone creates a secondary zone transferring from primaries. It
@@ -45,8 +66,14 @@ type SecondaryDNS interface {
 	// provider needs several requests (e.g. create a TSIG key, then the
 	// zone, then link them), a failure part-way is rolled back on a
 	// best-effort basis so that nothing is left half-created; the returned
-	// error describes the original failure. With [WithWaitUntilAvailable]
-	// it polls until the provider reports the zone usable or ctx ends.
+	// error describes the original failure. That includes the caller
+	// cancelling ctx while a request is in flight, and a request whose
+	// answer was lost: what it may have created is looked up and deleted.
+	// The clean-up runs on [CleanupContext], which outlives ctx for up to
+	// [CleanupTimeout], so a cancelled CreateZone returns once it is done.
+	// With [WithWaitUntilAvailable] it polls until the provider reports the
+	// zone usable or ctx ends (a created zone whose wait ends is kept and
+	// reported with the error).
 	CreateZone(ctx context.Context, name string, primaries []Primary, opts ...CreateOption) (Zone, error)
 
 	// SetPrimaries replaces the zone's primaries with the given list (which
@@ -54,7 +81,9 @@ type SecondaryDNS interface {
 	SetPrimaries(ctx context.Context, name string, primaries []Primary) (Zone, error)
 
 	// DeleteZone deletes the secondary zone. Deleting an absent zone fails
-	// with [ErrNotFound]; callers wanting idempotence test for it.
+	// with [ErrNotFound]; callers wanting idempotence test for it. It
+	// deletes nothing when the server's answer about name concerns another
+	// zone ([ErrUnexpectedResponse]).
 	DeleteZone(ctx context.Context, name string) error
 
 	// Transfer asks the provider to refresh the zone from its primaries
@@ -224,23 +253,24 @@ func ApplyCreateOptions(opts ...CreateOption) CreateOptions {
 // The clean-up budget of a multi-request operation that failed part-way
 // (see [CleanupContext]).
 const (
-	// CleanupTimeout bounds the clean-up requests after a failure.
+	// CleanupTimeout bounds the clean-up requests after a failure, also
+	// when the failure was the caller cancelling.
 	CleanupTimeout = 30 * time.Second
-	// CleanupGrace bounds them instead when the caller's context is already
-	// done: the caller asked to stop, so clean-up gets a short, best-effort
-	// moment and the call returns promptly.
+	// CleanupGrace was the shorter budget of a clean-up after the caller
+	// cancelled. It is no longer used: a clean-up cut short on a slow link
+	// left zones behind that CreateZone promises not to leave.
+	//
+	// Deprecated: clean-ups always get [CleanupTimeout].
 	CleanupGrace = time.Second
 )
 
 // CleanupContext returns the context an adapter undoes a failed
 // multi-request operation with (e.g. deleting what a CreateZone created). It
-// outlives ctx's cancellation, so that objects known to exist are removed
-// even when the failure was the caller cancelling, but it is bounded: by
-// [CleanupTimeout], or by [CleanupGrace] if ctx is already done.
+// outlives ctx's cancellation, so that objects known (or feared) to exist
+// are removed even when the failure was the caller cancelling, and it is
+// bounded by [CleanupTimeout]. A call cancelled part-way therefore returns
+// once its clean-up is done: promptly against a responsive API, after at
+// most CleanupTimeout against one that stalls.
 func CleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	budget := CleanupTimeout
-	if ctx.Err() != nil {
-		budget = CleanupGrace
-	}
-	return context.WithTimeout(context.WithoutCancel(ctx), budget)
+	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 }

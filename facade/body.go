@@ -1,6 +1,7 @@
 package facade
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,8 +13,14 @@ import (
 // bytes can open and close a JSON value, so that an HTML page or a truncated
 // body is reported with its status. Either failure is an *Error, returned by
 // Read, which the generated client hands back unchanged.
+//
+// A failure of the underlying read (the connection dropped, or the caller's
+// context ended after the answer's header arrived) is also an *Error: of
+// kind ErrTransport, keeping the 2xx StatusCode and the request ID, so the
+// caller learns that the server did act although the body was lost.
 type successBody struct {
 	rc   io.ReadCloser
+	ctx  context.Context
 	c    *Core
 	resp *http.Response
 	json bool
@@ -25,8 +32,8 @@ type successBody struct {
 	err         error
 }
 
-func (c *Core) newSuccessBody(resp *http.Response) *successBody {
-	return &successBody{rc: resp.Body, c: c, resp: resp, json: isJSONContent(resp.Header)}
+func (c *Core) newSuccessBody(ctx context.Context, resp *http.Response) *successBody {
+	return &successBody{rc: resp.Body, ctx: ctx, c: c, resp: resp, json: isJSONContent(resp.Header)}
 }
 
 // Read implements io.Reader.
@@ -38,22 +45,35 @@ func (b *successBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		b.n += int64(n)
 		if b.n > b.c.maxBody {
-			b.err = &Error{
-				Provider: b.c.provider, StatusCode: b.resp.StatusCode, kind: ErrTransport, cause: errBodyTooLarge,
-				RequestID: RequestID(b.c.provider, b.resp.Header),
-				Messages:  []string{"response body exceeds " + strconv.FormatInt(b.c.maxBody, 10) + " bytes"},
-			}
+			b.err = b.c.tooLarge(b.resp)
 			return 0, b.err
 		}
 		if b.json {
 			b.observe(p[:n])
 		}
 	}
-	if err == io.EOF && b.json && b.first != 0 && !plausibleJSON(b.first, b.last) {
-		b.err = b.c.undecodable(b.resp, b.head[:b.headLen], "response body is not valid JSON")
+	switch {
+	case err == nil:
+	case err == io.EOF:
+		if b.json && b.first != 0 && !plausibleJSON(b.first, b.last) {
+			b.err = b.c.undecodable(b.resp, b.head[:b.headLen], "response body is not valid JSON")
+			return n, b.err
+		}
+	default:
+		b.err = b.lost(err)
 		return n, b.err
 	}
 	return n, err
+}
+
+// lost is the error for a success body whose reading failed.
+func (b *successBody) lost(err error) *Error {
+	e := transportError(b.c.provider, "", b.ctx.Err(), err)
+	e.StatusCode = b.resp.StatusCode
+	e.RequestID = RequestID(b.c.provider, b.resp.Header)
+	e.Messages = []string{"the server answered " + strconv.Itoa(b.resp.StatusCode) +
+		" (the request took effect), but its body could not be read: " + clip(err.Error(), maxMessageBytes)}
+	return e
 }
 
 // observe records the start of the body and its first and last non-space

@@ -1,6 +1,7 @@
 package facade
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 //   - err != nil: an *Error from [Core.Do] or a validation function is
 //     returned with Operation (and Provider, if empty) filled in; a JSON
 //     decoding error from the generated client becomes
-//     [ErrUnexpectedResponse]; anything else, including context
+//     [ErrUnexpectedResponse] saying in words what was wrong (use
+//     [Core.CheckResponse] to keep the status and request ID of the
+//     response that did not decode); anything else, including context
 //     cancellation, becomes [ErrTransport] with err as its cause (so
 //     errors.Is(err, context.Canceled) keeps working).
 //   - resp == nil: [ErrUnexpectedResponse].
@@ -39,7 +42,7 @@ func (c *Core) Check(op string, resp *http.Response, body []byte, err error, dec
 		return &Error{Provider: c.provider, Operation: op, kind: ErrUnexpectedResponse, Messages: []string{"no response"}}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := decodeErrorBody(c.provider, resp.StatusCode, resp.Header, body, c.now())
+		e := decodeErrorBody(c.provider, resp.StatusCode, reasonPhrase(resp), resp.Header, body, c.now())
 		e.Operation = op
 		return e
 	}
@@ -70,27 +73,33 @@ func (c *Core) Check(op string, resp *http.Response, body []byte, err error, dec
 // body, e.g. a 204). A 2xx status the struct declares no JSON field for,
 // while it declares one for another 2xx status, is [ErrUnexpectedResponse].
 // A value of any other shape yields [ErrUnexpectedResponse] naming its type.
+//
+// When the body does not decode, the generated Parse functions (see
+// scripts/templates/client-with-responses.tmpl) return the response
+// together with the decoding error: CheckResponse then reports
+// [ErrUnexpectedResponse] keeping the status code, the request ID and a
+// snippet of the body, and says in words what was wrong (a field holding a
+// JSON string where a number was expected, an empty or cut-short body,
+// nesting deeper than the decoder allows, invalid JSON at byte n). A
+// decoding error without a response is reported the same way, without
+// status and request ID.
 func (c *Core) CheckResponse(op string, rsp any, err error) error {
+	hr, body, v, shaped := responseParts(rsp)
 	if err != nil {
+		var fe *Error
+		if shaped && hr != nil && !errors.As(err, &fe) {
+			// The generated parser returns the response with the error
+			// when the body does not decode: keep what it says.
+			e := c.undecodable(hr, body, describeDecodeError(err, body, true))
+			e.Operation, e.cause = op, err
+			return e
+		}
 		return c.wrap(op, err)
 	}
-	v := reflect.ValueOf(rsp)
-	for v.IsValid() && v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return c.Check(op, nil, nil, nil, false)
-		}
-		v = v.Elem()
+	if rsp == nil || (v.IsValid() && v.Kind() == reflect.Pointer && v.IsNil()) {
+		return c.Check(op, nil, nil, nil, false)
 	}
-	if !v.IsValid() || v.Kind() != reflect.Struct {
-		return c.badShape(op, rsp)
-	}
-	hrField, bodyField := v.FieldByName("HTTPResponse"), v.FieldByName("Body")
-	if !hrField.IsValid() || !bodyField.IsValid() || !hrField.CanInterface() || !bodyField.CanInterface() {
-		return c.badShape(op, rsp)
-	}
-	hr, ok1 := hrField.Interface().(*http.Response)
-	body, ok2 := bodyField.Interface().([]byte)
-	if !ok1 || !ok2 {
+	if !shaped {
 		return c.badShape(op, rsp)
 	}
 	decoded := true
@@ -98,6 +107,86 @@ func (c *Core) CheckResponse(op string, rsp any, err error) error {
 		decoded = jsonDecodedFor(v, hr.StatusCode)
 	}
 	return c.Check(op, hr, body, nil, decoded)
+}
+
+// responseParts takes a generated response struct (through any number of
+// pointers) apart. shaped is false unless rsp is one; v is the struct, or
+// the nil pointer met on the way.
+func responseParts(rsp any) (hr *http.Response, body []byte, v reflect.Value, shaped bool) {
+	v = reflect.ValueOf(rsp)
+	for v.IsValid() && v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, nil, v, false
+		}
+		v = v.Elem()
+	}
+	if !v.IsValid() || v.Kind() != reflect.Struct {
+		return nil, nil, v, false
+	}
+	hrField, bodyField := v.FieldByName("HTTPResponse"), v.FieldByName("Body")
+	if !hrField.IsValid() || !bodyField.IsValid() || !hrField.CanInterface() || !bodyField.CanInterface() {
+		return nil, nil, v, false
+	}
+	hr, ok1 := hrField.Interface().(*http.Response)
+	body, ok2 := bodyField.Interface().([]byte)
+	if !ok1 || !ok2 {
+		return nil, nil, v, false
+	}
+	return hr, body, v, true
+}
+
+// describeDecodeError says in words why body (if known) did not decode into
+// the expected type.
+func describeDecodeError(err error, body []byte, known bool) string {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &typ):
+		where := "the response body"
+		if typ.Field != "" {
+			where = "response field " + strconv.Quote(clip(typ.Field, maxMessageBytes/2))
+		}
+		return fmt.Sprintf("%s holds a JSON %s where %s was expected", where, clip(typ.Value, 32), jsonKind(typ.Type))
+	case errors.As(err, &syntax):
+		switch {
+		case known && len(bytes.TrimSpace(body)) == 0:
+			return "the response body is empty where a JSON document was expected"
+		case strings.Contains(syntax.Error(), "unexpected end of JSON input"):
+			return "the response body is cut short: it ends inside a JSON value"
+		case strings.Contains(syntax.Error(), "max depth"):
+			return "the response body nests JSON values deeper than the decoder allows"
+		default:
+			return fmt.Sprintf("the response body is not valid JSON at byte %d: %s", syntax.Offset, clip(syntax.Error(), maxMessageBytes/2))
+		}
+	}
+	return "the response body did not decode: " + clip(err.Error(), maxMessageBytes/2)
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "another value"
 }
 
 func jsonDecodedFor(v reflect.Value, status int) bool {
@@ -153,7 +242,7 @@ func (c *Core) wrap(op string, err error) error {
 	)
 	if errors.As(err, &syntax) || errors.As(err, &typ) {
 		return &Error{Provider: c.provider, Operation: op, kind: ErrUnexpectedResponse, cause: err,
-			Messages: []string{"response body did not decode: " + clip(err.Error(), maxMessageBytes)}}
+			Messages: []string{describeDecodeError(err, nil, false)}}
 	}
 	return transportError(c.provider, op, nil, err)
 }

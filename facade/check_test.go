@@ -46,7 +46,8 @@ type fakeDeleteZoneResponse struct {
 }
 
 // fakeGetZone behaves like a generated GetZoneWithResponse: it parses JSON
-// bodies for 200 and 404 and fails on undecodable JSON.
+// bodies for 200 and 404 and fails on undecodable JSON, returning the
+// response with the error.
 func fakeGetZone(ctx context.Context, doer interface {
 	Do(*http.Request) (*http.Response, error)
 }, url string) (*fakeGetZoneResponse, error) {
@@ -69,12 +70,12 @@ func fakeGetZone(ctx context.Context, doer interface {
 	case isJSON && rsp.StatusCode == 200:
 		var z fakeZone
 		if err := json.Unmarshal(body, &z); err != nil {
-			return nil, err
+			return r, err // as scripts/templates/client-with-responses.tmpl generates
 		}
 		r.JSON200 = &z
 	case isJSON && rsp.StatusCode == 404:
 		if err := json.Unmarshal(body, &r.JSON404); err != nil {
-			return nil, err
+			return r, err
 		}
 	}
 	return r, nil
@@ -93,11 +94,11 @@ func TestCheckResponseEndToEnd(t *testing.T) {
 	}{
 		{name: "200 ok", ct: "application/json", status: 200, body: `{"name":"example.com"}`},
 		{name: "200 html", ct: "text/html", status: 200, body: "<html><body>login</body></html>", kind: ErrUnexpectedResponse, status0: 200, contains: "login"},
-		{name: "200 empty json", ct: "application/json", status: 200, body: "", kind: ErrUnexpectedResponse},
+		{name: "200 empty json", ct: "application/json", status: 200, body: "", kind: ErrUnexpectedResponse, status0: 200, contains: "response body is empty where a JSON document was expected"},
 		{name: "200 truncated json", ct: "application/json", status: 200, body: `{"name":"exa`, kind: ErrUnexpectedResponse, status0: 200},
 		{name: "200 html labelled json", ct: "application/json; charset=utf-8", status: 200, body: "<html><body>Sign in</body></html>\n", kind: ErrUnexpectedResponse, status0: 200, contains: "Sign in"},
 		{name: "200 json with trailing newline", ct: "application/json", status: 200, body: "{\"name\":\"example.com\"}\n"},
-		{name: "200 wrong json type", ct: "application/json", status: 200, body: `{"name":42}`, kind: ErrUnexpectedResponse, contains: "did not decode"},
+		{name: "200 wrong json type", ct: "application/json", status: 200, body: `{"name":42}`, kind: ErrUnexpectedResponse, status0: 200, contains: `response field "name" holds a JSON number where a string was expected`},
 		{name: "404 json", ct: "application/json", status: 404, body: `{"message":"Zone not found"}`, kind: ErrNotFound, status0: 404, contains: "Zone not found"},
 		{name: "404 json of the wrong shape", ct: "application/json", status: 404, body: `["x"]`, kind: ErrNotFound, status0: 404},
 		{name: "502 html", ct: "text/html", status: 502, body: "<html><title>502 Bad Gateway</title></html>", kind: ErrServer, status0: 502, contains: "502 Bad Gateway"},

@@ -24,10 +24,16 @@ import (
 //
 // For every request Core
 //   - refuses to send credentials anywhere but the configured base URL's
-//     scheme, host and port;
-//   - sets Authorization: Bearer <token>, User-Agent and (unless already set)
-//     Accept: application/json on a clone of the request, never on the
-//     caller's request;
+//     scheme, host and port, and never follows a redirect (not even to the
+//     same origin, and also not with a client from [WithHTTPClient], which
+//     is copied, never modified): a 3xx answer is an [ErrUnexpectedResponse]
+//     error keeping the status and [Error.Location], so that neither the
+//     credentials nor a request body reach another URL and a write is
+//     reported done only when the server that was asked says so;
+//   - sends a new request per attempt (a RoundTripper may still hold the
+//     previous one), each a copy of the caller's request carrying
+//     Authorization: Bearer <token>, User-Agent and (unless already set)
+//     Accept: application/json; the caller's request is never modified;
 //   - retries with capped exponential backoff and full jitter (see
 //     [RetryPolicy]) on 429, 502, 503, 504 and connection errors for GET,
 //     HEAD, OPTIONS, PUT and DELETE; other methods (POST, PATCH) are retried
@@ -36,21 +42,41 @@ import (
 //     after sending. Bodies are replayed through Request.GetBody; a request
 //     with a body and no GetBody is never retried;
 //   - honours Retry-After and, on 429, X-RateLimit-Reset, up to
-//     RetryPolicy.MaxRetryAfter;
+//     RetryPolicy.MaxRetryAfter, but never waits less than the normal
+//     backoff ("Retry-After: 0" and dates in the past get the backoff);
 //   - waits with timers that honour the request context, never time.Sleep;
-//   - reads the whole response body, capped at the configured size, before
-//     returning.
+//   - reads a non-2xx body, capped at the configured size, before returning,
+//     and stops reading when the context ends whatever the RoundTripper does;
+//     a 1xx answer that net/http returns as final (a protocol switch nobody
+//     asked for) is closed unread and is an [ErrUnexpectedResponse] error,
+//     so no answer keeps a call past its context or the client's Timeout.
 //
-// Do returns a response only for a final 2xx status, with the body fully
-// buffered in memory. A final non-2xx status, a body over the size cap, a
-// 2xx JSON response whose body is not valid JSON, and transport failures are
-// returned as a nil response and an [*Error] without Operation; [Core.Check]
-// fills in the operation. Going through Core therefore keeps the status,
-// request id and provider messages even when a generated client would have
-// failed to parse an error body.
+// Do returns a response only for a final 2xx status; its body is streamed,
+// capped at the configured size, and a JSON-typed body that cannot be JSON
+// (an HTML page, a cut-short body) fails when read, with an *Error keeping
+// the status and request ID. A 2xx that arrives is returned even if the
+// request context ended meanwhile: the server acted, and the caller is told
+// so. If its body can then no longer be read, the read fails with an
+// [ErrTransport] *Error that matches the context's error and keeps the 2xx
+// StatusCode and the request ID. Likewise an error answer that arrived and
+// was read as the context ended is reported as that answer (a 404 stays
+// ErrNotFound), not as the context's end. The returned response's Request
+// is the caller's request, never the copy that carried the credentials.
+//
+// A final non-2xx status, a body over the size cap and transport failures
+// are returned as a nil response and an [*Error] without Operation;
+// [Core.Check] fills in the operation. Going through Core therefore keeps
+// the status, request id and provider messages even when a generated client
+// would have failed to parse an error body. When a state-changing request
+// (not GET, HEAD or OPTIONS) was retried after an attempt whose outcome is
+// unknown, its final error has [Error.PriorAttemptUnknown] set: a 404 to a
+// retried DELETE then most likely means that the earlier attempt deleted
+// the object (see [OutcomeUnknown]).
 //
 // A Core is safe for concurrent use. Its token is never logged or printed:
-// fmt and slog render a Core as its provider and base URL only.
+// fmt and slog render a *Core as its provider and base URL only, and no
+// field of a Core holds the token in printable form, so printing a Core
+// value shows no credential either.
 type Core struct {
 	provider  string
 	token     *Secret // pointer: printing a Core value shows an address, not the token
@@ -64,8 +90,13 @@ type Core struct {
 	now       func() time.Time
 	// wait pauses between attempts; tests replace it to observe the waits.
 	wait func(ctx context.Context, d time.Duration) error
+	// jitter picks a wait in [0, ceil]; tests replace it. nil means
+	// fullJitter.
+	jitter func(ceil time.Duration) time.Duration
 	// headers are added to every request; built once, shared read-only.
-	auth, ua, accept []string
+	// (The Authorization header is built per attempt from token, so that
+	// no field of a Core holds the credential in printable form.)
+	ua, accept []string
 	// pollFirst and pollMax pace Poll.
 	pollFirst, pollMax time.Duration
 
@@ -126,6 +157,11 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 	if cfg.client == nil {
 		cfg.client = &http.Client{Timeout: DefaultTimeout}
 	}
+	// Redirects are never followed, whoever's client this is: a copy with
+	// its own CheckRedirect, so the caller's client is not modified.
+	client := *cfg.client
+	client.CheckRedirect = refuseRedirect
+	client.Transport = redirectGuard{next: client.Transport}
 	base, err := url.Parse(cfg.baseURL)
 	if err != nil { // cannot happen: normalizeBaseURL parsed it
 		return fail(err)
@@ -136,7 +172,7 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		token:     &secret,
 		baseURL:   cfg.baseURL,
 		base:      base,
-		client:    cfg.client,
+		client:    &client,
 		userAgent: cfg.userAgent,
 		retry:     cfg.retry,
 		logger:    cfg.logger,
@@ -145,7 +181,6 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		wait:      waitCtx,
 		pollFirst: cfg.pollFirst,
 		pollMax:   cfg.pollMax,
-		auth:      []string{"Bearer " + token},
 		ua:        []string{cfg.userAgent},
 		accept:    []string{"application/json"},
 
@@ -207,23 +242,40 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 			Messages: []string{fmt.Sprintf("refusing to send credentials to %s://%s (base URL is %s)", req.URL.Scheme, req.URL.Host, c.baseURL)}}
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	out := c.outgoing(req)
+	// unknown records that an earlier attempt was sent and its outcome is
+	// unknown (no answer, or a 5xx): the final answer may then be the
+	// effect of that attempt, e.g. a 404 to a retried DELETE.
+	unknown := false
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			e := transportError(c.provider, "", err, nil)
 			e.refused = true // nothing was sent
-			return nil, e
+			return nil, c.priorUnknown(req, e, unknown)
 		}
-		resp, body, err := c.attempt(ctx, req, out, attempt)
+		resp, body, err := c.attempt(ctx, req, attempt)
+		if err == nil && isSuccess(resp.StatusCode) {
+			// A success that arrived is kept, even if ctx ended meanwhile:
+			// the server acted. (Reading its body may still fail then; see
+			// successBody.) The caller sees its own request, never the copy
+			// carrying the credentials.
+			resp.Request = req
+			return resp, nil
+		}
 		if ctx.Err() != nil {
+			if err == nil {
+				// The server's answer arrived (and its body was read):
+				// report it rather than the context's end, no retry.
+				return nil, c.priorUnknown(req, c.finish(ctx, resp, body, nil), unknown)
+			}
 			e := transportError(c.provider, "", ctx.Err(), err)
 			e.refused = neverSent(err)
-			return nil, e
+			return nil, c.priorUnknown(req, e, unknown)
 		}
 		wait, again := c.retryDecision(req.Method, attempt, replayable, resp, err)
 		if !again {
-			return c.finish(ctx, resp, body, err)
+			return nil, c.priorUnknown(req, c.finish(ctx, resp, body, err), unknown)
 		}
+		unknown = unknown || outcomeUnknownAttempt(resp, err)
 		c.retries.Add(1)
 		if c.logger.Enabled(ctx, slog.LevelDebug) {
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "secondarydns: retrying",
@@ -236,50 +288,85 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 			// Only a refusal or a request that never left makes the outcome
 			// certain; after a 5xx or a dropped connection it is not.
 			e.refused = (resp != nil && resp.StatusCode == http.StatusTooManyRequests) || (err != nil && neverSent(err))
-			return nil, e
+			return nil, c.priorUnknown(req, e, unknown)
 		}
 	}
 }
 
-// outgoing returns the request to send: a shallow copy of req with its own
-// header map holding the authentication, User-Agent and Accept headers, so
-// that req itself (which may belong to the caller) never carries the token.
-func (c *Core) outgoing(req *http.Request) *http.Request {
+// outcomeUnknownAttempt reports whether an attempt that is about to be
+// retried may have taken effect: it was sent and got no answer, or a 5xx.
+// A 429 and a request that never left did nothing.
+func outcomeUnknownAttempt(resp *http.Response, err error) bool {
+	if err != nil {
+		return !neverSent(err)
+	}
+	return resp.StatusCode >= 500
+}
+
+// priorUnknown marks e, the final error of a state-changing request, when
+// an earlier attempt's outcome is unknown: its answer is then no proof that
+// nothing happened (see [Error.PriorAttemptUnknown]).
+func (c *Core) priorUnknown(req *http.Request, e *Error, unknown bool) *Error {
+	if unknown && !isSafe(req.Method) {
+		e.PriorAttemptUnknown = true
+		e.refused = false
+	}
+	return e
+}
+
+// outgoing returns the request for attempt n: a new request each time (a
+// RoundTripper may still hold the previous one, see [http.RoundTripper]),
+// a shallow copy of req with its own header map holding the authentication,
+// User-Agent and Accept headers, so that req itself (which may belong to
+// the caller) never carries the token. From the second attempt on, the body
+// comes from req.GetBody.
+func (c *Core) outgoing(req *http.Request, n int) (*http.Request, error) {
 	r := new(http.Request)
 	*r = *req
 	h := make(http.Header, len(req.Header)+3)
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	h["Authorization"] = c.auth
+	h["Authorization"] = []string{"Bearer " + c.token.Reveal()}
 	h["User-Agent"] = c.ua
 	if _, ok := h["Accept"]; !ok {
 		h["Accept"] = c.accept
 	}
 	r.Header = h
-	return r
-}
-
-// attempt performs one try of out (a copy of req). A 2xx body is left to be
-// streamed to the caller through [successBody]; any other body is read
-// (capped) for error decoding.
-func (c *Core) attempt(ctx context.Context, req, out *http.Request, n int) (*http.Response, []byte, error) {
-	c.attempts.Add(1)
 	if n > 1 && req.Body != nil && req.Body != http.NoBody {
 		b, err := req.GetBody()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		out.Body = b
+		r.Body = b
+	}
+	return r, nil
+}
+
+// attempt performs try number n of req. A 2xx body is left to be streamed to
+// the caller through [successBody]; a 1xx answer (which net/http returns as
+// final only for a protocol switch, whose "body" is the raw connection) is
+// closed unread; any other body is read (capped, and cut short when ctx
+// ends) for error decoding.
+func (c *Core) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, []byte, error) {
+	c.attempts.Add(1)
+	out, err := c.outgoing(req, n)
+	if err != nil {
+		return nil, nil, err
 	}
 	start := time.Now()
 	resp, err := c.client.Do(out)
 	var body []byte
 	if err == nil {
-		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			resp.Body = c.newSuccessBody(resp)
-		} else {
-			body, err = c.readBody(resp)
+		restoreLocation(resp)
+		switch {
+		case isSuccess(resp.StatusCode):
+			resp.Body = c.newSuccessBody(ctx, resp)
+		case resp.StatusCode < 200:
+			_ = resp.Body.Close()
+			resp.Body = http.NoBody
+		default:
+			body, err = c.readBody(ctx, resp)
 		}
 	}
 	c.logAttempt(ctx, req, n, resp, err, time.Since(start))
@@ -291,23 +378,32 @@ var errBodyTooLarge = errors.New("response body too large")
 
 // readBody reads and closes resp.Body, replacing it with an in-memory copy.
 // It fails with an ErrTransport *Error once the body exceeds the cap instead
-// of truncating.
-func (c *Core) readBody(resp *http.Response) ([]byte, error) {
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+// of truncating. When ctx ends, the body is closed, which ends the read
+// whatever the RoundTripper does with the context.
+func (c *Core) readBody(ctx context.Context, resp *http.Response) ([]byte, error) {
+	rc := resp.Body
+	stop := context.AfterFunc(ctx, func() { _ = rc.Close() })
+	defer stop()
+	defer func() { _ = rc.Close() }()
+	b, err := io.ReadAll(io.LimitReader(rc, c.maxBody+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > c.maxBody {
-		return nil, &Error{
-			Provider: c.provider, StatusCode: resp.StatusCode, kind: ErrTransport, cause: errBodyTooLarge,
-			RequestID: RequestID(c.provider, resp.Header),
-			Messages:  []string{"response body exceeds " + strconv.FormatInt(c.maxBody, 10) + " bytes"},
-		}
+		return nil, c.tooLarge(resp)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	resp.ContentLength = int64(len(b))
 	return b, nil
+}
+
+// tooLarge is the error for a response body over the cap.
+func (c *Core) tooLarge(resp *http.Response) *Error {
+	return &Error{
+		Provider: c.provider, StatusCode: resp.StatusCode, kind: ErrTransport, cause: errBodyTooLarge,
+		RequestID: RequestID(c.provider, resp.Header),
+		Messages:  []string{"response body exceeds " + strconv.FormatInt(c.maxBody, 10) + " bytes"},
+	}
 }
 
 // retryDecision reports whether and how long to wait before another attempt.
@@ -338,39 +434,52 @@ func (c *Core) retryDecision(method string, attempt int, replayable bool, resp *
 		if d > c.retry.MaxRetryAfter {
 			return 0, false // the caller gets the error with RetryAfter set
 		}
-		return d, true
+		// "Retry-After: 0" or a date in the past is no licence for
+		// back-to-back retries: wait at least the normal backoff.
+		return max(d, c.backoff(attempt)), true
 	}
 	return c.backoff(attempt), true
 }
 
-// backoff returns a full-jitter wait before retry number attempt.
+// backoff returns a full-jitter wait before retry number attempt. The
+// arithmetic saturates at MaxDelay, so no policy can make it overflow.
 func (c *Core) backoff(attempt int) time.Duration {
 	ceil := c.retry.BaseDelay
 	for i := 1; i < attempt && ceil < c.retry.MaxDelay; i++ {
+		if ceil > c.retry.MaxDelay/2 {
+			ceil = c.retry.MaxDelay
+			break
+		}
 		ceil *= 2
 	}
 	ceil = min(ceil, c.retry.MaxDelay)
 	if ceil <= 0 {
 		return 0
 	}
-	return rand.N(ceil + 1)
+	if c.jitter != nil {
+		return c.jitter(ceil)
+	}
+	return fullJitter(ceil)
 }
 
-// finish turns the last attempt into Do's result.
-func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err error) (*http.Response, error) {
+// fullJitter returns a uniformly random duration in [0, ceil] for ceil ≥ 0,
+// without overflowing for any ceil.
+func fullJitter(ceil time.Duration) time.Duration {
+	return time.Duration(rand.Uint64N(uint64(ceil) + 1))
+}
+
+// finish turns the last attempt, which did not succeed, into Do's error.
+func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err error) *Error {
 	if err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
-			return nil, fe
+			return fe
 		}
 		e := transportError(c.provider, "", ctx.Err(), err)
 		e.refused = neverSent(err)
-		return nil, e
+		return e
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, decodeErrorBody(c.provider, resp.StatusCode, resp.Header, body, c.now())
-	}
-	return resp, nil
+	return decodeErrorBody(c.provider, resp.StatusCode, reasonPhrase(resp), resp.Header, body, c.now())
 }
 
 // undecodable builds the ErrUnexpectedResponse error for a 2xx body the
@@ -417,6 +526,68 @@ func waitCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// isSafe reports methods that change nothing on the server.
+func isSafe(method string) bool {
+	switch method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+func isSuccess(status int) bool { return status >= 200 && status <= 299 }
+
+// refuseRedirect is the CheckRedirect of every Core's client: a redirect is
+// never followed, so credentials and request bodies reach no other URL and
+// a write is never turned into a read of another resource. The 3xx answer
+// becomes an [ErrUnexpectedResponse] error keeping status and Location.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectGuard wraps the transport of a Core's client. net/http's Client
+// looks at the Location of a 301, 302, 303, 307 or 308 before it asks
+// CheckRedirect, and fails without the response if it cannot parse it; so
+// the guard moves Location out of its sight (under locationKey, a key the
+// header parser never produces) and [Core.attempt] puts it back.
+type redirectGuard struct{ next http.RoundTripper }
+
+// locationKey holds a redirect's Location between redirectGuard and
+// Core.attempt: not in canonical form, so no server can send it.
+const locationKey = "location"
+
+// RoundTrip implements http.RoundTripper.
+func (g redirectGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := g.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(r)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header != nil {
+		if loc, ok := resp.Header["Location"]; ok {
+			delete(resp.Header, "Location")
+			resp.Header[locationKey] = loc
+		}
+	}
+	return resp, err
+}
+
+// restoreLocation undoes redirectGuard's hiding of Location.
+func restoreLocation(resp *http.Response) {
+	if loc, ok := resp.Header[locationKey]; ok {
+		delete(resp.Header, locationKey)
+		resp.Header["Location"] = loc
+	}
+}
+
+// reasonPhrase returns the reason phrase of resp's status line ("Method Not
+// Allowed"), or "" if the server sent none.
+func reasonPhrase(resp *http.Response) string {
+	s := strings.TrimSpace(resp.Status)
+	if code := strconv.Itoa(resp.StatusCode); strings.HasPrefix(s, code) {
+		s = strings.TrimSpace(s[len(code):])
+	}
+	return s
 }
 
 func isIdempotent(method string) bool {

@@ -27,12 +27,25 @@ func fastPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
 }
 
+// newTestCore returns a Core with fast retries and an HTTP client of its
+// own (a later WithHTTPClient in opts replaces it): not http.DefaultTransport,
+// whose connections any test's httptest.Server.Close may break mid-request
+// ("CloseIdleConnections called"), which would add a retry.
 func newTestCore(t *testing.T, provider, baseURL string, opts ...Option) *Core {
 	t.Helper()
-	all := append([]Option{WithRetryPolicy(fastPolicy())}, opts...)
+	all := append([]Option{WithRetryPolicy(fastPolicy()), WithHTTPClient(ownClient(t))}, opts...)
 	c, err := NewCore(provider, testToken, baseURL, all...)
 	require.NoError(t, err)
 	return c
+}
+
+// ownClient returns an HTTP client with a transport of its own, closed when
+// the test ends.
+func ownClient(t *testing.T) *http.Client {
+	t.Helper()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: DefaultTimeout}
 }
 
 // server returns a loopback test server whose handler gets the 1-based hit

@@ -72,6 +72,11 @@ func KindForStatus(status int) error {
 //	IONOS:      {"httpStatus":404,"messages":[{"errorCode":"dns-400-1","message":"..."}]}
 //
 // Integer codes become decimal strings; a field map fills [Error.Fields].
+// A status no sentinel names ([KindForStatus] gives [ErrUnexpectedResponse]:
+// a 405, a 3xx, a 1xx, ...) is described first in words: the status text,
+// the methods of an Allow header ("allowed methods: GET, HEAD") and, for a
+// 3xx, "redirect to <Location> not followed", with the Location kept in
+// [Error.Location].
 // A body that is not JSON, or JSON without recognisable content (an HTML 502
 // page, an empty or truncated body, binary junk), yields at most one message:
 // a sanitized, printable snippet of at most 200 bytes.
@@ -86,15 +91,20 @@ func KindForStatus(status int) error {
 // status and, on 429 only, from X-RateLimit-Reset (Unix seconds, DNSimple).
 // A 2xx status yields [ErrUnexpectedResponse].
 func DecodeErrorBody(provider string, status int, header http.Header, body []byte) *Error {
-	return decodeErrorBody(provider, status, header, body, time.Now())
+	return decodeErrorBody(provider, status, "", header, body, time.Now())
 }
 
-func decodeErrorBody(provider string, status int, header http.Header, body []byte, now time.Time) *Error {
+// decodeErrorBody is [DecodeErrorBody] with the reason phrase of the status
+// line ("" if unknown: the standard text for the status is used then).
+func decodeErrorBody(provider string, status int, reason string, header http.Header, body []byte, now time.Time) *Error {
 	e := &Error{
 		Provider:   provider,
 		StatusCode: status,
 		kind:       KindForStatus(status),
 		RequestID:  RequestID(provider, header),
+	}
+	if e.kind == ErrUnexpectedResponse {
+		describeUnmapped(e, reason, header)
 	}
 	if e.kind == nil {
 		e.kind = ErrUnexpectedResponse
@@ -104,13 +114,35 @@ func decodeErrorBody(provider string, status int, header http.Header, body []byt
 	}
 	if !decodeJSONError(e, body) {
 		if s := snippet(body); s != "" {
-			e.Messages = []string{s}
+			e.addMessage(s)
 		}
 	}
 	if e.kind == ErrInvalidInput && isConflictSignal(provider, e) {
 		e.kind, e.also = ErrConflict, ErrInvalidInput
 	}
 	return e
+}
+
+// describeUnmapped says in words what an answer the sentinels do not name
+// was (a 405, a 3xx, a 1xx, ...): its reason phrase, the methods an Allow
+// header permits and, for a redirect (which [Core] never follows), where it
+// pointed, kept in [Error.Location].
+func describeUnmapped(e *Error, reason string, header http.Header) {
+	if reason = clip(reason, maxMessageBytes); reason == "" {
+		reason = http.StatusText(e.StatusCode)
+	}
+	e.addMessage(reason)
+	if allow := clip(strings.Join(header.Values("Allow"), ", "), maxMessageBytes); allow != "" {
+		e.addMessage("allowed methods: " + allow)
+	}
+	if e.StatusCode >= 300 && e.StatusCode <= 399 {
+		e.Location = clip(header.Get("Location"), maxMessageBytes)
+		if e.Location != "" {
+			e.addMessage(clip("redirect to "+e.Location+" not followed", maxMessageBytes))
+		} else {
+			e.addMessage("redirect not followed")
+		}
+	}
 }
 
 func isConflictSignal(provider string, e *Error) bool {
@@ -147,6 +179,7 @@ func decodeJSONError(e *Error, body []byte) bool {
 	if json.Unmarshal(body, &top) != nil {
 		return false
 	}
+	before := len(e.Messages) + len(e.Codes)
 	for _, k := range []string{"code", "errorCode", "error_code"} {
 		e.addCode(top[k])
 	}
@@ -156,7 +189,7 @@ func decodeJSONError(e *Error, body []byte) bool {
 	e.addItems(top["error"], 0)
 	e.addItems(top["errors"], 0)
 	e.addItems(top["messages"], 0)
-	return len(e.Messages) > 0 || len(e.Codes) > 0 || len(e.Fields) > 0
+	return len(e.Messages)+len(e.Codes) > before || len(e.Fields) > 0
 }
 
 // addItems accepts a string, an object ({"code","message"} item, or a

@@ -184,7 +184,7 @@ func TestDecodeErrorBody(t *testing.T) {
 		},
 		{
 			name: "json without known fields", provider: ProviderIONOS, status: 418, body: `{"foo":"bar"}`,
-			kind: ErrUnexpectedResponse, messages: []string{`{"foo":"bar"}`},
+			kind: ErrUnexpectedResponse, messages: []string{"I'm a teapot", `{"foo":"bar"}`},
 		},
 		{
 			name: "json array body", provider: ProviderIONOS, status: 400, body: `["a","b"]`,
@@ -209,7 +209,7 @@ func TestDecodeErrorBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := decodeErrorBody(tt.provider, tt.status, tt.header, []byte(tt.body), now)
+			e := decodeErrorBody(tt.provider, tt.status, "", tt.header, []byte(tt.body), now)
 			require.NotNil(t, e)
 			assert.Equal(t, tt.provider, e.Provider)
 			assert.Equal(t, tt.status, e.StatusCode)

@@ -18,11 +18,18 @@
 //     and [Core.Check] / [Core.CheckResponse] classifying the outcome of every
 //     generated call; [Core.Errorf], [Core.Unsupported] and [Core.Wrap]
 //     build and relabel errors for failures an adapter decides itself.
-//   - [Paginate], [PaginateFor] and [Collect]: pagination written once, as
-//     iter.Seq2; [FindZone]: a zone name resolved through a listing.
+//   - [Paginate], [PaginateFor], [PaginateUnique] and [Collect]: pagination
+//     written once, as iter.Seq2, bounded by [ListLimits] whatever the
+//     server's cursors say; [FindZone]: a zone name resolved through a
+//     listing.
 //   - [NormalizeZoneName], [ParseIP], [ParsePrimary], [ValidatePort],
-//     [RequireID], [ValidatePrimaries]: input validation that runs before any
+//     [RequireID], [ValidatePrimaries], [CheckPrimaryAddr] and
+//     [Core.ValidatePrimaries]: input validation that runs before any
 //     request is sent; [NormalizeReportedName] for names a provider returns.
+//   - [Core.CheckName] and [Core.Unexpected]: an answer about another zone,
+//     or a 2xx without the expected resource, becomes
+//     [ErrUnexpectedResponse] keeping status and request id.
+//   - [Lock]: the per-client provisioning lock whose wait honours ctx.
 //
 // The adapters live in sub-packages: facade/ionos, facade/dnsimple and
 // facade/cloudflare. A typical adapter method is a handful of lines:

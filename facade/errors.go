@@ -47,7 +47,10 @@ var (
 	ErrTransport = errors.New("transport error")
 	// ErrUnexpectedResponse reports a response the facade cannot use: a
 	// success status whose body does not decode, a status the operation does
-	// not define, or a server misbehaving (e.g. repeating a page).
+	// not define or no other sentinel names (a redirect, which is never
+	// followed, see [Error.Location]; a 1xx; a 405 or 410, described by
+	// their reason phrase and Allow header), or a server misbehaving (e.g.
+	// repeating a page). Its StatusCode is the status received, if any.
 	ErrUnexpectedResponse = errors.New("unexpected response")
 )
 
@@ -81,6 +84,19 @@ type Error struct {
 	// RetryAfter is how long the provider asked the client to wait, from
 	// Retry-After or X-RateLimit-Reset; 0 if it did not say.
 	RetryAfter time.Duration
+	// Location is the Location header of a redirect (3xx) answer, which
+	// the facade never follows: credentials go to the base URL's origin
+	// only, and a write is reported done only when the server that was
+	// asked says so. Sanitized, at most 512 bytes; empty for other answers.
+	Location string
+	// PriorAttemptUnknown reports that this request (a state-changing one:
+	// not GET, HEAD or OPTIONS) was retried after an attempt whose outcome
+	// is unknown (the connection failed after sending, or the server
+	// answered 5xx), so the answer described by this error may be the
+	// effect of that earlier attempt: a 404 to a retried DELETE most likely
+	// means the earlier attempt deleted the object, not that it never
+	// existed. [OutcomeUnknown] is true for such an error.
+	PriorAttemptUnknown bool
 
 	kind  error // one of the sentinels
 	also  error // optional second sentinel, e.g. ErrInvalidInput on a conflict signalled by a 400
@@ -161,6 +177,9 @@ func (e *Error) Error() string {
 		b.WriteString(strings.Join(e.Codes, ","))
 		b.WriteByte(']')
 	}
+	if e.PriorAttemptUnknown {
+		b.WriteString(" (after a retry: an earlier attempt's outcome is unknown and it may have taken effect)")
+	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")
 		b.WriteString(e.RetryAfter.String())
@@ -229,17 +248,31 @@ func oneLine(s string) string {
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // OutcomeUnknown reports whether a failed request may nevertheless have
-// taken effect on the server: the connection failed (or the caller's context
-// ended) after the request was sent, the server answered 5xx, or the answer
-// could not be understood. It is false for a request that was never sent, or
-// whose context ended while waiting to retry an attempt refused with 429. A
-// caller undoing a multi-request operation must look for what such a request
-// may have created; errors such as ErrConflict or ErrInvalidInput mean the
-// server did nothing.
+// taken effect on the server:
+//   - true when the connection failed (or the caller's context ended) after
+//     the request was sent, the server answered 5xx, a 3xx or 1xx, or a 2xx
+//     whose body could not be used (the server did act then), and when an
+//     earlier attempt of a retried request had such an outcome
+//     ([Error.PriorAttemptUnknown]), whatever the last answer was;
+//   - false for a request that was never sent, for any 4xx answer to a
+//     request sent once (the server refused it: ErrNotFound, ErrConflict,
+//     ErrInvalidInput, a 405, ...), for a context that ended while waiting
+//     to retry an attempt refused with 429, for nil and for errors that are
+//     not a *Error of kind ErrTransport, ErrServer or ErrUnexpectedResponse.
+//
+// A caller undoing a multi-request operation must look for what such a
+// request may have created.
 func OutcomeUnknown(err error) bool {
 	var fe *Error
-	if errors.As(err, &fe) && fe.refused {
-		return false
+	if errors.As(err, &fe) {
+		switch {
+		case fe.PriorAttemptUnknown:
+			return true
+		case fe.refused:
+			return false
+		case fe.StatusCode >= 400 && fe.StatusCode <= 499:
+			return false
+		}
 	}
 	return errors.Is(err, ErrTransport) || errors.Is(err, ErrServer) || errors.Is(err, ErrUnexpectedResponse)
 }

@@ -2,8 +2,10 @@ package facade
 
 // Fuzz targets for every decoder of untrusted input in the facade core: the
 // provider error-body decoder (one target per provider), the response
-// classifier (Core.Check / Core.CheckResponse), zone-name, IP, primary, port
-// and identifier validation, and Retry-After parsing.
+// classifier (Core.Check / Core.CheckResponse), the whole response path from
+// the wire through Core.Do to Core.CheckResponse (FuzzCoreResponse),
+// zone-name, IP, primary, port and identifier validation, and Retry-After
+// parsing.
 //
 // FuzzDecodeErrorBody (decode_test.go) fuzzes the decoder for all providers
 // at once with a fixed header; the per-provider targets here also fuzz the
@@ -20,7 +22,12 @@ package facade
 // API, so that they keep holding across refactorings of the internals.
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"reflect"
@@ -522,4 +529,156 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q) = %v, true: neither delay-seconds nor an HTTP-date", v, d)
 		}
 	})
+}
+
+// fuzzWireTransport answers every request with the raw bytes of wire over
+// an in-memory connection, then closes it: the real net/http client code
+// parses whatever the fuzzer wrote.
+func fuzzWireTransport(wire []byte) *http.Transport {
+	return &http.Transport{
+		DisableKeepAlives: true,
+		DialContext: func(context.Context, string, string) (net.Conn, error) {
+			client, srv := net.Pipe()
+			go func() {
+				defer func() { _ = srv.Close() }()
+				if _, err := http.ReadRequest(bufio.NewReader(srv)); err != nil {
+					return
+				}
+				_, _ = srv.Write(wire)
+			}()
+			return client, nil
+		},
+	}
+}
+
+// fuzzHeaderValue keeps the printable ASCII of v, so that the fuzzed value
+// stays one header line.
+func fuzzHeaderValue(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// FuzzCoreResponse fuzzes the whole response path of one call: a fuzzed
+// status line (any three-digit status, any reason phrase), headers
+// (Content-Type, Retry-After, Location, Allow, request ids) and body are
+// written on the wire, parsed by net/http, passed through Core.Do (retries,
+// redirect refusal, body cap, 1xx handling), a generated-style parser and
+// Core.CheckResponse. The outcome is either success, exactly when the
+// status is 200 and the body decodes, or one *Error with a real kind that
+// keeps the status that was sent, within the documented bounds, with the
+// Location of a 3xx and a known outcome for a 4xx; never a panic and never
+// a wait for the context's deadline. (After a 1xx the transport reads the
+// rest of the wire as a new response: only the bounds are checked then.)
+func FuzzCoreResponse(f *testing.F) {
+	f.Add(200, "OK", "application/json", "", "", "", "rid", []byte(`{"name":"example.com"}`))
+	f.Add(200, "OK", "application/json", "", "", "", "", []byte(`{"name":42}`))
+	f.Add(200, "OK", "application/json", "", "", "", "", []byte(``))
+	f.Add(200, "OK", "application/json", "", "", "", "", []byte(strings.Repeat("[", 10001)))
+	f.Add(201, "Created", "application/json", "", "", "", "", []byte(`{}`))
+	f.Add(204, "No Content", "", "", "", "", "", []byte(nil))
+	f.Add(301, "Moved Permanently", "text/html", "", "https://evil.example/x", "", "", []byte(`<a>moved</a>`))
+	f.Add(307, "", "", "", "http://127.0.0.1:1/", "", "", []byte(nil))
+	f.Add(405, "Method Not Allowed", "application/json", "", "", "GET, HEAD", "r", []byte(`{"message":"no"}`))
+	f.Add(429, "Too Many Requests", "application/json", "0", "", "", "", []byte(`{}`))
+	f.Add(503, "Service Unavailable", "text/html", "Wed, 21 Oct 2015 07:28:00 GMT", "", "", "", []byte(`<html>down</html>`))
+	f.Add(101, "Switching Protocols", "", "", "", "", "", []byte(nil))
+	f.Add(103, "Early Hints", "", "", "", "", "", []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+	f.Add(999, "What", "application/json", "", "", "", "", []byte(`{"message":"odd"}`))
+	f.Fuzz(func(t *testing.T, status int, reason, contentType, retryAfter, location, allow, requestID string, body []byte) {
+		if len(body) > fuzzMaxInput || len(reason)+len(contentType)+len(retryAfter)+len(location)+len(allow)+len(requestID) > fuzzMaxInput {
+			t.Skip("input larger than 1 MiB")
+		}
+		if status < 100 || status > 999 {
+			status = 100 + int(uint(status)%900)
+		}
+		var wire strings.Builder
+		fmt.Fprintf(&wire, "HTTP/1.1 %d %s\r\n", status, fuzzHeaderValue(reason))
+		sent := http.Header{}
+		for k, v := range map[string]string{
+			"Content-Type": contentType, "Retry-After": retryAfter, "Location": location,
+			"Allow": allow, "X-Request-Id": requestID, "Cf-Ray": requestID,
+		} {
+			if v = strings.TrimSpace(fuzzHeaderValue(v)); v != "" {
+				sent.Set(k, v)
+				fmt.Fprintf(&wire, "%s: %s\r\n", k, v)
+			}
+		}
+		fmt.Fprintf(&wire, "Content-Length: %d\r\nConnection: close\r\n\r\n", len(body))
+		wire.Write(body)
+
+		provider := []string{ProviderIONOS, ProviderDNSimple, ProviderCloudflare}[len(body)%3]
+		c, err := NewCore(provider, "fuzz-token", "http://api.example.test",
+			WithHTTPClient(&http.Client{Transport: fuzzWireTransport([]byte(wire.String()))}),
+			WithRetryPolicy(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxRetryAfter: time.Second}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+		// A watchdog, not a timing assertion: no answer may hold the call
+		// until the context's deadline.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		rsp, err := fuzzGetZone(ctx, c, "http://api.example.test/zones/example.com")
+		err = c.CheckResponse("GetZone", rsp, err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("status %d: the call waited for the context's deadline: %v", status, err)
+		}
+
+		ct := sent.Get("Content-Type")
+		var z struct {
+			Name string `json:"name"`
+		}
+		decodes := status == 200 && strings.Contains(ct, "json") && json.Unmarshal(body, &z) == nil
+		// After an informational (1xx) answer the transport reads the rest
+		// of the wire as a new response, whatever it says.
+		informational := status < 200
+		if err == nil && informational {
+			return
+		}
+		if err == nil {
+			if !decodes || rsp == nil || rsp.JSON200 == nil || rsp.HTTPResponse.StatusCode != 200 {
+				t.Fatalf("status %d, content type %q, body %q: success reported for an answer that is not one", status, ct, body)
+			}
+			return
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("CheckResponse returned %T %v, want *Error", err, err)
+		}
+		checkErrorBounds(t, e)
+		if !slicesContainsErr(kinds, e.Kind()) {
+			t.Fatalf("kind %v is not one of the sentinels", e.Kind())
+		}
+		if e.Operation != "GetZone" || e.Provider != provider {
+			t.Fatalf("operation/provider not kept: %#v", e)
+		}
+		switch {
+		case status >= 200:
+			if decodes {
+				t.Fatalf("status 200 with a decodable JSON body failed: %v", err)
+			}
+			if e.StatusCode != status {
+				t.Fatalf("sent status %d, error says %d: %v", status, e.StatusCode, err)
+			}
+		case e.StatusCode == 0 && e.Kind() != ErrTransport:
+			t.Fatalf("no status but kind %v: %v", e.Kind(), err)
+		}
+		if status >= 300 && status <= 399 && e.Location != clip(sent.Get("Location"), fuzzMaxMessageBytes) {
+			t.Fatalf("Location %q, sent %q", e.Location, sent.Get("Location"))
+		}
+		if status >= 400 && status <= 499 && OutcomeUnknown(err) {
+			t.Fatalf("a %d is a refusal, but OutcomeUnknown says otherwise: %v", status, err)
+		}
+	})
+}
+
+// fuzzGetZone is a generated-style GetZone: a JSON 200 body decodes into
+// JSON200; a body that does not decode is returned with the response and
+// the error, as scripts/templates/client-with-responses.tmpl generates.
+func fuzzGetZone(ctx context.Context, c *Core, url string) (*fakeGetZoneResponse, error) {
+	return fakeGetZone(ctx, c, url)
 }

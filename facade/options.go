@@ -51,7 +51,9 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 10 * time.Second, MaxRetryAfter: 30 * time.Second}
 }
 
-// Validate reports whether p is usable.
+// Validate reports whether p is usable. Any non-negative durations are
+// accepted, however large: the backoff arithmetic saturates at MaxDelay
+// instead of overflowing.
 func (p RetryPolicy) Validate() error {
 	switch {
 	case p.MaxAttempts < 1:
@@ -121,8 +123,13 @@ func normalizeBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// WithHTTPClient sets the HTTP client used for every attempt. Its Timeout,
-// if any, applies per attempt. The client must not be nil.
+// WithHTTPClient sets the HTTP client used for every attempt: its
+// Transport, Jar and Timeout (which, if set, applies per attempt). The
+// client must not be nil. hc itself is never modified: the Core uses a copy
+// taken now, whose CheckRedirect refuses every redirect (hc's own
+// CheckRedirect is not used), so credentials can reach no origin but the
+// base URL's and a 3xx answer is an error (see [Core]). Later changes to hc
+// are not seen.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

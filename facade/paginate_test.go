@@ -183,3 +183,93 @@ func TestPaginate(t *testing.T) {
 		assert.Equal(t, a, b)
 	})
 }
+
+// TestPaginateBounded (issue 10, class 4): whatever cursors the server
+// makes the client compute, a listing ends: a page of nothing new is a
+// repeated page, repeated items are yielded once, and the page and item
+// limits (WithListLimits, defaults otherwise) end an endless listing with
+// ErrUnexpectedResponse naming the limit.
+func TestPaginateBounded(t *testing.T) {
+	t.Parallel()
+	key := func(v int) string { return strconv.Itoa(v) }
+	// endless computes the next cursor itself (page number + 1), as the
+	// adapters do for DNSimple and Cloudflare page numbers and IONOS
+	// offsets; items makes page n's items.
+	endless := func(items func(n int) []int) (PageFunc[int], *int) {
+		fetched := new(int)
+		return func(_ context.Context, cursor string) ([]int, string, error) {
+			n, _ := strconv.Atoi(cursor)
+			*fetched++
+			return items(n), strconv.Itoa(n + 1), nil
+		}, fetched
+	}
+	newCore := func(t *testing.T, opts ...Option) *Core {
+		c, err := NewCore(ProviderIONOS, "t", "https://api.example", opts...)
+		require.NoError(t, err)
+		return c
+	}
+	tests := []struct {
+		name      string
+		opts      []Option
+		items     func(n int) []int
+		want      []int // the items yielded before the error
+		wantErr   string
+		maxFetchs int
+	}{
+		{name: "same page again", items: func(int) []int { return []int{1, 2, 3} },
+			want: []int{1, 2, 3}, wantErr: "server repeated page", maxFetchs: 2},
+		{name: "pages cycling", items: func(n int) []int { return []int{n % 2 * 10, n%2*10 + 1} },
+			want: []int{0, 1, 10, 11}, wantErr: "server repeated page", maxFetchs: 3},
+		{name: "one shifted item dropped", opts: []Option{WithListLimits(ListLimits{MaxPages: 3})},
+			items: func(n int) []int { return []int{2 * n, 2*n + 1, 2*n + 2} },
+			want:  []int{0, 1, 2, 3, 4, 5, 6}, wantErr: "after 3 pages", maxFetchs: 3},
+		{name: "page limit", opts: []Option{WithListLimits(ListLimits{MaxPages: 5})},
+			items: func(n int) []int { return []int{n} }, want: []int{0, 1, 2, 3, 4}, wantErr: "after 5 pages", maxFetchs: 5},
+		{name: "item limit", opts: []Option{WithListLimits(ListLimits{MaxItems: 7})},
+			items: func(n int) []int { return []int{3 * n, 3*n + 1, 3*n + 2} }, want: []int{0, 1, 2, 3, 4, 5, 6}, wantErr: "after 7 items", maxFetchs: 3},
+		{name: "default page limit", items: func(n int) []int { return nil }, wantErr: "after 10000 pages", maxFetchs: DefaultMaxListPages},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCore(t, tt.opts...)
+			fetch, fetched := endless(tt.items)
+			got, err := Collect(PaginateUnique(t.Context(), c, "ListZones", key, fetch))
+			require.ErrorIs(t, err, ErrUnexpectedResponse)
+			assert.NotErrorIs(t, err, ErrNotFound)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.Contains(t, err.Error(), "ionos: ListZones: ")
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, *fetched, tt.maxFetchs)
+		})
+	}
+
+	// Without a key (PaginateFor, Paginate) the limits still hold.
+	fetch, fetched := endless(func(n int) []int { return []int{n} })
+	_, err := Collect(PaginateFor(t.Context(), newCore(t, WithListLimits(ListLimits{MaxPages: 4})), "ListZones", fetch))
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	assert.Equal(t, 4, *fetched)
+	fetch, _ = endless(func(n int) []int { return []int{n, n} })
+	got, err := Collect(Paginate(t.Context(), fetch))
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	assert.Equal(t, 2*DefaultMaxListPages, len(got), "Paginate stops at the default page limit")
+	assert.Contains(t, err.Error(), "Paginate: ")
+
+	// A consumer that stops early fetches no more.
+	fetch, fetched = endless(func(n int) []int { return []int{n} })
+	for range PaginateUnique(t.Context(), newCore(t), "ListZones", key, fetch) {
+		break
+	}
+	assert.Equal(t, 1, *fetched)
+}
+
+func TestWithListLimits(t *testing.T) {
+	t.Parallel()
+	for _, l := range []ListLimits{{MaxPages: -1}, {MaxItems: -1}} {
+		_, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(l))
+		require.ErrorIs(t, err, ErrInvalidInput, "%+v", l)
+	}
+	c, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(ListLimits{MaxItems: 5}))
+	require.NoError(t, err)
+	assert.Equal(t, ListLimits{MaxPages: DefaultMaxListPages, MaxItems: 5}, c.limits)
+}

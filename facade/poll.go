@@ -31,7 +31,11 @@ func poll(ctx context.Context, first, max time.Duration, wait func(context.Conte
 		if err := wait(ctx, delay); err != nil {
 			return err
 		}
-		delay = min(2*delay, max)
+		if delay > max/2 { // doubling saturates at max: no overflow
+			delay = max
+		} else {
+			delay *= 2
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ func (c *Client) ListACLs(ctx context.Context) iter.Seq2[ACL, error] {
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
-			return nil, nil
+			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of ACLs (\"result\" missing)")
 		}
 		out := make([]ACL, 0, len(*rsp.JSON200.Result))
 		for i := range *rsp.JSON200.Result {

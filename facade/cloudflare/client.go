@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
@@ -26,12 +25,12 @@ type Client struct {
 	api       *cloudflareapi.ClientWithResponses
 	accountID string
 
-	// provisionMu serialises the facade calls that look up and create
+	// provision serialises the facade calls that look up and create
 	// account-wide resources (peers, TSIG keys), so that concurrent
 	// CreateZone/SetPrimaries calls on one Client share peers instead of
 	// creating duplicates, and a rollback never removes a peer another call
-	// of this Client has just reused.
-	provisionMu sync.Mutex
+	// of this Client has just reused. Its wait honours the caller's context.
+	provision *facade.Lock
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -43,7 +42,8 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 //
 // opts are the shared [facade.Option]s: [facade.WithBaseURL],
 // [facade.WithHTTPClient], [facade.WithUserAgent], [facade.WithRetryPolicy],
-// [facade.WithLogger] and [facade.WithMaxBodyBytes]. An empty token, an
+// [facade.WithLogger], [facade.WithMaxBodyBytes],
+// [facade.WithPrivatePrimaries] and [facade.WithListLimits]. An empty token, an
 // invalid account ID or an invalid option yields an [*facade.Error] of kind
 // [facade.ErrInvalidInput] with Operation "New".
 func New(token, accountID string, opts ...facade.Option) (*Client, error) {
@@ -59,7 +59,7 @@ func New(token, accountID string, opts ...facade.Option) (*Client, error) {
 	if err != nil {
 		return nil, core.Invalid(op, err)
 	}
-	return &Client{core: core, api: api, accountID: accountID}, nil
+	return &Client{core: core, api: api, accountID: accountID, provision: facade.NewLock()}, nil
 }
 
 func newErr(op string, err error) error {

@@ -129,8 +129,8 @@ func (c *Client) getIncoming(ctx context.Context, op, zoneID string) (Incoming, 
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Incoming{}, err
 	}
-	if rsp.JSON200.Result == nil {
-		return Incoming{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
+	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
+		return Incoming{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no incoming configuration (result or its id missing)")
 	}
 	return convertIncoming(rsp.JSON200), nil
 }

@@ -97,11 +97,15 @@ func (c *Client) listPeers(ctx context.Context, op string) iter.Seq2[Peer, error
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
-			return nil, nil
+			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of peers (\"result\" missing)")
 		}
 		out := make([]Peer, 0, len(*rsp.JSON200.Result))
 		for i := range *rsp.JSON200.Result {
-			out = append(out, convertPeer(&(*rsp.JSON200.Result)[i]))
+			p := &(*rsp.JSON200.Result)[i]
+			if deref(p.ID) == "" {
+				return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "peer list item %d has no id", i)
+			}
+			out = append(out, convertPeer(p))
 		}
 		return out, nil
 	})

@@ -382,8 +382,10 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 // createSecondaryLocked runs createSecondary under provisionMu and rolls
 // back on failure.
 func (c *Client) createSecondaryLocked(ctx context.Context, op string, req prepared) (facade.Zone, error) {
-	c.provisionMu.Lock()
-	defer c.provisionMu.Unlock()
+	if err := c.provision.Lock(ctx, c.core, op); err != nil {
+		return facade.Zone{}, err
+	}
+	defer c.provision.Unlock()
 	var u undo
 	fz, err := c.createSecondary(ctx, op, req, &u)
 	if err != nil {
@@ -454,8 +456,10 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	c.provisionMu.Lock()
-	defer c.provisionMu.Unlock()
+	if err := c.provision.Lock(ctx, c.core, op); err != nil {
+		return facade.Zone{}, err
+	}
+	defer c.provision.Unlock()
 
 	z, err := c.lookupSecondary(ctx, op, req.name)
 	if err != nil {

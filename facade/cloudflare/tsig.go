@@ -120,7 +120,7 @@ func (c *Client) listTSIGs(ctx context.Context, op string) iter.Seq2[TSIGKey, er
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
-			return nil, nil
+			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of TSIG keys (\"result\" missing)")
 		}
 		out := make([]TSIGKey, 0, len(*rsp.JSON200.Result))
 		for i := range *rsp.JSON200.Result {

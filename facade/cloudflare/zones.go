@@ -94,13 +94,23 @@ func convertZone(z *cloudflareapi.ZonesZone) Zone {
 }
 
 // zoneResult converts the "result" zone of a successful zone response; a
-// response without one (or without its id) is
-// [facade.ErrUnexpectedResponse].
-func (c *Client) zoneResult(op string, z *cloudflareapi.ZonesZone, hr *http.Response, body []byte) (Zone, error) {
-	if z == nil || z.ID == "" {
-		return Zone{}, c.unexpected(op, hr, body)
+// response without one (or without its id or name) is
+// [facade.ErrUnexpectedResponse], and so is a zone other than the one asked
+// for: want is the expected ID (if id is true) or normalised name.
+func (c *Client) zoneResult(op string, z *cloudflareapi.ZonesZone, hr *http.Response, body []byte, want string, id bool) (Zone, error) {
+	if z == nil || z.ID == "" || z.Name == "" {
+		return Zone{}, c.core.Unexpected(op, hr, body, "response holds no zone (id or name missing)")
 	}
-	return convertZone(z), nil
+	out := convertZone(z)
+	if id && out.ID != want {
+		return Zone{}, c.core.Unexpected(op, hr, body, "asked for zone ID %s, the server answered with %s", want, clip(out.ID, 64))
+	}
+	if !id {
+		if err := c.core.CheckName(op, hr, body, want, out.Name); err != nil {
+			return Zone{}, err
+		}
+	}
+	return out, nil
 }
 
 // checkZoneName normalises a zone name and applies the API's own rule that
@@ -166,7 +176,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return func(yield func(Zone, error) bool) { yield(Zone{}, c.invalid(op, err)) }
 	}
-	return facade.PaginateUnique(ctx, c.core, op, func(z Zone) string { return z.ID }, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+	seq := facade.PaginateUnique(ctx, c.core, op, func(z Zone) string { return z.ID }, func(ctx context.Context, cursor string) ([]Zone, string, error) {
 		page := 1
 		if cursor != "" {
 			page, _ = strconv.Atoi(cursor)
@@ -183,14 +193,28 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		result := *rsp.JSON200.Result
 		zones := make([]Zone, 0, len(result))
 		for i := range result {
-			z := convertZone(&result[i])
-			if opts.Type != "" && z.Type != opts.Type {
-				continue
+			if result[i].ID == "" || result[i].Name == "" {
+				return nil, "", c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "zone list item %d has no id or name", i)
 			}
-			zones = append(zones, z)
+			zones = append(zones, convertZone(&result[i]))
 		}
 		return zones, nextPage(page, *base.PerPage, len(result), rsp.JSON200.ResultInfo), nil
 	})
+	if opts.Type == "" {
+		return seq
+	}
+	// The type filter is applied after pagination, which judges progress by
+	// every zone of a page.
+	return func(yield func(Zone, error) bool) {
+		for z, err := range seq {
+			if err == nil && z.Type != opts.Type {
+				continue
+			}
+			if !yield(z, err) {
+				return
+			}
+		}
+	}
 }
 
 // nextPage returns the next page cursor, or "" after the last page: the
@@ -240,7 +264,7 @@ func (c *Client) createZone(ctx context.Context, op, name string, typ ZoneType) 
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body)
+	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body, n, false)
 }
 
 // GetZoneByID returns the zone with the given ID (GET /zones/{id}). An
@@ -258,7 +282,7 @@ func (c *Client) getZoneByID(ctx context.Context, op, id string) (Zone, error) {
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body)
+	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body, id, true)
 }
 
 // DeleteZoneByID deletes the zone with the given ID (DELETE /zones/{id}),

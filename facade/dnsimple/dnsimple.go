@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
@@ -39,13 +39,14 @@ type Client struct {
 	api     *dnsimpleapi.ClientWithResponses
 	account dnsimpleapi.Account
 
-	// provisionMu serialises CreateZone and SetPrimaries, which look up,
+	// provision serialises CreateZone and SetPrimaries, which look up,
 	// create, link and (when rolling back) delete account-wide primary
 	// servers: concurrent calls on one Client then share servers instead of
 	// creating duplicates, and a rollback never deletes a server another
 	// call has just decided to reuse. Clients in other processes can still
-	// race; the rollback then only deletes servers no zone links to.
-	provisionMu sync.Mutex
+	// race; the rollback then only deletes servers no zone links to. Its
+	// wait honours the caller's context.
+	provision *facade.Lock
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -67,7 +68,7 @@ func New(token string, accountID int64, opts ...facade.Option) (*Client, error) 
 	if err != nil {
 		return nil, core.Invalid("New", err)
 	}
-	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID)}, nil
+	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID), provision: facade.NewLock()}, nil
 }
 
 // Provider returns [facade.ProviderDNSimple].
@@ -225,9 +226,12 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
+		if rsp.JSON200.Data == nil {
+			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of primary servers (\"data\" missing)")
+		}
 		out := make([]PrimaryServer, 0, len(rsp.JSON200.Data))
 		for i := range rsp.JSON200.Data {
-			s, err := c.convertPrimaryServer(op, &rsp.JSON200.Data[i])
+			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i])
 			if err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
@@ -260,7 +264,12 @@ func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryS
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.convertPrimaryServer(op, rsp.JSON201.Data)
+	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, rsp.JSON201.Data)
+	if err == nil && (out.IP != ps[0].Addr || (in.Port != 0 && out.Port != in.Port)) {
+		err = c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "asked to create primary server %s, the server answered with %s",
+			netip.AddrPortFrom(ps[0].Addr, ps[0].PortOrDefault()), netip.AddrPortFrom(out.IP, out.Port))
+	}
+	return out, err
 }
 
 // GetPrimaryServer returns the primary server id, or an error matching
@@ -275,7 +284,7 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.convertPrimaryServer(op, &rsp.JSON200.Data)
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
 }
 
 // DeletePrimaryServer deletes the primary server id.
@@ -314,21 +323,18 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 		return PrimaryServer{}, c.core.Invalid(op, err)
 	}
 	body := dnsimpleapi.PrimaryServerZone{Zone: name}
-	var data *dnsimpleapi.PrimaryServer
 	if link {
 		rsp, err := c.api.LinkPrimaryServerWithResponse(ctx, c.account, pid, body)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return PrimaryServer{}, err
 		}
-		data = &rsp.JSON200.Data
-	} else {
-		rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
-			return PrimaryServer{}, err
-		}
-		data = &rsp.JSON200.Data
+		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
 	}
-	return c.convertPrimaryServer(op, data)
+	rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
+	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		return PrimaryServer{}, err
+	}
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
 }
 
 // CreateSecondaryZone creates a secondary zone (without primaries; link
@@ -347,7 +353,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return convertZone(&rsp.JSON201.Data), nil
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
 }
 
 // ListAccountZones iterates over the account's zones, primary and
@@ -383,9 +389,14 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
+		if rsp.JSON200.Data == nil {
+			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"data\" missing)")
+		}
 		out := make([]Zone, len(rsp.JSON200.Data))
 		for i := range rsp.JSON200.Data {
-			out[i] = convertZone(&rsp.JSON200.Data[i])
+			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+				return nil, dnsimpleapi.Pagination{}, err
+			}
 		}
 		return out, rsp.JSON200.Pagination, nil
 	})
@@ -407,7 +418,7 @@ func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Zone{}, err
 	}
-	return convertZone(&rsp.JSON200.Data), nil
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON200.Data)
 }
 
 // ListDomains iterates over the account's domains, fetching pages lazily.
@@ -443,9 +454,14 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
+		if rsp.JSON200.Data == nil {
+			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of domains (\"data\" missing)")
+		}
 		out := make([]Domain, len(rsp.JSON200.Data))
 		for i := range rsp.JSON200.Data {
-			out[i] = convertDomain(&rsp.JSON200.Data[i])
+			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+				return nil, dnsimpleapi.Pagination{}, err
+			}
 		}
 		return out, rsp.JSON200.Pagination, nil
 	})
@@ -463,7 +479,7 @@ func (c *Client) CreateDomain(ctx context.Context, name string) (Domain, error) 
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Domain{}, err
 	}
-	return convertDomain(&rsp.JSON201.Data), nil
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
 }
 
 // GetDomain returns the domain given by name or decimal ID, or an error
@@ -478,7 +494,7 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return Domain{}, err
 	}
-	return convertDomain(&rsp.JSON200.Data), nil
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &rsp.JSON200.Data)
 }
 
 // DeleteDomain deletes the domain given by name or decimal ID. This is
@@ -576,16 +592,16 @@ func (c *Client) domainParam(op, nameOrID string) (string, error) {
 	return n, nil
 }
 
-func (c *Client) convertPrimaryServer(op string, s *dnsimpleapi.PrimaryServer) (PrimaryServer, error) {
-	if s == nil {
-		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds no primary server")
+func (c *Client) convertPrimaryServer(op string, hr *http.Response, body []byte, s *dnsimpleapi.PrimaryServer) (PrimaryServer, error) {
+	if s == nil || s.ID <= 0 {
+		return PrimaryServer{}, c.core.Unexpected(op, hr, body, "response holds no primary server (id missing)")
 	}
 	ip, err := netip.ParseAddr(s.IP)
 	if err != nil {
-		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "primary server %d has an invalid IP address %q", s.ID, s.IP)
+		return PrimaryServer{}, c.core.Unexpected(op, hr, body, "primary server %d has an invalid IP address %q", s.ID, s.IP)
 	}
 	if s.Port < 0 || s.Port > 65535 {
-		return PrimaryServer{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "primary server %d has an invalid port %d", s.ID, s.Port)
+		return PrimaryServer{}, c.core.Unexpected(op, hr, body, "primary server %d has an invalid port %d", s.ID, s.Port)
 	}
 	port := uint16(s.Port)
 	if port == 0 {
@@ -606,7 +622,22 @@ func (c *Client) convertPrimaryServer(op string, s *dnsimpleapi.PrimaryServer) (
 	return out, nil
 }
 
-func convertZone(z *dnsimpleapi.Zone) Zone {
+// sameServer converts the primary server of an answer about server id and
+// checks that it is that server.
+func (c *Client) sameServer(op string, hr *http.Response, body []byte, id int, s *dnsimpleapi.PrimaryServer) (PrimaryServer, error) {
+	out, err := c.convertPrimaryServer(op, hr, body, s)
+	if err == nil && out.ID != int64(id) {
+		err = c.core.Unexpected(op, hr, body, "asked for primary server %d, the server answered with %d", id, out.ID)
+	}
+	return out, err
+}
+
+// convertZone converts a zone of a 2xx answer; one without id or name (an
+// empty object, null, another resource) is facade.ErrUnexpectedResponse.
+func (c *Client) convertZone(op string, hr *http.Response, body []byte, z *dnsimpleapi.Zone) (Zone, error) {
+	if z == nil || z.ID <= 0 || z.Name == "" {
+		return Zone{}, c.core.Unexpected(op, hr, body, "response holds no zone (id or name missing)")
+	}
 	out := Zone{
 		ID:        int64(z.ID),
 		AccountID: int64(z.AccountID),
@@ -620,10 +651,28 @@ func convertZone(z *dnsimpleapi.Zone) Zone {
 	if z.LastTransferredAt != nil {
 		out.LastTransferredAt = *z.LastTransferredAt
 	}
-	return out
+	return out, nil
 }
 
-func convertDomain(d *dnsimpleapi.Domain) Domain {
+// namedZone converts the zone of an answer about the zone called name (a
+// normalised name) and checks that it is that zone.
+func (c *Client) namedZone(op string, hr *http.Response, body []byte, name string, z *dnsimpleapi.Zone) (Zone, error) {
+	out, err := c.convertZone(op, hr, body, z)
+	if err == nil {
+		err = c.core.CheckName(op, hr, body, name, out.Name)
+	}
+	if err != nil {
+		return Zone{}, err
+	}
+	return out, nil
+}
+
+// convertDomain converts a domain of a 2xx answer; one without id or name
+// is facade.ErrUnexpectedResponse.
+func (c *Client) convertDomain(op string, hr *http.Response, body []byte, d *dnsimpleapi.Domain) (Domain, error) {
+	if d == nil || d.ID <= 0 || d.Name == "" || d.State == "" {
+		return Domain{}, c.core.Unexpected(op, hr, body, "response holds no domain (id, name or state missing)")
+	}
 	out := Domain{
 		ID:           int64(d.ID),
 		AccountID:    int64(d.AccountID),
@@ -641,7 +690,27 @@ func convertDomain(d *dnsimpleapi.Domain) Domain {
 	if d.ExpiresAt != nil {
 		out.ExpiresAt = *d.ExpiresAt
 	}
-	return out
+	return out, nil
+}
+
+// sameDomain converts the domain of an answer about key (a normalised name
+// or a decimal ID, as domainParam returns it) and checks that it is that
+// domain.
+func (c *Client) sameDomain(op string, hr *http.Response, body []byte, key string, d *dnsimpleapi.Domain) (Domain, error) {
+	out, err := c.convertDomain(op, hr, body, d)
+	switch {
+	case err != nil:
+	case strings.Trim(key, "0123456789") == "":
+		if strconv.FormatInt(out.ID, 10) != key {
+			err = c.core.Unexpected(op, hr, body, "asked for domain %s, the server answered with domain %d", key, out.ID)
+		}
+	default:
+		err = c.core.CheckName(op, hr, body, key, out.Name)
+	}
+	if err != nil {
+		return Domain{}, err
+	}
+	return out, nil
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

@@ -74,11 +74,11 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	servers, err := c.allPrimaryServers(ctx, op)
+	servers, err := c.serversLinkedTo(ctx, op, z.Name)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	return toZone(z, linkedServers(servers, z.Name)), nil
+	return toZone(z, servers), nil
 }
 
 // CreateZone creates a secondary zone transferring from primaries
@@ -102,13 +102,16 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	c.provisionMu.Lock()
-	defer c.provisionMu.Unlock()
-	servers, err := c.allPrimaryServers(ctx, op)
+	if err := c.provision.Lock(ctx, c.core, op); err != nil {
+		return facade.Zone{}, err
+	}
+	defer c.provision.Unlock()
+	wanted := keysOf(ps)
+	servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return wanted[s.key()] })
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	rb := &rollback{c: c, op: op, zone: n, preexisting: map[int64]bool{}}
+	rb := &rollback{c: c, op: op, zone: n, wanted: wanted, preexisting: map[int64]bool{}}
 	for _, s := range servers {
 		rb.preexisting[s.ID] = true
 	}
@@ -157,9 +160,10 @@ type rollback struct {
 	op   string
 	zone string
 
-	preexisting    map[int64]bool // primary servers that existed before
-	created        []int64        // primary servers created
-	serversUnknown bool           // a server creation may have succeeded
+	wanted         map[serverKey]bool // the primaries' address and port
+	preexisting    map[int64]bool     // primary servers of wanted keys that existed before
+	created        []int64            // primary servers created
+	serversUnknown bool               // a server creation may have succeeded
 	zoneCreated    bool
 	zoneUnknown    bool    // the zone creation may have succeeded
 	linked         []int64 // servers a link was attempted for
@@ -180,7 +184,7 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	// outcome is unknown, those new since the call started and named as
 	// createServerFor names them.
 	if len(rb.created) > 0 || rb.serversUnknown {
-		if servers, err := c.allPrimaryServers(ctx, op); err == nil {
+		if servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return rb.wanted[s.key()] }); err == nil {
 			for _, s := range servers {
 				ours := slices.Contains(rb.created, s.ID) ||
 					(rb.serversUnknown && !rb.preexisting[s.ID] && s.Name == serverName(s.key()))
@@ -212,22 +216,23 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	c.provisionMu.Lock()
-	defer c.provisionMu.Unlock()
+	if err := c.provision.Lock(ctx, c.core, op); err != nil {
+		return facade.Zone{}, err
+	}
+	defer c.provision.Unlock()
 	z, err := c.secondaryZone(ctx, op, n)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	servers, err := c.allPrimaryServers(ctx, op)
+	wanted := keysOf(ps)
+	servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return wanted[s.key()] || s.linkedTo(n) })
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	index := indexServers(servers, n)
-	wanted := make(map[serverKey]bool, len(ps))
 	use := make([]PrimaryServer, 0, len(ps))
 	for _, p := range ps {
 		k := keyOf(p)
-		wanted[k] = true
 		s, ok := index[k]
 		if ok && s.linkedTo(n) {
 			use = append(use, s)
@@ -296,12 +301,12 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
-	servers, err := c.allPrimaryServers(ctx, op)
+	servers, err := c.serversLinkedTo(ctx, op, z.Name)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
 	ts := facade.TransferStatus{Zone: z.Name, LastTransfer: z.LastTransferredAt}
-	for _, s := range linkedServers(servers, z.Name) {
+	for _, s := range servers {
 		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{Primary: s.primary()})
 	}
 	return ts, nil
@@ -333,7 +338,36 @@ func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, erro
 }
 
 func (c *Client) allPrimaryServers(ctx context.Context, op string) ([]PrimaryServer, error) {
-	return facade.Collect(c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}))
+	return c.serversWhere(ctx, op, nil)
+}
+
+// serversWhere lists the account's primary servers and keeps those keep
+// accepts (all if keep is nil): memory holds one page plus what is kept.
+func (c *Client) serversWhere(ctx context.Context, op string, keep func(PrimaryServer) bool) ([]PrimaryServer, error) {
+	var out []PrimaryServer
+	for s, err := range c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}) {
+		if err != nil {
+			return nil, err
+		}
+		if keep == nil || keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// serversLinkedTo lists the primary servers linked to zone.
+func (c *Client) serversLinkedTo(ctx context.Context, op, zone string) ([]PrimaryServer, error) {
+	return c.serversWhere(ctx, op, func(s PrimaryServer) bool { return s.linkedTo(zone) })
+}
+
+// keysOf returns the set of the primaries' address and effective port.
+func keysOf(ps []facade.Primary) map[serverKey]bool {
+	out := make(map[serverKey]bool, len(ps))
+	for _, p := range ps {
+		out[keyOf(p)] = true
+	}
+	return out
 }
 
 func (c *Client) createServerFor(ctx context.Context, op string, p facade.Primary) (PrimaryServer, error) {

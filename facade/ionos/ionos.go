@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // New returns a client authenticating with the IONOS API token (sent as a
 // bearer token) and configured by opts (see [facade.Option]: WithBaseURL,
 // WithHTTPClient, WithUserAgent, WithRetryPolicy, WithLogger,
-// WithMaxBodyBytes). An empty token or an invalid option yields a
+// WithMaxBodyBytes, WithPrivatePrimaries, WithListLimits). An empty token or an invalid option yields a
 // *[facade.Error] of kind [facade.ErrInvalidInput] with Operation "New".
 func New(token string, opts ...facade.Option) (*Client, error) {
 	core, err := facade.NewCore(facade.ProviderIONOS, token, DefaultBaseURL, opts...)
@@ -159,9 +160,12 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 		if err := c.core.CheckResponse(op, rsp, err); err != nil {
 			return nil, "", err
 		}
+		if rsp.JSON200.Items == nil {
+			return nil, "", c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"items\" missing)")
+		}
 		zones := make([]SecondaryZone, 0, len(rsp.JSON200.Items))
 		for i := range rsp.JSON200.Items {
-			z, err := c.convertZone(op, &rsp.JSON200.Items[i])
+			z, err := c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Items[i])
 			if err != nil {
 				return nil, "", err
 			}
@@ -219,7 +223,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op string, in Secondar
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.convertZone(op, rsp.JSON202)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uuid.Nil, body.ZoneName)
 }
 
 func (c *Client) zoneBody(op string, in SecondaryZoneInput) (ionosapi.SecondaryZone, error) {
@@ -261,7 +265,7 @@ func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (Secondary
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.convertZone(op, rsp.JSON200)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON200, uid, "")
 }
 
 // UpdateSecondaryZone replaces the zone with the UUID id by in (name,
@@ -284,7 +288,7 @@ func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in Seco
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.convertZone(op, rsp.JSON202)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uid, body.ZoneName)
 }
 
 // DeleteSecondaryZone deletes the zone with the UUID id. IONOS deletes
@@ -317,9 +321,12 @@ func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]Pr
 	if err := c.core.CheckResponse(op, rsp, err); err != nil {
 		return nil, err
 	}
+	if rsp.JSON202.Items == nil {
+		return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no transfer status (\"items\" missing)")
+	}
 	out := make([]PrimaryTransferStatus, 0, len(rsp.JSON202.Items))
 	for _, it := range rsp.JSON202.Items {
-		ip, err := c.parseAddr(op, it.PrimaryIP)
+		ip, err := c.parseAddr(op, rsp.HTTPResponse, rsp.Body, it.PrimaryIP)
 		if err != nil {
 			return nil, err
 		}
@@ -392,18 +399,38 @@ func (c *Client) parseID(op, id string) (uuid.UUID, error) {
 	return u, nil
 }
 
-// parseAddr parses an address reported by the API.
-func (c *Client) parseAddr(op, s string) (netip.Addr, error) {
+// parseAddr parses an address reported by the API in response hr.
+func (c *Client) parseAddr(op string, hr *http.Response, body []byte, s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds an invalid IP address %q", s)
+		return netip.Addr{}, c.core.Unexpected(op, hr, body, "response holds an invalid IP address %q", s)
 	}
 	return a.Unmap(), nil
 }
 
-func (c *Client) convertZone(op string, r *ionosapi.SecondaryZoneRead) (SecondaryZone, error) {
-	if r == nil {
-		return SecondaryZone{}, c.core.Errorf(op, facade.ErrUnexpectedResponse, "response holds no zone")
+// sameZone converts the zone of an answer about the zone with the UUID id
+// (unless it is uuid.Nil) called name (unless it is "") and checks that it
+// is that zone.
+func (c *Client) sameZone(op string, hr *http.Response, body []byte, r *ionosapi.SecondaryZoneRead, id uuid.UUID, name string) (SecondaryZone, error) {
+	z, err := c.convertZone(op, hr, body, r)
+	switch {
+	case err != nil:
+		return SecondaryZone{}, err
+	case id != uuid.Nil && z.ID != id.String():
+		return SecondaryZone{}, c.core.Unexpected(op, hr, body, "asked for zone %s, the server answered with zone %s", id, z.ID)
+	case name != "":
+		if err := c.core.CheckName(op, hr, body, name, z.Name); err != nil {
+			return SecondaryZone{}, err
+		}
+	}
+	return z, nil
+}
+
+// convertZone converts a zone of a 2xx answer; one without id or name (an
+// empty object, null, another resource) is facade.ErrUnexpectedResponse.
+func (c *Client) convertZone(op string, hr *http.Response, body []byte, r *ionosapi.SecondaryZoneRead) (SecondaryZone, error) {
+	if r == nil || r.ID == uuid.Nil || r.Properties.ZoneName == "" {
+		return SecondaryZone{}, c.core.Unexpected(op, hr, body, "response holds no zone (id or zoneName missing)")
 	}
 	z := SecondaryZone{
 		ID:          r.ID.String(),
@@ -422,7 +449,7 @@ func (c *Client) convertZone(op string, r *ionosapi.SecondaryZoneRead) (Secondar
 		z.ModifiedAt = *r.Metadata.LastModifiedDate
 	}
 	for _, s := range r.Properties.PrimaryIps {
-		a, err := c.parseAddr(op, s)
+		a, err := c.parseAddr(op, hr, body, s)
 		if err != nil {
 			return SecondaryZone{}, err
 		}

@@ -46,8 +46,13 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // errors.ErrUnsupported before any request. [facade.WithDescription] sets
 // the zone's description; with [facade.WithWaitUntilAvailable] the call
 // returns once the zone is [StateAvailable] (see [Client.WaitUntilAvailable];
-// a zone that fails to provision is left in place and reported with the
-// error). A zone of the same name fails with [facade.ErrConflict].
+// a zone that fails to provision, or whose wait ctx ends, is left in place
+// and reported with the error). A zone of the same name fails with
+// [facade.ErrConflict]. If the create request's outcome is unknown (the
+// connection dropped, or ctx ended, after it was sent), CreateZone looks the
+// zone up and deletes it if it has exactly the requested primaries and
+// description, on [facade.CleanupContext], before returning the error: a
+// failed CreateZone leaves nothing behind.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
 	o := facade.ApplyCreateOptions(opts...)
@@ -61,6 +66,9 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	in.Description = o.Description
 	z, err := c.createSecondaryZone(ctx, op, in)
 	if err != nil {
+		if facade.OutcomeUnknown(err) {
+			c.undoCreate(ctx, op, in)
+		}
 		return facade.Zone{}, err
 	}
 	if o.WaitAvailable {
@@ -73,6 +81,39 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		}
 	}
 	return toZone(z), nil
+}
+
+// undoCreate deletes the zone a CreateSecondaryZone request whose outcome
+// is unknown (the connection dropped or the caller cancelled after it was
+// sent) may have created, so that a failed CreateZone leaves nothing
+// behind. It runs on facade.CleanupContext, and deletes only a zone of that
+// name with exactly the requested primaries and description: one that
+// differs was created by someone else.
+func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInput) {
+	ctx, cancel := facade.CleanupContext(ctx)
+	defer cancel()
+	z, err := c.lookup(ctx, op, in.Name)
+	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
+		return
+	}
+	_ = c.deleteSecondaryZone(ctx, op, z.ID)
+}
+
+// sameAddrs reports whether a and b hold the same addresses.
+func sameAddrs(a, b []netip.Addr) bool {
+	set := make(map[netip.Addr]int, len(a))
+	for _, x := range a {
+		set[x.Unmap()]++
+	}
+	for _, x := range b {
+		set[x.Unmap()]--
+	}
+	for _, n := range set {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // SetPrimaries replaces the zone's primaries, keeping its name and

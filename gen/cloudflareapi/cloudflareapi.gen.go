@@ -5443,7 +5443,9 @@ func (c *ClientWithResponses) UpdateIncomingWithResponse(ctx context.Context, zo
 	return ParseUpdateIncomingResponse(rsp)
 }
 
-// ParseListACLsResponse parses an HTTP response from a ListACLsWithResponse call
+// ParseListACLsResponse parses an HTTP response from a ListACLsWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListACLsResponse(rsp *http.Response) (*ListACLsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5456,27 +5458,35 @@ func ParseListACLsResponse(rsp *http.Response) (*ListACLsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasResponseCollection
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListACLsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasResponseCollection
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseCreateACLResponse parses an HTTP response from a CreateACLWithResponse call
+// ParseCreateACLResponse parses an HTTP response from a CreateACLWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateACLResponse(rsp *http.Response) (*CreateACLResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5489,27 +5499,35 @@ func ParseCreateACLResponse(rsp *http.Response) (*CreateACLResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*CreateACLResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseDeleteACLResponse parses an HTTP response from a DeleteACLWithResponse call
+// ParseDeleteACLResponse parses an HTTP response from a DeleteACLWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeleteACLResponse(rsp *http.Response) (*DeleteACLResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5522,27 +5540,35 @@ func ParseDeleteACLResponse(rsp *http.Response) (*DeleteACLResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasIDResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*DeleteACLResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasIDResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseGetACLResponse parses an HTTP response from a GetACLWithResponse call
+// ParseGetACLResponse parses an HTTP response from a GetACLWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetACLResponse(rsp *http.Response) (*GetACLResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5555,27 +5581,35 @@ func ParseGetACLResponse(rsp *http.Response) (*GetACLResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetACLResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseUpdateACLResponse parses an HTTP response from a UpdateACLWithResponse call
+// ParseUpdateACLResponse parses an HTTP response from a UpdateACLWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseUpdateACLResponse(rsp *http.Response) (*UpdateACLResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5588,27 +5622,35 @@ func ParseUpdateACLResponse(rsp *http.Response) (*UpdateACLResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateACLResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseListPeersResponse parses an HTTP response from a ListPeersWithResponse call
+// ParseListPeersResponse parses an HTTP response from a ListPeersWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5621,27 +5663,35 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSchemasResponseCollection
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListPeersResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSchemasResponseCollection
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseCreatePeerResponse parses an HTTP response from a CreatePeerWithResponse call
+// ParseCreatePeerResponse parses an HTTP response from a CreatePeerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreatePeerResponse(rsp *http.Response) (*CreatePeerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5654,27 +5704,35 @@ func ParseCreatePeerResponse(rsp *http.Response) (*CreatePeerResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*CreatePeerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseDeletePeerResponse parses an HTTP response from a DeletePeerWithResponse call
+// ParseDeletePeerResponse parses an HTTP response from a DeletePeerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5687,27 +5745,35 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSComponentsSchemasIDResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*DeletePeerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSComponentsSchemasIDResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseGetPeerResponse parses an HTTP response from a GetPeerWithResponse call
+// ParseGetPeerResponse parses an HTTP response from a GetPeerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5720,27 +5786,35 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetPeerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseUpdatePeerResponse parses an HTTP response from a UpdatePeerWithResponse call
+// ParseUpdatePeerResponse parses an HTTP response from a UpdatePeerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5753,27 +5827,35 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSchemasSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdatePeerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSchemasSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseListTSIGsResponse parses an HTTP response from a ListTSIGsWithResponse call
+// ParseListTSIGsResponse parses an HTTP response from a ListTSIGsWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListTSIGsResponse(rsp *http.Response) (*ListTSIGsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5786,27 +5868,35 @@ func ParseListTSIGsResponse(rsp *http.Response) (*ListTSIGsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSResponseCollection
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListTSIGsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSResponseCollection
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseCreateTSIGResponse parses an HTTP response from a CreateTSIGWithResponse call
+// ParseCreateTSIGResponse parses an HTTP response from a CreateTSIGWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateTSIGResponse(rsp *http.Response) (*CreateTSIGResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5819,27 +5909,35 @@ func ParseCreateTSIGResponse(rsp *http.Response) (*CreateTSIGResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*CreateTSIGResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseDeleteTSIGResponse parses an HTTP response from a DeleteTSIGWithResponse call
+// ParseDeleteTSIGResponse parses an HTTP response from a DeleteTSIGWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeleteTSIGResponse(rsp *http.Response) (*DeleteTSIGResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5852,27 +5950,35 @@ func ParseDeleteTSIGResponse(rsp *http.Response) (*DeleteTSIGResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSchemasIDResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*DeleteTSIGResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSchemasIDResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseGetTSIGResponse parses an HTTP response from a GetTSIGWithResponse call
+// ParseGetTSIGResponse parses an HTTP response from a GetTSIGWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetTSIGResponse(rsp *http.Response) (*GetTSIGResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5885,27 +5991,35 @@ func ParseGetTSIGResponse(rsp *http.Response) (*GetTSIGResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetTSIGResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseUpdateTSIGResponse parses an HTTP response from a UpdateTSIGWithResponse call
+// ParseUpdateTSIGResponse parses an HTTP response from a UpdateTSIGWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseUpdateTSIGResponse(rsp *http.Response) (*UpdateTSIGResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5918,27 +6032,35 @@ func ParseUpdateTSIGResponse(rsp *http.Response) (*UpdateTSIGResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateTSIGResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseListZonesResponse parses an HTTP response from a ListZonesWithResponse call
+// ParseListZonesResponse parses an HTTP response from a ListZonesWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListZonesResponse(rsp *http.Response) (*ListZonesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5951,40 +6073,48 @@ func ParseListZonesResponse(rsp *http.Response) (*ListZonesResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Errors Example: []
-			Errors ZonesMessages `json:"errors"`
+	if _, err := func() (*ListZonesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Errors Example: []
+				Errors ZonesMessages `json:"errors"`
 
-			// Messages Example: []
-			Messages   ZonesMessages    `json:"messages"`
-			Result     *[]ZonesZone     `json:"result,omitempty"`
-			ResultInfo *ZonesResultInfo `json:"result_info,omitempty"`
+				// Messages Example: []
+				Messages   ZonesMessages    `json:"messages"`
+				Result     *[]ZonesZone     `json:"result,omitempty"`
+				ResultInfo *ZonesResultInfo `json:"result_info,omitempty"`
 
-			// Success Whether the API call was successful
-			//
-			// Example: true
-			Success bool `json:"success"`
+				// Success Whether the API call was successful
+				//
+				// Example: true
+				Success bool `json:"success"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest ZonesAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
+
 		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ZonesAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
-
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseCreateZoneResponse parses an HTTP response from a CreateZoneWithResponse call
+// ParseCreateZoneResponse parses an HTTP response from a CreateZoneWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateZoneResponse(rsp *http.Response) (*CreateZoneResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -5997,39 +6127,47 @@ func ParseCreateZoneResponse(rsp *http.Response) (*CreateZoneResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Errors Example: []
-			Errors ZonesMessages `json:"errors"`
+	if _, err := func() (*CreateZoneResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Errors Example: []
+				Errors ZonesMessages `json:"errors"`
 
-			// Messages Example: []
-			Messages ZonesMessages `json:"messages"`
-			Result   *ZonesZone    `json:"result,omitempty"`
+				// Messages Example: []
+				Messages ZonesMessages `json:"messages"`
+				Result   *ZonesZone    `json:"result,omitempty"`
 
-			// Success Whether the API call was successful
-			//
-			// Example: true
-			Success bool `json:"success"`
+				// Success Whether the API call was successful
+				//
+				// Example: true
+				Success bool `json:"success"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest ZonesAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
+
 		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ZonesAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
-
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseDeleteZoneResponse parses an HTTP response from a DeleteZoneWithResponse call
+// ParseDeleteZoneResponse parses an HTTP response from a DeleteZoneWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeleteZoneResponse(rsp *http.Response) (*DeleteZoneResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6042,27 +6180,35 @@ func ParseDeleteZoneResponse(rsp *http.Response) (*DeleteZoneResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ZonesAPIResponseSingleID
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*DeleteZoneResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ZonesAPIResponseSingleID
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ZonesAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest ZonesAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseGetZoneResponse parses an HTTP response from a GetZoneWithResponse call
+// ParseGetZoneResponse parses an HTTP response from a GetZoneWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetZoneResponse(rsp *http.Response) (*GetZoneResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6075,39 +6221,47 @@ func ParseGetZoneResponse(rsp *http.Response) (*GetZoneResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Errors Example: []
-			Errors ZonesMessages `json:"errors"`
+	if _, err := func() (*GetZoneResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Errors Example: []
+				Errors ZonesMessages `json:"errors"`
 
-			// Messages Example: []
-			Messages ZonesMessages `json:"messages"`
-			Result   *ZonesZone    `json:"result,omitempty"`
+				// Messages Example: []
+				Messages ZonesMessages `json:"messages"`
+				Result   *ZonesZone    `json:"result,omitempty"`
 
-			// Success Whether the API call was successful
-			//
-			// Example: true
-			Success bool `json:"success"`
+				// Success Whether the API call was successful
+				//
+				// Example: true
+				Success bool `json:"success"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest ZonesAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
+
 		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ZonesAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
-
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseForceAXFRResponse parses an HTTP response from a ForceAXFRWithResponse call
+// ParseForceAXFRResponse parses an HTTP response from a ForceAXFRWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseForceAXFRResponse(rsp *http.Response) (*ForceAXFRResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6120,27 +6274,35 @@ func ParseForceAXFRResponse(rsp *http.Response) (*ForceAXFRResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSForceResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ForceAXFRResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSForceResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseDeleteIncomingResponse parses an HTTP response from a DeleteIncomingWithResponse call
+// ParseDeleteIncomingResponse parses an HTTP response from a DeleteIncomingWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeleteIncomingResponse(rsp *http.Response) (*DeleteIncomingResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6153,27 +6315,35 @@ func ParseDeleteIncomingResponse(rsp *http.Response) (*DeleteIncomingResponse, e
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSIDResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*DeleteIncomingResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSIDResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseGetIncomingResponse parses an HTTP response from a GetIncomingWithResponse call
+// ParseGetIncomingResponse parses an HTTP response from a GetIncomingWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetIncomingResponse(rsp *http.Response) (*GetIncomingResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6186,27 +6356,35 @@ func ParseGetIncomingResponse(rsp *http.Response) (*GetIncomingResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponseIncoming
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetIncomingResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponseIncoming
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseCreateIncomingResponse parses an HTTP response from a CreateIncomingWithResponse call
+// ParseCreateIncomingResponse parses an HTTP response from a CreateIncomingWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateIncomingResponse(rsp *http.Response) (*CreateIncomingResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6219,27 +6397,35 @@ func ParseCreateIncomingResponse(rsp *http.Response) (*CreateIncomingResponse, e
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponseIncoming
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*CreateIncomingResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponseIncoming
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil
 }
 
-// ParseUpdateIncomingResponse parses an HTTP response from a UpdateIncomingWithResponse call
+// ParseUpdateIncomingResponse parses an HTTP response from a UpdateIncomingWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseUpdateIncomingResponse(rsp *http.Response) (*UpdateIncomingResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -6252,21 +6438,27 @@ func ParseUpdateIncomingResponse(rsp *http.Response) (*UpdateIncomingResponse, e
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SecondaryDNSSingleResponseIncoming
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateIncomingResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SecondaryDNSSingleResponseIncoming
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest SecondaryDNSAPIResponseCommonFailure
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+			var dest SecondaryDNSAPIResponseCommonFailure
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON4XX = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
 
 	return response, nil

@@ -3324,7 +3324,9 @@ func (c *ClientWithResponses) GetZoneWithResponse(ctx context.Context, account A
 	return ParseGetZoneResponse(rsp)
 }
 
-// ParseListDomainsResponse parses an HTTP response from a ListDomainsWithResponse call
+// ParseListDomainsResponse parses an HTTP response from a ListDomainsWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListDomainsResponse(rsp *http.Response) (*ListDomainsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3337,35 +3339,40 @@ func ParseListDomainsResponse(rsp *http.Response) (*ListDomainsResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data []Domain `json:"data"`
+	if _, err := func() (*ListDomainsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				Data []Domain `json:"data"`
 
-			// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
-			Pagination Pagination `json:"pagination"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+				// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
+				Pagination Pagination `json:"pagination"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListDomainsResponse429Headers
@@ -3396,7 +3403,9 @@ func ParseListDomainsResponse(rsp *http.Response) (*ListDomainsResponse, error) 
 	return response, nil
 }
 
-// ParseCreateDomainResponse parses an HTTP response from a CreateDomainWithResponse call
+// ParseCreateDomainResponse parses an HTTP response from a CreateDomainWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateDomainResponse(rsp *http.Response) (*CreateDomainResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3409,40 +3418,45 @@ func ParseCreateDomainResponse(rsp *http.Response) (*CreateDomainResponse, error
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest struct {
-			// Data Example: {"account_id":1010,"auto_renew":false,"created_at":"2014-12-06T15:56:55Z","expires_at":null,"id":1,"name":"example-alpha.com","private_whois":false,"registrant_id":null,"state":"hosted","trustee":false,"unicode_name":"example-alpha.com","updated_at":"2015-12-09T00:20:56Z"}
-			Data Domain `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreateDomainResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest struct {
+				// Data Example: {"account_id":1010,"auto_renew":false,"created_at":"2014-12-06T15:56:55Z","expires_at":null,"id":1,"name":"example-alpha.com","private_whois":false,"registrant_id":null,"state":"hosted","trustee":false,"unicode_name":"example-alpha.com","updated_at":"2015-12-09T00:20:56Z"}
+				Data Domain `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateDomainResponse429Headers
@@ -3473,7 +3487,9 @@ func ParseCreateDomainResponse(rsp *http.Response) (*CreateDomainResponse, error
 	return response, nil
 }
 
-// ParseDeleteDomainResponse parses an HTTP response from a DeleteDomainWithResponse call
+// ParseDeleteDomainResponse parses an HTTP response from a DeleteDomainWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeleteDomainResponse(rsp *http.Response) (*DeleteDomainResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3486,40 +3502,45 @@ func ParseDeleteDomainResponse(rsp *http.Response) (*DeleteDomainResponse, error
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteDomainResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers DeleteDomainResponse429Headers
@@ -3550,7 +3571,9 @@ func ParseDeleteDomainResponse(rsp *http.Response) (*DeleteDomainResponse, error
 	return response, nil
 }
 
-// ParseGetDomainResponse parses an HTTP response from a GetDomainWithResponse call
+// ParseGetDomainResponse parses an HTTP response from a GetDomainWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetDomainResponse(rsp *http.Response) (*GetDomainResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3563,47 +3586,52 @@ func ParseGetDomainResponse(rsp *http.Response) (*GetDomainResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data Example: {"account_id":1010,"auto_renew":false,"created_at":"2014-12-06T15:56:55Z","expires_at":null,"id":1,"name":"example-alpha.com","private_whois":false,"registrant_id":null,"state":"hosted","trustee":false,"unicode_name":"example-alpha.com","updated_at":"2015-12-09T00:20:56Z"}
-			Data Domain `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetDomainResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Data Example: {"account_id":1010,"auto_renew":false,"created_at":"2014-12-06T15:56:55Z","expires_at":null,"id":1,"name":"example-alpha.com","private_whois":false,"registrant_id":null,"state":"hosted","trustee":false,"unicode_name":"example-alpha.com","updated_at":"2015-12-09T00:20:56Z"}
+				Data Domain `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetDomainResponse429Headers
@@ -3634,7 +3662,9 @@ func ParseGetDomainResponse(rsp *http.Response) (*GetDomainResponse, error) {
 	return response, nil
 }
 
-// ParseListPrimaryServersResponse parses an HTTP response from a ListPrimaryServersWithResponse call
+// ParseListPrimaryServersResponse parses an HTTP response from a ListPrimaryServersWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListPrimaryServersResponse(rsp *http.Response) (*ListPrimaryServersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3647,35 +3677,40 @@ func ParseListPrimaryServersResponse(rsp *http.Response) (*ListPrimaryServersRes
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data []PrimaryServer `json:"data"`
+	if _, err := func() (*ListPrimaryServersResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				Data []PrimaryServer `json:"data"`
 
-			// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
-			Pagination Pagination `json:"pagination"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+				// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
+				Pagination Pagination `json:"pagination"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListPrimaryServersResponse429Headers
@@ -3706,7 +3741,9 @@ func ParseListPrimaryServersResponse(rsp *http.Response) (*ListPrimaryServersRes
 	return response, nil
 }
 
-// ParseCreatePrimaryServerResponse parses an HTTP response from a CreatePrimaryServerWithResponse call
+// ParseCreatePrimaryServerResponse parses an HTTP response from a CreatePrimaryServerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreatePrimaryServerResponse(rsp *http.Response) (*CreatePrimaryServerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3719,40 +3756,45 @@ func ParseCreatePrimaryServerResponse(rsp *http.Response) (*CreatePrimaryServerR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest struct {
-			// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
-			Data *PrimaryServer `json:"data,omitempty"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreatePrimaryServerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest struct {
+				// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
+				Data *PrimaryServer `json:"data,omitempty"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreatePrimaryServerResponse429Headers
@@ -3783,7 +3825,9 @@ func ParseCreatePrimaryServerResponse(rsp *http.Response) (*CreatePrimaryServerR
 	return response, nil
 }
 
-// ParseDeletePrimaryServerResponse parses an HTTP response from a DeletePrimaryServerWithResponse call
+// ParseDeletePrimaryServerResponse parses an HTTP response from a DeletePrimaryServerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseDeletePrimaryServerResponse(rsp *http.Response) (*DeletePrimaryServerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3796,33 +3840,38 @@ func ParseDeletePrimaryServerResponse(rsp *http.Response) (*DeletePrimaryServerR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeletePrimaryServerResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
+
 		}
-		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers DeletePrimaryServerResponse429Headers
@@ -3853,7 +3902,9 @@ func ParseDeletePrimaryServerResponse(rsp *http.Response) (*DeletePrimaryServerR
 	return response, nil
 }
 
-// ParseGetPrimaryServerResponse parses an HTTP response from a GetPrimaryServerWithResponse call
+// ParseGetPrimaryServerResponse parses an HTTP response from a GetPrimaryServerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetPrimaryServerResponse(rsp *http.Response) (*GetPrimaryServerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3866,47 +3917,52 @@ func ParseGetPrimaryServerResponse(rsp *http.Response) (*GetPrimaryServerRespons
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
-			Data PrimaryServer `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetPrimaryServerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
+				Data PrimaryServer `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetPrimaryServerResponse429Headers
@@ -3937,7 +3993,9 @@ func ParseGetPrimaryServerResponse(rsp *http.Response) (*GetPrimaryServerRespons
 	return response, nil
 }
 
-// ParseLinkPrimaryServerResponse parses an HTTP response from a LinkPrimaryServerWithResponse call
+// ParseLinkPrimaryServerResponse parses an HTTP response from a LinkPrimaryServerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseLinkPrimaryServerResponse(rsp *http.Response) (*LinkPrimaryServerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -3950,47 +4008,52 @@ func ParseLinkPrimaryServerResponse(rsp *http.Response) (*LinkPrimaryServerRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
-			Data PrimaryServer `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*LinkPrimaryServerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
+				Data PrimaryServer `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers LinkPrimaryServerResponse429Headers
@@ -4021,7 +4084,9 @@ func ParseLinkPrimaryServerResponse(rsp *http.Response) (*LinkPrimaryServerRespo
 	return response, nil
 }
 
-// ParseUnlinkPrimaryServerResponse parses an HTTP response from a UnlinkPrimaryServerWithResponse call
+// ParseUnlinkPrimaryServerResponse parses an HTTP response from a UnlinkPrimaryServerWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseUnlinkPrimaryServerResponse(rsp *http.Response) (*UnlinkPrimaryServerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -4034,47 +4099,52 @@ func ParseUnlinkPrimaryServerResponse(rsp *http.Response) (*UnlinkPrimaryServerR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
-			Data PrimaryServer `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UnlinkPrimaryServerResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Data Example: {"account_id":2020,"created_at":"2016-08-11T10:16:03Z","id":1,"ip":"1.1.1.1","linked_secondary_zones":["example.com"],"name":"Primary Server","port":4567,"updated_at":"2016-08-11T10:16:03Z"}
+				Data PrimaryServer `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers UnlinkPrimaryServerResponse429Headers
@@ -4105,7 +4175,9 @@ func ParseUnlinkPrimaryServerResponse(rsp *http.Response) (*UnlinkPrimaryServerR
 	return response, nil
 }
 
-// ParseCreateSecondaryZoneResponse parses an HTTP response from a CreateSecondaryZoneWithResponse call
+// ParseCreateSecondaryZoneResponse parses an HTTP response from a CreateSecondaryZoneWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseCreateSecondaryZoneResponse(rsp *http.Response) (*CreateSecondaryZoneResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -4118,49 +4190,54 @@ func ParseCreateSecondaryZoneResponse(rsp *http.Response) (*CreateSecondaryZoneR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest struct {
-			// Data Represents a DNS zone.
-			//
-			// Example: {"account_id":1010,"active":true,"created_at":"2015-04-23T07:40:03Z","id":1,"last_transferred_at":null,"name":"example-alpha.com","reverse":false,"secondary":false,"updated_at":"2015-04-23T07:40:03Z"}
-			Data Zone `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreateSecondaryZoneResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest struct {
+				// Data Represents a DNS zone.
+				//
+				// Example: {"account_id":1010,"active":true,"created_at":"2015-04-23T07:40:03Z","id":1,"last_transferred_at":null,"name":"example-alpha.com","reverse":false,"secondary":false,"updated_at":"2015-04-23T07:40:03Z"}
+				Data Zone `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest N400
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest N400
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
-		var dest N406
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON406 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+			var dest N406
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON406 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateSecondaryZoneResponse429Headers
@@ -4191,7 +4268,9 @@ func ParseCreateSecondaryZoneResponse(rsp *http.Response) (*CreateSecondaryZoneR
 	return response, nil
 }
 
-// ParseListZonesResponse parses an HTTP response from a ListZonesWithResponse call
+// ParseListZonesResponse parses an HTTP response from a ListZonesWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseListZonesResponse(rsp *http.Response) (*ListZonesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -4204,35 +4283,40 @@ func ParseListZonesResponse(rsp *http.Response) (*ListZonesResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data []Zone `json:"data"`
+	if _, err := func() (*ListZonesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				Data []Zone `json:"data"`
 
-			// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
-			Pagination Pagination `json:"pagination"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+				// Pagination Example: {"current_page":1,"per_page":30,"total_entries":2,"total_pages":1}
+				Pagination Pagination `json:"pagination"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListZonesResponse429Headers
@@ -4263,7 +4347,9 @@ func ParseListZonesResponse(rsp *http.Response) (*ListZonesResponse, error) {
 	return response, nil
 }
 
-// ParseGetZoneResponse parses an HTTP response from a GetZoneWithResponse call
+// ParseGetZoneResponse parses an HTTP response from a GetZoneWithResponse call.
+// If the body does not decode, it returns the response (status, headers and
+// body) together with the decoding error, so that the caller can report them.
 func ParseGetZoneResponse(rsp *http.Response) (*GetZoneResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -4276,42 +4362,47 @@ func ParseGetZoneResponse(rsp *http.Response) (*GetZoneResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data Represents a DNS zone.
-			//
-			// Example: {"account_id":1010,"active":true,"created_at":"2015-04-23T07:40:03Z","id":1,"last_transferred_at":null,"name":"example-alpha.com","reverse":false,"secondary":false,"updated_at":"2015-04-23T07:40:03Z"}
-			Data Zone `json:"data"`
-		}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetZoneResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest struct {
+				// Data Represents a DNS zone.
+				//
+				// Example: {"account_id":1010,"active":true,"created_at":"2015-04-23T07:40:03Z","id":1,"last_transferred_at":null,"name":"example-alpha.com","reverse":false,"secondary":false,"updated_at":"2015-04-23T07:40:03Z"}
+				Data Zone `json:"data"`
+			}
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest N401
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest N401
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest N404
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest N404
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest N429
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+			var dest N429
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON429 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil {
+		return response, err
 	}
-
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetZoneResponse429Headers

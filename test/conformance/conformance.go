@@ -62,6 +62,14 @@ type Backend struct {
 	// SetFaults replaces the server's fault injection; the zero Faults
 	// turns it off.
 	SetFaults func(Faults)
+	// Intercept installs f for the requests the server receives from then
+	// on (nil removes it): f runs with the request's number n (from 1,
+	// counted since Intercept) and must call exactly one of handle (the
+	// server processes and answers the request) or drop (it closes the
+	// connection unanswered and changes nothing). f may block. The suite
+	// uses it to act at a precise request of a multi-request operation,
+	// waiting for events instead of timing windows.
+	Intercept func(f func(n int, handle, drop func()))
 }
 
 // Stats are a server's counters.
@@ -742,19 +750,30 @@ func testCancellation(t *testing.T, p Provider) {
 	if p.Backend.SetFaults == nil {
 		return
 	}
-	// Cancelled while a request is in flight.
-	p.Backend.SetFaults(Faults{Latency: time.Minute})
-	for _, op := range ops {
-		cctx, cancel := context.WithCancel(ctx)
-		timer := time.AfterFunc(20*time.Millisecond, cancel)
-		start := time.Now()
-		err := call(cctx, c, op, target(op), primariesB)
-		timer.Stop()
-		cancel()
-		requireOpErr(t, c, err, context.Canceled, op)
-		assert.Less(t, time.Since(start), prompt, "%s cancelled in flight", op)
+	// Cancelled while a request is in flight: the server holds the
+	// method's first request until the context is cancelled and then drops
+	// it (later requests, e.g. a clean-up's, are answered at once).
+	if p.Backend.Intercept != nil {
+		for _, op := range ops {
+			cctx, cancel := context.WithCancel(ctx)
+			p.Backend.Intercept(func(n int, handle, drop func()) {
+				if n == 1 {
+					cancel()
+					drop()
+					return
+				}
+				handle()
+			})
+			start := time.Now()
+			err := call(cctx, c, op, target(op), primariesB)
+			p.Backend.Intercept(nil)
+			cancel()
+			requireOpErr(t, c, err, context.Canceled, op)
+			assert.Less(t, time.Since(start), prompt, "%s cancelled in flight", op)
+		}
 	}
 	// A deadline while a request is in flight.
+	p.Backend.SetFaults(Faults{Latency: time.Minute})
 	dctx, dcancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	start := time.Now()
 	_, err = c.GetZone(dctx, name)
@@ -762,22 +781,38 @@ func testCancellation(t *testing.T, p Provider) {
 	requireOpErr(t, c, err, context.DeadlineExceeded, "GetZone")
 	assert.Less(t, time.Since(start), prompt, "GetZone past its deadline")
 
-	// Cancelled while waiting to retry a 429 that asked for 30s.
-	p.Backend.SetFaults(Faults{RateLimitEvery: 1, RetryAfter: 30 * time.Second})
-	for _, op := range ops {
-		cctx, cancel := context.WithCancel(ctx)
-		timer := time.AfterFunc(50*time.Millisecond, cancel)
-		start := time.Now()
-		err := call(cctx, c, op, target(op), primariesB)
-		timer.Stop()
-		cancel()
-		require.Error(t, err, "%s", op)
-		// A client whose MaxRetryAfter is below 30s gives up with
-		// ErrRateLimited at once, which is also prompt.
-		if !errors.Is(err, facade.ErrRateLimited) || errors.Is(err, context.Canceled) {
-			requireOpErr(t, c, err, context.Canceled, op)
+	// Cancelled while waiting to retry a 429 that asked for 30s: the
+	// server answers the method's first request 429 and the context is
+	// cancelled as that answer leaves. Later requests (a clean-up's, if
+	// the client could not tell the answer arrived) are served without the
+	// fault.
+	if p.Backend.Intercept != nil {
+		for _, op := range ops {
+			cctx, cancel := context.WithCancel(ctx)
+			p.Backend.SetFaults(Faults{RateLimitEvery: 1, RetryAfter: 30 * time.Second})
+			p.Backend.Intercept(func(n int, handle, drop func()) {
+				if n == 1 {
+					handle()
+					cancel()
+					return
+				}
+				if n == 2 {
+					p.Backend.SetFaults(Faults{})
+				}
+				handle()
+			})
+			start := time.Now()
+			err := call(cctx, c, op, target(op), primariesB)
+			p.Backend.Intercept(nil)
+			cancel()
+			require.Error(t, err, "%s", op)
+			// A client whose MaxRetryAfter is below 30s gives up with
+			// ErrRateLimited at once, which is also prompt.
+			if !errors.Is(err, facade.ErrRateLimited) || errors.Is(err, context.Canceled) {
+				requireOpErr(t, c, err, context.Canceled, op)
+			}
+			assert.Less(t, time.Since(start), prompt, "%s cancelled during a retry wait", op)
 		}
-		assert.Less(t, time.Since(start), prompt, "%s cancelled during a retry wait", op)
 	}
 	p.Backend.SetFaults(Faults{})
 
@@ -992,52 +1027,72 @@ func testPersistentFailure(t *testing.T, p Provider) {
 	requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
 }
 
-// testCancelPartWay cancels CreateZone while its k-th request is in flight,
-// for k = 1, 2, ... until a CreateZone completes first: nothing may be left
-// behind.
+// testCancelPartWay cancels CreateZone while its k-th request is at the
+// server, for k = 1, 2, ... until a CreateZone completes first, in two
+// variants: the server drops the request unprocessed, or processes it (its
+// answer then goes to a caller that has stopped listening). Nothing may be
+// left behind. It is driven by events, not timing: the server's intercept
+// cancels the caller's context while it holds request k, and holds every
+// later request (the clean-up's) until request k has taken effect or been
+// dropped.
 func testCancelPartWay(t *testing.T, p Provider) {
-	if p.Backend.SetFaults == nil || p.Backend.Stats == nil {
-		t.Skip("needs the SetFaults and Stats hooks")
+	if p.Backend.Intercept == nil {
+		t.Skip("needs the Intercept hook")
 	}
 	c, ctx := p.Client, t.Context()
 	const name = "partway.example"
-	for k := 1; k <= 8; k++ {
-		p.Backend.SetFaults(Faults{Latency: 40 * time.Millisecond})
-		cctx, cancel := context.WithCancel(ctx)
-		resources := p.resources()
-		before := p.requests()
-		done := make(chan struct{})
-		go func() {
-			defer cancel()
-			tick := time.NewTicker(time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-done:
-					return
-				case <-tick.C:
-					if p.requests() >= before+k {
-						return
+	for _, process := range []bool{false, true} {
+		for k := 1; k <= 16; k++ {
+			resources := p.resources()
+			cctx, cancel := context.WithCancel(ctx)
+			reachedK := make(chan struct{})
+			p.Backend.Intercept(func(n int, handle, drop func()) {
+				switch {
+				case n < k:
+					handle()
+				case n == k:
+					cancel()
+					if process {
+						handle()
+					} else {
+						drop()
 					}
+					close(reachedK)
+				default:
+					<-reachedK
+					handle()
 				}
+			})
+			_, err := c.CreateZone(cctx, name, primariesA)
+			p.Backend.Intercept(nil)
+			cancel()
+			reached := false
+			select {
+			case <-reachedK:
+				reached = true
+			default:
 			}
-		}()
-		_, err := c.CreateZone(cctx, name, primariesA)
-		close(done)
-		cancel()
-		p.Backend.SetFaults(Faults{})
-		if err == nil {
-			t.Logf("CreateZone needs fewer than %d requests", k)
-			require.NoError(t, c.DeleteZone(ctx, name), "DeleteZone")
-			return
+			if err == nil {
+				// Done before request k, or request k's answer reached the
+				// caller before it noticed the cancellation: complete.
+				got, gerr := c.GetZone(ctx, name)
+				require.NoError(t, gerr, "k=%d: GetZone after a successful CreateZone", k)
+				checkZone(t, c, fmt.Sprintf("k=%d: GetZone", k), got, name, primariesA)
+				require.NoError(t, c.DeleteZone(ctx, name), "DeleteZone")
+				if !reached {
+					t.Logf("CreateZone needs fewer than %d requests", k)
+					break
+				}
+				continue
+			}
+			requireOpErr(t, c, err, context.Canceled, "CreateZone")
+			_, err = c.GetZone(ctx, name)
+			requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
+			if bc := p.backendCount(name); bc >= 0 {
+				require.Zero(t, bc, "CreateZone cancelled during request %d (processed: %v) left the zone behind", k, process)
+			}
+			require.Equal(t, resources, p.resources(), "CreateZone cancelled during request %d (processed: %v) left auxiliary objects behind", k, process)
 		}
-		requireOpErr(t, c, err, context.Canceled, "CreateZone")
-		_, err = c.GetZone(ctx, name)
-		requireOpErr(t, c, err, facade.ErrNotFound, "GetZone")
-		if bc := p.backendCount(name); bc >= 0 {
-			require.Zero(t, bc, "CreateZone cancelled during request %d left the zone behind", k)
-		}
-		require.Equal(t, resources, p.resources(), "CreateZone cancelled during request %d left auxiliary objects behind", k)
 	}
 }
 

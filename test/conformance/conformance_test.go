@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -69,6 +70,7 @@ func newIONOS(t *testing.T) conformance.Provider {
 				}
 			},
 			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+			Intercept: func(h func(int, func(), func())) { intercept(f.Server, h) },
 		},
 	}
 }
@@ -95,6 +97,7 @@ func newDNSimple(t *testing.T) conformance.Provider {
 				require.NoError(t, err)
 			},
 			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+			Intercept: func(h func(int, func(), func())) { intercept(f.Server, h) },
 		},
 	}
 }
@@ -121,6 +124,7 @@ func newCloudflare(t *testing.T) conformance.Provider {
 				require.NoError(t, err)
 			},
 			SetFaults: func(c conformance.Faults) { f.SetFaults(faults(c)) },
+			Intercept: func(h func(int, func(), func())) { intercept(f.Server, h) },
 		},
 	}
 }
@@ -142,6 +146,15 @@ func TestConformance(t *testing.T) {
 			conformance.Run(t, p.new)
 		})
 	}
+}
+
+// intercept installs the suite's Intercept function as a fake's hook.
+func intercept(s *fakes.Server, h func(n int, handle, drop func())) {
+	if h == nil {
+		s.SetHook(nil)
+		return
+	}
+	s.SetHook(func(n int, _ *http.Request, handle, drop func()) { h(n, handle, drop) })
 }
 
 // names maps a fake's zones to their names.

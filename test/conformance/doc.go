@@ -15,10 +15,16 @@
 //     the zone's current primaries; DeleteZone removes the zone from GetZone
 //     (ErrNotFound) and ListZones, and a second DeleteZone is ErrNotFound.
 //   - Names: names are normalised ("Example.COM." is "example.com"; an IDN
-//     becomes its A-label form) on input and output; invalid names fail with
-//     ErrInvalidInput before any request is sent, for every method.
-//   - Primaries: an empty list, invalid addresses and duplicates (by address
-//     and effective port) fail with ErrInvalidInput before any request; port
+//     becomes its A-label form) on input and output; invalid names, and names
+//     IDNA mapping would change beyond case, the trailing dot and A-label
+//     conversion ("ex\u200bample.com"), fail with ErrInvalidInput before any
+//     request is sent, for every method, and an existing example.com is
+//     left alone.
+//   - Primaries: an empty list, invalid addresses, addresses no hosted
+//     provider can transfer from (loopback, private and shared ranges,
+//     broadcast, reserved, multicast, link-local; see
+//     facade.CheckPrimaryAddr) and duplicates (by address and effective
+//     port) fail with ErrInvalidInput before any request; port
 //     53 may always be given explicitly; another port works where the
 //     provider supports ports and fails with ErrInvalidInput and
 //     errors.ErrUnsupported, before any request, where it does not. Primaries
@@ -51,11 +57,13 @@
 //   - Persistent failure: with every request answered 503, every method
 //     fails with ErrServer (StatusCode 503, Provider and Operation set) and
 //     ListZones yields exactly one error, with a zero Zone, and stops.
-//   - Rollback: a CreateZone cancelled while its k-th request is in flight
-//     (for every k up to the number of requests it needs) fails with
-//     context.Canceled and leaves neither the zone nor, where the backend
-//     can count them, auxiliary objects (primary servers, peers, TSIG keys)
-//     behind; so does a CreateZone that failed with ErrServer. When the
+//   - Rollback: a CreateZone cancelled while its k-th request is at the
+//     server (for every k up to the number of requests it needs; the server
+//     either drops that request or processes it, and holds the clean-up's
+//     requests until it has; driven by the Intercept hook, not by timing)
+//     fails with context.Canceled and leaves neither the zone nor, where the
+//     backend can count them, auxiliary objects (primary servers, peers, TSIG
+//     keys) behind; so does a CreateZone that failed with ErrServer. When the
 //     backend processes a CreateZone request but the response is lost (the
 //     connection drops), the failed CreateZone must leave either nothing
 //     (no zone, no new auxiliary objects) or the complete zone, never a

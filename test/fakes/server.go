@@ -233,6 +233,9 @@ type Server struct {
 
 	dnsOnce sync.Once // starts dnsSide, see DNS
 	dnsSide atomic.Pointer[DNS]
+	hookMu  sync.Mutex // guards hook and hookN (hooks.go)
+	hook    Hook
+	hookN   int
 }
 
 // maxBody bounds the request bodies the fakes read.
@@ -421,8 +424,9 @@ func (s *Server) fire() (hit [5]bool) {
 	return hit
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serveHTTP answers a request: faults, authentication, validation, the
+// operation. ServeHTTP (hooks.go) runs it, through the hook if one is set.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
 	hit := s.fire()
