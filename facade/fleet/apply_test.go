@@ -217,12 +217,12 @@ func TestInterruptedApply(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var count, armed atomic.Int64
-			hook := fakes.WithRequestHook(func(*http.Request) {
+			hook := func(*http.Request) {
 				if armed.Load() == 1 && count.Add(1) == int64(n) {
 					cancel()
 				}
-			})
-			e := newEnv(t, envOptions{owned: true, fakeOpts: []fakes.Option{hook}})
+			}
+			e := newEnv(t, envOptions{owned: true, onRequest: hook})
 			d := desired(12, p1...)
 			plan, err := fleet.MakePlan(ctx, d, e.targets)
 			require.NoError(t, err)

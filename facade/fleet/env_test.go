@@ -42,6 +42,7 @@ type envOptions struct {
 	limits    map[string]fakes.RateLimit              // per provider type
 	clock     fleet.Clock                             // the fakes' clock, if set
 	private   bool                                    // loopback primaries allowed (fakes transfer from them)
+	onRequest func(*http.Request)                     // called with every request each fake receives
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -69,6 +70,11 @@ func newEnv(t *testing.T, o envOptions) *env {
 		e.io = fakes.StartIONOS(t, fo("ionos")...)
 		e.ds = fakes.StartDNSimple(t, fo("dnsimple")...)
 		e.cf = fakes.StartCloudflare(t, fo("cloudflare")...)
+	}
+	if o.onRequest != nil {
+		for _, s := range []*fakes.Server{e.io.Server, e.ds.Server, e.cf.Server} {
+			s.SetHook(func(_ int, r *http.Request, handle, _ func()) { o.onRequest(r); handle() })
+		}
 	}
 	opts := func(p, url string) []facade.Option {
 		hc := &http.Client{Timeout: 30 * time.Second}

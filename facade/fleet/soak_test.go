@@ -34,14 +34,14 @@ func TestFleetSoak(t *testing.T) {
 		cancel atomic.Pointer[context.CancelFunc]
 		at     atomic.Int64
 	)
-	hook := fakes.WithRequestHook(func(*http.Request) {
+	hook := func(*http.Request) {
 		if n := count.Add(1); n == at.Load() {
 			if c := cancel.Load(); c != nil {
 				(*c)()
 			}
 		}
-	})
-	e := newEnv(t, envOptions{owned: true, noCheck: true, fakeOpts: []fakes.Option{hook}})
+	}
+	e := newEnv(t, envOptions{owned: true, noCheck: true, onRequest: hook})
 	servers := []*fakes.Server{e.io.Server, e.ds.Server, e.cf.Server}
 	primarySets := [][]string{p1, p2, {"192.0.2.1", "192.0.2.9"}}
 	deadline := time.Now().Add(*soakDuration)

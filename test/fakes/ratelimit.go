@@ -52,14 +52,6 @@ func WithRateLimit(rl RateLimit) Option {
 	return func(c *config) { c.rateLimit = &rl }
 }
 
-// WithRequestHook calls hook with every request as it arrives, before rate
-// limiting, faults and processing, e.g. to cancel a client's context at its
-// Nth request. The hook runs on the request's goroutine and must be safe
-// for concurrent use.
-func WithRequestHook(hook func(r *http.Request)) Option {
-	return func(c *config) { c.hook = hook }
-}
-
 // RateLimitStats count what the rate limiter did.
 type RateLimitStats struct {
 	// Allowed and Rejected count requests let through and answered 429.
@@ -150,12 +142,9 @@ func (l *limiter) headers(h http.Header, now time.Time) {
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 }
 
-// admit runs the request hook and the rate limiter; it reports whether it
+// admit runs the rate limiter; it reports whether it
 // has answered the request (with 429).
 func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
-	if s.cfg.hook != nil {
-		s.cfg.hook(r)
-	}
 	if s.rl == nil {
 		return false
 	}

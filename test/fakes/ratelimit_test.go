@@ -3,7 +3,6 @@ package fakes_test
 import (
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,16 +112,4 @@ func TestRateLimit(t *testing.T) {
 			clean(t, s)
 		})
 	}
-}
-
-func TestRequestHook(t *testing.T) {
-	t.Parallel()
-	var n atomic.Int64
-	f := fakes.StartIONOS(t, fakes.WithRequestHook(func(r *http.Request) { n.Add(1) }))
-	for range 3 {
-		resp, err := http.Get(f.URL() + "/secondaryzones")
-		require.NoError(t, err)
-		_ = resp.Body.Close()
-	}
-	assert.Equal(t, int64(3), n.Load())
 }

@@ -41,8 +41,7 @@ type config struct {
 
 	transferTimeout time.Duration // see WithTransferTimeout
 
-	rateLimit *RateLimit          // ratelimit.go
-	hook      func(*http.Request) // ratelimit.go
+	rateLimit *RateLimit // ratelimit.go
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -459,7 +458,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if s.admit(w, r) { // request hook and rate limit (ratelimit.go)
+	if s.admit(w, r) { // rate limit (ratelimit.go)
 		return
 	}
 	switch {
