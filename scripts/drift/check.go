@@ -37,6 +37,8 @@ const (
 	idOperationMoved  = "sdk-operation-moved"
 	idOverlayFails    = "sdk-overlay-no-longer-applies"
 	idPreparedChanged = "sdk-prepared-document-changed"
+	idOverlayUnused   = "sdk-overlay-action-unused"
+	idFormatChanged   = "sdk-upstream-format-changed"
 )
 
 // change is one difference in an operation the SDK uses.
@@ -45,8 +47,19 @@ type change struct {
 	ID string `json:"id"`
 	// Level is oasdiff's level (error, warning, info); empty for sdk-* IDs.
 	Level string `json:"oasdiff_level,omitempty"`
-	// Breaking is the classification for the generated client and facade.
+	// Breaking is true when Ours is breaking-for-us.
 	Breaking bool `json:"breaking"`
+	// Wire is the view of any client of the API: breaking (oasdiff level
+	// error or warning), non-breaking (info) or none (not an API change).
+	Wire string `json:"wire"`
+	// Ours is what the change does to this repository: breaking-for-us,
+	// maintenance or no-action (see the package documentation).
+	Ours string `json:"ours"`
+	// Predicted is set when Ours comes from rules rather than from a
+	// scratch regeneration and build.
+	Predicted bool `json:"predicted,omitempty"`
+	// Why backs Ours: the build error or failing test it is attributed to.
+	Why string `json:"why,omitempty"`
 	// Method and Path locate the operation, as in the vendored document.
 	Method string `json:"method,omitempty"`
 	Path   string `json:"path,omitempty"`
@@ -99,8 +112,17 @@ type providerReport struct {
 	// Updated is set when -update re-vendored this provider.
 	Updated bool `json:"updated,omitempty"`
 
-	upstream []byte         // the upstream file, for -update
-	upDoc    map[string]any // the decoded (for IONOS: assembled) upstream document
+	// ScratchSeconds is how long the scratch regeneration and build took.
+	ScratchSeconds float64 `json:"scratch_seconds,omitempty"`
+	// ScratchError says why the scratch build could not run; the changes
+	// are then classified by rules (predicted).
+	ScratchError string `json:"scratch_error,omitempty"`
+
+	upstream  []byte               // the upstream file, for -update
+	upDoc     map[string]any       // the decoded (for IONOS: assembled) upstream document
+	upFormat  specprep.Format      // the upstream file's format
+	upOps     []specprep.Operation // the used operations as upstream spells them
+	upOverlay []byte               // the overlay fitted to upstream, if it had to change
 }
 
 func cannotCheck(r *providerReport, format string, args ...any) *providerReport {
@@ -110,8 +132,9 @@ func cannotCheck(r *providerReport, format string, args ...any) *providerReport 
 }
 
 // checkProvider fetches p's upstream document from source and compares it
-// with the vendored one under root.
-func checkProvider(ctx context.Context, client *http.Client, root string, p *specprep.Provider, source string, maxBytes int64) *providerReport {
+// with the vendored one under root. With sc set, the upstream client is also
+// regenerated and built in a scratch copy to classify the changes for us.
+func checkProvider(ctx context.Context, client *http.Client, root string, p *specprep.Provider, source string, maxBytes int64, sc *scratchConfig) *providerReport {
 	r := &providerReport{Name: p.Name, Source: source, VendoredSHA256: p.SHA256}
 	vendored, err := os.ReadFile(filepath.Join(root, p.Vendored))
 	if err != nil {
@@ -138,51 +161,116 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 	if err != nil {
 		return cannotCheck(r, "vendored document: %v", err)
 	}
-	upDoc, err := rawDocument(p, up)
+	upProv := *p
+	upProv.SHA256 = r.UpstreamSHA256
+	upProv.Format = sniffFormat(up, p.Format)
+	upDoc, err := rawDocument(&upProv, up)
 	if err != nil {
-		return cannotCheck(r, "upstream document from %s cannot be read as %s: %v", source, p.Format, err)
+		return cannotCheck(r, "upstream document from %s cannot be read as %s: %v", source, upProv.Format, err)
 	}
 	r.upDoc = upDoc
+	r.upFormat = upProv.Format
+	r.upOps = p.Operations
+	var changes []change
+	if upProv.Format != p.Format {
+		changes = append(changes, change{ID: idFormatChanged, Wire: wireNone,
+			Text: fmt.Sprintf("upstream is now %s (vendored: %s); set \"format\" in specs/sources.json (drift-update does)", upProv.Format, p.Format)})
+	}
 
 	// Find the used operations upstream; follow renamed path parameters.
-	upOps, changes := matchOperations(p.Operations, upDoc)
-	upProv := *p
+	upOps, found := matchOperations(p.Operations, upDoc)
+	changes = append(changes, found...)
 	upProv.Operations = upOps
+	r.upOps = upOps
+	moves, back := map[string]string{}, map[string]string{}
+	for _, op := range p.Operations {
+		for _, u := range upOps {
+			if u.ID == op.ID && u.Path != op.Path {
+				moves[op.Path], back[u.Path] = u.Path, op.Path
+			}
+		}
+	}
+
+	// Fit the overlay to upstream: follow moved paths, drop dead actions.
+	upOverlay := rewriteOverlayPaths(overlay, moves)
+	if fitted, dead, err := fitOverlay(upDoc, upOps, upOverlay); err == nil {
+		upOverlay = fitted
+		if len(dead) > 0 || len(moves) > 0 {
+			r.upOverlay = upOverlay
+		}
+		for _, d := range dead {
+			changes = append(changes, change{ID: idOverlayUnused, Wire: wireNone,
+				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (fixed there?): drop it from %s", d.Index, clip(d.Target, 80), p.Overlay)})
+		}
+	}
 
 	vendPrepared, err := specprep.PrepareProvider(p, vendored, overlay)
 	if err != nil {
 		return cannotCheck(r, "the vendored document does not prepare (run `go generate ./...`): %v", err)
 	}
 	base, revision := vendPrepared.Prepared, []byte(nil)
-	if upPrepared, err := specprep.PrepareProvider(&upProv, up, overlay); err == nil {
+	if upPrepared, err := specprep.PrepareProvider(&upProv, up, upOverlay); err == nil {
 		revision = upPrepared.Prepared
 	} else {
-		// The overlay (or validation) no longer fits upstream. That alone is
-		// breaking; the changes are still listed, from both documents
-		// prepared the same way without the overlay.
+		// The overlay (or validation) no longer fits upstream. The changes
+		// are still listed, from both documents prepared the same way
+		// without the overlay.
 		changes = append(changes, change{
-			ID: idOverlayFails, Breaking: true,
-			Text: fmt.Sprintf("the upstream document no longer prepares with %s: %s", p.Overlay, oneLine(err)),
+			ID: idOverlayFails, Wire: wireNone, Ours: oursBreaking,
+			Text: fmt.Sprintf("upstream no longer prepares with %s: %s", p.Overlay, oneLine(err)),
 		})
 		if base, err = loosePrepare(vendDoc, p.Operations); err == nil {
 			revision, err = loosePrepare(upDoc, upOps)
 		}
 		if err != nil {
-			changes = append(changes, change{ID: idOverlayFails, Breaking: true,
+			changes = append(changes, change{ID: idOverlayFails, Wire: wireNone, Ours: oursBreaking,
 				Text: "the operations could not be compared without the overlay either: " + oneLine(err)})
 			base, revision = nil, nil
 		}
 	}
-	if base != nil && !bytes.Equal(base, revision) {
-		found, err := compare(base, revision)
+	if base != nil {
+		nb, err := normalizedJSON(base, nil)
 		if err != nil {
-			return cannotCheck(r, "comparing the prepared documents: %v", err)
+			return cannotCheck(r, "normalizing the vendored document: %v", err)
 		}
-		if len(found) == 0 && len(changes) == 0 {
-			found = append(found, change{ID: idPreparedChanged,
-				Text: "the prepared document changed without an API change (descriptions, examples or metadata); regenerating updates gen/ comments"})
+		nr, err := normalizedJSON(revision, back)
+		if err != nil {
+			return cannotCheck(r, "normalizing the upstream document: %v", err)
 		}
-		changes = append(changes, found...)
+		semantic := []change(nil)
+		if !bytes.Equal(nb, nr) {
+			if semantic, err = compare(nb, nr); err != nil {
+				return cannotCheck(r, "comparing the prepared documents: %v", err)
+			}
+		}
+		if len(semantic) == 0 && len(changes) == 0 && !bytes.Equal(base, revision) {
+			semantic = append(semantic, change{ID: idPreparedChanged, Wire: wireNone,
+				Text: "the prepared document changed without an API change (names, descriptions, examples); regenerate"})
+		}
+		changes = append(changes, semantic...)
+	}
+	for i := range changes {
+		if changes[i].Wire == "" {
+			changes[i].Wire = wireNonBreaking
+		}
+	}
+
+	if sc != nil && len(changes) > 0 {
+		in := scratchInput{root: root, sources: sc.sources, vendored: p, upstream: upProv, raw: up, overlay: upOverlay}
+		res := sc.build(ctx, in)
+		r.ScratchSeconds = res.Took.Seconds()
+		if res.Failed != "" {
+			r.ScratchError = res.Failed
+			classifyStatic(changes)
+		} else {
+			refs := map[string]opRef{}
+			for _, op := range p.Operations {
+				refs[op.ID] = opRef{op.Method, op.Path}
+			}
+			changes = classifyScratch(changes, res, p.Package, refs)
+		}
+	} else {
+		classifyStatic(changes)
 	}
 	sortChanges(changes)
 	r.Changes = changes
@@ -198,11 +286,14 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 
 	r.Status = statusOutsideOnly
 	for _, c := range changes {
-		if c.Breaking {
+		switch c.Ours {
+		case oursBreaking:
 			r.Status = statusBreaking
-			break
+		case oursMaintenance:
+			if r.Status != statusBreaking {
+				r.Status = statusNonBreaking
+			}
 		}
-		r.Status = statusNonBreaking
 	}
 	return r
 }
@@ -264,8 +355,8 @@ func matchOperations(ops []specprep.Operation, doc map[string]any) ([]specprep.O
 			moved.Path = same[0]
 			out = append(out, moved)
 			changes = append(changes, change{
-				ID: idPathRenamed, Breaking: true, Method: op.Method, Path: op.Path, Operation: op.ID,
-				Text: fmt.Sprintf("path parameters renamed: %s %s is now %s %s upstream; update the path in specs/sources.json and every overlay action that names it (generated parameter names change)", op.Method, op.Path, op.Method, same[0]),
+				ID: idPathRenamed, Wire: wireNonBreaking, Method: op.Method, Path: op.Path, Operation: op.ID,
+				Text: fmt.Sprintf("path parameters renamed upstream: now %s (edit sources.json, overlay targets)", same[0]),
 			})
 			continue
 		}
@@ -274,8 +365,8 @@ func matchOperations(ops []specprep.Operation, doc map[string]any) ([]specprep.O
 			moved.Method, moved.Path = m, p
 			out = append(out, moved)
 			changes = append(changes, change{
-				ID: idOperationMoved, Breaking: true, Method: op.Method, Path: op.Path, Operation: op.ID,
-				Text: fmt.Sprintf("operation %s moved: %s %s is now %s %s upstream; update specs/sources.json", op.UpstreamID, op.Method, op.Path, m, p),
+				ID: idOperationMoved, Wire: wireBreaking, Method: op.Method, Path: op.Path, Operation: op.ID,
+				Text: fmt.Sprintf("operation %s moved upstream to %s %s: update specs/sources.json", op.UpstreamID, m, p),
 			})
 		}
 	}
@@ -319,19 +410,35 @@ func compare(base, revision []byte) ([]change, error) {
 	found := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
 	l := checker.NewLocalizer("en")
 	var out []change
+	seen := map[string]bool{}
 	for _, c := range found {
-		if ignored[c.GetId()] {
+		// Component-level findings (a schema removed, ...) are only names
+		// once references are resolved: what they do shows at operations.
+		if ignored[c.GetId()] || c.GetOperation() == "" {
 			continue
 		}
-		out = append(out, change{
+		wire := wireNonBreaking
+		if c.GetLevel() >= checker.WARN {
+			wire = wireBreaking
+		}
+		ch := change{
 			ID:        c.GetId(),
 			Level:     c.GetLevel().String(),
+			Wire:      wire,
 			Breaking:  breakingForSDK(c.GetId(), c.GetLevel()),
 			Method:    c.GetOperation(),
 			Path:      c.GetPath(),
 			Operation: c.GetOperationId(),
-			Text:      c.GetUncolorizedText(l),
-		})
+			Text:      clip(c.GetUncolorizedText(l), maxLine),
+		}
+		// The same change reached twice (a shared schema in two responses
+		// of one operation) is one line.
+		key := ch.Method + " " + ch.Path + " " + ch.ID + " " + ch.Text
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, ch)
 	}
 	return out, nil
 }
@@ -391,18 +498,38 @@ func breakingForSDK(id string, level checker.Level) bool {
 	return level >= checker.WARN
 }
 
+// oursRank orders the classes for us, most urgent first.
+var oursRank = map[string]int{oursBreaking: 0, oursMaintenance: 1, oursNoAction: 2}
+
+// sortChanges groups the changes by operation (findings about the whole
+// provider first, then the operations with the most urgent change first)
+// and orders each group by urgency.
 func sortChanges(cs []change) {
+	worst := map[string]int{}
+	for _, c := range cs {
+		k := c.Method + " " + c.Path
+		if r, ok := worst[k]; !ok || oursRank[c.Ours] < r {
+			worst[k] = oursRank[c.Ours]
+		}
+	}
 	slices.SortStableFunc(cs, func(a, b change) int {
-		if a.Breaking != b.Breaking {
-			if a.Breaking {
+		ka, kb := a.Method+" "+a.Path, b.Method+" "+b.Path
+		if (a.Path == "") != (b.Path == "") {
+			if a.Path == "" {
 				return -1
 			}
 			return 1
+		}
+		if c := worst[ka] - worst[kb]; c != 0 {
+			return c
 		}
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Method, b.Method); c != 0 {
+			return c
+		}
+		if c := oursRank[a.Ours] - oursRank[b.Ours]; c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -421,6 +548,12 @@ func summarizeOutside(base, revision map[string]any, used map[string]bool) outsi
 	}
 	bp, bo := pathsAndOps(base)
 	rp, ro := pathsAndOps(revision)
+	for p := range usedPaths { // compared without parameter names, like the paths
+		usedPaths[pathParam.ReplaceAllString(p, "{}")] = true
+	}
+	for k := range used {
+		used[pathParam.ReplaceAllString(k, "{}")] = true
+	}
 	var o outside
 	for p := range rp {
 		if !bp[p] && !usedPaths[p] {
@@ -457,6 +590,8 @@ func pathsAndOps(doc map[string]any) (map[string]bool, map[string]string) {
 	ps := map[string]bool{}
 	ops := map[string]string{}
 	for p, v := range paths {
+		// A path-parameter rename is not a new path.
+		p = pathParam.ReplaceAllString(p, "{}")
 		ps[p] = true
 		item, _ := v.(map[string]any)
 		for _, m := range httpMethods {

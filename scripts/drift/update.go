@@ -39,6 +39,17 @@ func (d deps) update(ctx context.Context, o *options, src *specprep.Sources, pro
 			return err
 		}
 		p.SHA256 = r.UpstreamSHA256
+		if r.upFormat != "" {
+			p.Format = r.upFormat
+		}
+		if r.upOps != nil {
+			p.Operations = r.upOps
+		}
+		if r.upOverlay != nil {
+			if err := writeFileKeepMode(filepath.Join(o.root, p.Overlay), r.upOverlay); err != nil {
+				return err
+			}
+		}
 		p.Upstream.Date = today
 		p.Upstream.Revision = revisionOf(p, r.upDoc, today)
 		r.Updated = true
