@@ -228,6 +228,7 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 			base, revision = nil, nil
 		}
 	}
+	preparedChanged := false
 	if base != nil {
 		nb, err := normalizedJSON(base, nil)
 		if err != nil {
@@ -243,10 +244,9 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 				return cannotCheck(r, "comparing the prepared documents: %v", err)
 			}
 		}
-		if len(semantic) == 0 && len(changes) == 0 && !bytes.Equal(base, revision) {
-			semantic = append(semantic, change{ID: idPreparedChanged, Wire: wireNone,
-				Text: "the prepared document changed without an API change (names, descriptions, examples); regenerate"})
-		}
+		// Renamed components and reworded descriptions are no change; the
+		// scratch build still runs, in case our code names a renamed type.
+		preparedChanged = !bytes.Equal(base, revision)
 		changes = append(changes, semantic...)
 	}
 	for i := range changes {
@@ -255,7 +255,7 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 		}
 	}
 
-	if sc != nil && len(changes) > 0 {
+	if sc != nil && (len(changes) > 0 || preparedChanged) {
 		in := scratchInput{root: root, sources: sc.sources, vendored: p, upstream: upProv, raw: up, overlay: upOverlay}
 		res := sc.build(ctx, in)
 		r.ScratchSeconds = res.Took.Seconds()

@@ -124,6 +124,13 @@ func classifyScratch(cs []change, s *scratchResult, pkg string, ops map[string]o
 			for _, id := range idents {
 				affected = append(affected, s.Old.opsUsing(id)...)
 			}
+			// A method or type named after an operation (a removed operation's
+			// XWithResponse) belongs to it even if no type reaches it.
+			for _, id := range append(idents, strings.TrimSpace(fieldName(e.Msg, fieldRe))) {
+				if op := opOfDecl(id, s.Old.opIDs); op != "" {
+					affected = append(affected, op)
+				}
+			}
 		}
 		slices.Sort(affected)
 		affected = slices.Compact(affected)
@@ -221,6 +228,14 @@ func classifyScratch(cs []change, s *scratchResult, pkg string, ops map[string]o
 // counts, bounds, patterns, defaults), which oapi-codegen does not turn into
 // Go: such a change alters no generated declaration.
 var validationOnly = regexp.MustCompile(`(max|min)(-length|-items)?-(set|unset|increased|decreased)|pattern-(added|removed|changed|generalized)|default-value`)
+
+// fieldName is the field or method an error says is missing, as written.
+func fieldName(msg string, re *regexp.Regexp) string {
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return m[1] + m[2]
+	}
+	return ""
+}
 
 // opRef locates an SDK operation.
 type opRef struct{ Method, Path string }

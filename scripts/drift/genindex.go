@@ -23,6 +23,8 @@ type genIndex struct {
 	decls map[string]string
 	// constType maps a typed constant to its type's name.
 	constType map[string]string
+	// opIDs are the operations indexed.
+	opIDs []string
 }
 
 // indexGenerated parses a generated Go file and indexes it for opIDs.
@@ -32,7 +34,7 @@ func indexGenerated(src []byte, opIDs []string) (*genIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := &genIndex{ops: map[string][]string{}, decls: map[string]string{}, constType: map[string]string{}}
+	idx := &genIndex{ops: map[string][]string{}, decls: map[string]string{}, constType: map[string]string{}, opIDs: opIDs}
 	nodes := map[string][]ast.Node{}  // name → declaration parts
 	constsOf := map[string][]string{} // type name → its constants
 	isType := map[string]bool{}

@@ -5,10 +5,14 @@ import (
 	"flag"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/secondarydns/secondarydns-go/scripts/specprep"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 )
@@ -151,4 +155,147 @@ func TestWriteCloudflareYear(t *testing.T) {
 	b := mutated(t, "cloudflare", func(doc map[string]any) { cfYear(t, doc) })
 	require.NoError(t, os.WriteFile(*yearOut, b, 0o644))
 	require.NoError(t, os.WriteFile(*yearOut+".yaml", asYAML(t, b), 0o644))
+}
+
+// cfRun runs the tool on a mutated Cloudflare document and returns the exit
+// code and the provider's report.
+func cfRun(t *testing.T, args func(...string) []string, raw []byte) (int, *providerReport) {
+	t.Helper()
+	code, rep := runJSON(t, args(append(upstream(t, map[string][]byte{"cloudflare": raw}), "cloudflare")...)...)
+	return code, providerOf(t, rep, "cloudflare")
+}
+
+// classes counts a provider's changes per class for us, and per check ID.
+func classes(p *providerReport) (map[string]int, map[string]int) {
+	ours, ids := map[string]int{}, map[string]int{}
+	for _, c := range p.Changes {
+		ours[c.Ours]++
+		ids[c.ID]++
+	}
+	return ours, ids
+}
+
+// usedOps counts the Cloudflare operations of the sources file whose path
+// contains sub.
+func usedOps(t *testing.T, sub string) int {
+	t.Helper()
+	s, err := specprep.LoadSources(filepath.Join(repoRoot, "specs/sources.json"))
+	require.NoError(t, err)
+	p, err := s.Provider("cloudflare")
+	require.NoError(t, err)
+	n := 0
+	for _, op := range p.Operations {
+		if strings.Contains(op.Path, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSchemaRenameWithSameShapeReportsNothing(t *testing.T) {
+	t.Parallel()
+	raw := mutated(t, "cloudflare", func(doc map[string]any) { renameSchemas(t, doc, cfRenames) })
+	code, p := cfRun(t, rootArgs, raw)
+	assert.Equal(t, exitNoDrift, code)
+	assert.Equal(t, statusOutsideOnly, p.Status)
+	assert.Empty(t, p.Changes, "renamed components with the same shape are no change")
+}
+
+func TestPathParameterRenameIsMaintenanceOnce(t *testing.T) {
+	t.Parallel()
+	raw := mutated(t, "cloudflare", func(doc map[string]any) { renamePathParam(t, doc, "account_id", "account_identifier") })
+	code, p := cfRun(t, rootArgs, raw)
+	assert.Equal(t, exitNonBreaking, code)
+	n := usedOps(t, "{account_id}")
+	require.Equal(t, 15, n)
+	require.Len(t, p.Changes, n, "one line per operation; overlay targets follow the rename")
+	for _, c := range p.Changes {
+		assert.Equal(t, idPathRenamed, c.ID)
+		assert.Equal(t, oursMaintenance, c.Ours)
+		assert.Equal(t, wireNonBreaking, c.Wire)
+		assert.Contains(t, c.Text, "{account_identifier}")
+	}
+}
+
+func TestRequiredEnvelopeFieldDroppedIsReportedPerOperation(t *testing.T) {
+	t.Parallel()
+	raw := mutated(t, "cloudflare", func(doc map[string]any) {
+		dropRequired(t, doc, "secondary-dns_api-response-common-failure", "result")
+	})
+	code, p := cfRun(t, rootArgs, raw)
+	// Predicted from oasdiff's rating, as no scratch build runs here; the
+	// scratch build finds our code unaffected (TestCloudflareYear).
+	assert.Equal(t, exitBreaking, code)
+	n := usedOps(t, "/secondary_dns/")
+	require.Len(t, p.Changes, n, "once per operation whose 4XX envelope it is: %+v", p.Changes)
+	for _, c := range p.Changes {
+		assert.Equal(t, "response-property-became-optional", c.ID)
+		assert.Equal(t, wireBreaking, c.Wire)
+		assert.Contains(t, c.Text, "`result`")
+		assert.Contains(t, c.Text, "4XX")
+	}
+}
+
+func TestYAMLUpstreamOfAJSONVendoredFile(t *testing.T) {
+	t.Parallel()
+	code, p := cfRun(t, rootArgs, asYAML(t, vendored(t, "cloudflare")))
+	assert.Equal(t, exitNonBreaking, code)
+	require.Len(t, p.Changes, 1, "the same document in YAML: only the format to record")
+	assert.Equal(t, idFormatChanged, p.Changes[0].ID)
+	assert.Equal(t, oursMaintenance, p.Changes[0].Ours)
+
+	// With a change, both: the change is found through the YAML.
+	raw := mutated(t, "cloudflare", func(doc map[string]any) { dropParamEnum(t, doc, "/zones", "get", "match") })
+	code, p = cfRun(t, rootArgs, asYAML(t, raw))
+	assert.Equal(t, exitNonBreaking, code)
+	_, ids := classes(p)
+	assert.Equal(t, map[string]int{idFormatChanged: 1, "request-parameter-became-not-enum": 1}, ids)
+}
+
+// TestEnumRemovedFromAParameterWeUseBreaksUs is the scratch build's test in
+// `make test`: oasdiff rates the lost enum non-breaking, but regenerating
+// deletes ListZonesParamsStatus, which facade/cloudflare uses.
+func TestEnumRemovedFromAParameterWeUseBreaksUs(t *testing.T) {
+	t.Parallel()
+	raw := mutated(t, "cloudflare", func(doc map[string]any) { dropParamEnum(t, doc, "/zones", "get", "status") })
+	code, p := cfRun(t, scratchArgs, raw)
+	require.Empty(t, p.ScratchError)
+	assert.Equal(t, exitBreaking, code)
+	require.Len(t, p.Changes, 1, "%+v", p.Changes)
+	c := p.Changes[0]
+	assert.Equal(t, "request-parameter-became-not-enum", c.ID)
+	assert.Equal(t, "ListZones", c.Operation)
+	assert.Equal(t, wireNonBreaking, c.Wire)
+	assert.Equal(t, oursBreaking, c.Ours)
+	assert.False(t, c.Predicted)
+	assert.Contains(t, c.Why, "facade/cloudflare/")
+	assert.Contains(t, c.Why, "cloudflareapi.ListZonesParamsStatus")
+	assert.Positive(t, p.ScratchSeconds)
+}
+
+var slow = flag.Bool("slow", false, "run the slow scratch-build tests (make drift-test-slow)")
+
+// TestCloudflareYear runs the whole reconstructed year through the scratch
+// build and checks the report's classes and size.
+func TestCloudflareYear(t *testing.T) {
+	if !*slow {
+		t.Skip("slow: run with -slow (make drift-test-slow)")
+	}
+	t.Parallel()
+	raw := mutated(t, "cloudflare", func(doc map[string]any) { cfYear(t, doc) })
+	code, p := cfRun(t, scratchArgs, raw)
+	require.Empty(t, p.ScratchError)
+	assert.Equal(t, exitBreaking, code)
+	ours, ids := classes(p)
+	assert.Equal(t, map[string]int{oursBreaking: 1, oursMaintenance: 46, oursNoAction: 6}, ours)
+	assert.Equal(t, 1, ids[idOverlayUnused])
+	assert.Equal(t, 22, ids[idPathRenamed])
+	assert.Equal(t, usedOps(t, "/secondary_dns/"), ids["response-property-became-optional"])
+	var text strings.Builder
+	rep := &report{Providers: []*providerReport{p}}
+	rep.finish()
+	require.NoError(t, rep.writeText(&text))
+	for _, l := range strings.Split(text.String(), "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(l), maxReportLine, l)
+	}
 }

@@ -104,8 +104,8 @@ func scratchBuild(ctx context.Context, run runner, in scratchInput) *scratchResu
 		res.Failed = err.Error()
 		return res
 	}
-	var ids []string
-	for _, op := range p.Operations {
+	var ids []string // the vendored operations: an operation gone upstream is still ours
+	for _, op := range in.vendored.Operations {
 		ids = append(ids, op.ID)
 	}
 	if res.Old, err = indexGenerated(oldSrc, ids); err != nil {

@@ -12,13 +12,17 @@ import (
 )
 
 // sniffFormat tells how an upstream file is encoded, whatever the vendored
-// copy's format: a JSON document starts with '{'; a YAML document is a mapping
-// with an "openapi" (or "swagger") key. Anything else is taken to be in the
+// copy's format: a JSON document starts with '{' (and is read as YAML where
+// the vendored file is YAML, which needs no change); a YAML document is a
+// mapping with an "openapi" (or "swagger") key. Anything else is taken to be in the
 // vendored format (the IONOS reference page, or a broken file that then fails
 // to decode with a clear error).
 func sniffFormat(raw []byte, vendored specprep.Format) specprep.Format {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n\ufeff")
 	if bytes.HasPrefix(trimmed, []byte("{")) {
+		if vendored == specprep.FormatYAML {
+			return vendored // JSON is YAML: nothing to change
+		}
 		return specprep.FormatJSON
 	}
 	var probe map[string]yaml.Node

@@ -86,10 +86,10 @@ func TestUpdateRevendorsAndGenerates(t *testing.T) {
 	require.NoError(t, err)
 
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(up, "-root", root, "-update", "ionos", "dnsimple")...)
+	r := runWith(t, updateDeps(g), append(up, "-root", root, "-scratch=false", "-update", "ionos", "dnsimple")...)
 	assert.Equal(t, exitNonBreaking, r.code, r.stdout+r.stderr)
 	assert.Equal(t, []string{root}, g.roots, "go generate runs once, at the root")
-	assert.Contains(t, r.stdout, "ionos: non-breaking drift")
+	assert.Contains(t, r.stdout, "ionos: maintenance: ")
 	assert.Contains(t, r.stdout, "re-vendored from ")
 
 	for name, path := range map[string]string{"ionos": "specs/ionos/reference.md", "dnsimple": "specs/dnsimple/openapi.yml"} {
@@ -121,7 +121,7 @@ func TestUpdateRevendorsAndGenerates(t *testing.T) {
 	assert.Equal(t, want, string(got))
 
 	// Checked again, the same upstream is no drift.
-	r = runWith(t, updateDeps(g), append(up, "-root", root, "ionos", "dnsimple")...)
+	r = runWith(t, updateDeps(g), append(up, "-root", root, "-scratch=false", "ionos", "dnsimple")...)
 	assert.Equal(t, exitNoDrift, r.code, r.stdout+r.stderr)
 	assert.Len(t, g.roots, 1)
 }
@@ -136,7 +136,7 @@ func TestUpdateNoGenerate(t *testing.T) {
 	root := tempRepo(t, "ionos")
 	ups := changedUpstreams(t)
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": ups["ionos"]}), "-root", root, "-update", "-no-generate", "-json", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": ups["ionos"]}), "-root", root, "-scratch=false", "-update", "-no-generate", "-json", "ionos")...)
 	assert.Equal(t, exitNonBreaking, r.code)
 	assert.Contains(t, r.stderr, "run `go generate ./...`")
 	var rep report
@@ -153,7 +153,7 @@ func TestUpdateGenerateFailureExits4(t *testing.T) {
 	t.Parallel()
 	root := tempRepo(t, "ionos")
 	g := &fakeGenerate{err: errors.New("exit status 1")}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": changedUpstreams(t)["ionos"]}), "-root", root, "-update", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": changedUpstreams(t)["ionos"]}), "-root", root, "-scratch=false", "-update", "ionos")...)
 	assert.Equal(t, exitUpdateFail, r.code)
 	assert.Contains(t, r.stdout, "drift: update failed: go generate ./...: exit status 1")
 }
@@ -164,7 +164,7 @@ func TestUpdateWithoutDriftWritesNothing(t *testing.T) {
 	before, err := os.ReadFile(filepath.Join(root, "specs/sources.json"))
 	require.NoError(t, err)
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": vendored(t, "ionos")}), "-root", root, "-update", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": vendored(t, "ionos")}), "-root", root, "-scratch=false", "-update", "ionos")...)
 	assert.Equal(t, exitNoDrift, r.code)
 	assert.Empty(t, g.roots)
 	after, err := os.ReadFile(filepath.Join(root, "specs/sources.json"))
