@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/secondarydns/secondarydns-go/scripts/specprep"
-	"gopkg.in/yaml.v3"
 )
 
 // sniffFormat tells how an upstream file is encoded, whatever the vendored
 // copy's format: a JSON document starts with '{' (and is read as YAML where
-// the vendored file is YAML, which needs no change); a YAML document is a
-// mapping with an "openapi" (or "swagger") key. Anything else is taken to be in the
+// the vendored file is YAML, which needs no change); a YAML document has a
+// top-level "openapi" (or "swagger") key near its start. Anything else is taken to be in the
 // vendored format (the IONOS reference page, or a broken file that then fails
 // to decode with a clear error).
 func sniffFormat(raw []byte, vendored specprep.Format) specprep.Format {
@@ -25,17 +25,16 @@ func sniffFormat(raw []byte, vendored specprep.Format) specprep.Format {
 		}
 		return specprep.FormatJSON
 	}
-	var probe map[string]yaml.Node
-	if err := yaml.Unmarshal(raw, &probe); err == nil {
-		if _, ok := probe["openapi"]; ok {
-			return specprep.FormatYAML
-		}
-		if _, ok := probe["swagger"]; ok {
-			return specprep.FormatYAML
-		}
+	head := raw[:min(len(raw), 64<<10)]
+	if yamlOpenAPI.Match(head) {
+		return specprep.FormatYAML
 	}
 	return vendored
 }
+
+// yamlOpenAPI finds the top-level "openapi:" (or "swagger:") key of a YAML
+// document; reading only the start of the file keeps sniffing cheap.
+var yamlOpenAPI = regexp.MustCompile(`(?m)^["']?(openapi|swagger)["']?\s*:`)
 
 // normalize rewrites a prepared document for a semantic comparison: every
 // local $ref is replaced by a copy of what it points to (a reference that
