@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -78,11 +79,16 @@ func fitOverlay(doc map[string]any, ops []specprep.Operation, overlay []byte) ([
 		return overlay, nil, nil
 	}
 	actions.Content = kept
-	out, err := yaml.Marshal(&root)
-	if err != nil {
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2) // as the overlays are written
+	if err := enc.Encode(&root); err != nil {
 		return nil, nil, err
 	}
-	return out, dead, nil
+	if err := enc.Close(); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), dead, nil
 }
 
 func actionTarget(a *yaml.Node) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // report is the whole result, as printed by -json.
@@ -147,7 +148,7 @@ func changeLine(c change) string {
 	if c.Why != "" {
 		why = " [" + clip(c.Why, 100) + "]"
 	}
-	room := maxReportLine - 4 - len(head) - len(why)
+	room := maxReportLine - 4 - utf8.RuneCountInString(head) - utf8.RuneCountInString(why)
 	return head + clip(c.Text, max(room, 40)) + why
 }
 

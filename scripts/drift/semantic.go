@@ -224,14 +224,16 @@ func walkMaps(v any, f func(map[string]any)) {
 // maxLine is the longest change text the report prints.
 const maxLine = 160
 
-// clip shortens s to at most n characters, on a word boundary when it can.
+// clip shortens s to at most n characters (spaces collapsed), on a word
+// boundary when it can.
 func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	cut := s[:n-1]
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
 		cut = cut[:i]
 	}
 	return cut + "…"
