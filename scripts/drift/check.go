@@ -204,13 +204,15 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 		}
 	}
 
-	vendPrepared, err := specprep.PrepareProvider(p, vendored, overlay)
+	// specprep.Prepare is PrepareProvider on the already decoded (and for
+	// IONOS assembled) documents; it does not modify them.
+	base, err := specprep.Prepare(vendDoc, p.Operations, overlay)
 	if err != nil {
 		return cannotCheck(r, "the vendored document does not prepare (run `go generate ./...`): %v", err)
 	}
-	base, revision := vendPrepared.Prepared, []byte(nil)
-	if upPrepared, err := specprep.PrepareProvider(&upProv, up, upOverlay); err == nil {
-		revision = upPrepared.Prepared
+	var revision []byte
+	if upPrepared, err := specprep.Prepare(upDoc, upOps, upOverlay); err == nil {
+		revision = upPrepared
 	} else {
 		// The overlay (or validation) no longer fits upstream. The changes
 		// are still listed, from both documents prepared the same way
