@@ -183,3 +183,50 @@ func TestSourcesFileRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got), "-update rewrites specs/sources.json in its own layout")
 }
+
+// TestUpdateFollowsRenamedPaths: -update records the renamed path in the
+// sources file and the overlay targets that name it, so that `go generate`
+// works on the re-vendored file without a hand edit.
+func TestUpdateFollowsRenamedPaths(t *testing.T) {
+	t.Parallel()
+	const oldPath, newPath = "/secondaryzones/{secondaryZoneId}", "/secondaryzones/{zoneId}"
+	doc := mutated(t, "ionos", func(doc map[string]any) {
+		paths := obj(t, doc, "paths")
+		item, ok := paths[oldPath].(map[string]any)
+		if !ok {
+			return // another operation's document
+		}
+		delete(paths, oldPath)
+		paths[newPath] = item
+		walkMaps(item, func(m map[string]any) {
+			if m["in"] == "path" && m["name"] == "secondaryZoneId" {
+				m["name"] = "zoneId"
+			}
+		})
+	})
+	root := tempRepo(t, "ionos")
+	g := &fakeGenerate{}
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": doc}), "-root", root, "-scratch=false", "-update", "-no-generate", "ionos")...)
+	assert.Equal(t, exitNonBreaking, r.code, r.stdout+r.stderr)
+	s, err := specprep.LoadSources(filepath.Join(root, "specs/sources.json"))
+	require.NoError(t, err)
+	p, err := s.Provider("ionos")
+	require.NoError(t, err)
+	var renamed int
+	for _, op := range p.Operations {
+		assert.NotEqual(t, oldPath, op.Path)
+		if op.Path == newPath {
+			renamed++
+		}
+	}
+	assert.Equal(t, 3, renamed, "GET, PUT and DELETE")
+	ov, err := os.ReadFile(filepath.Join(root, "specs/ionos/overlay.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(ov), "$.paths['"+newPath+"'].put.responses")
+	assert.NotContains(t, string(ov), "'"+oldPath+"'")
+	// The re-vendored files prepare as go generate would.
+	raw, err := os.ReadFile(filepath.Join(root, p.Vendored))
+	require.NoError(t, err)
+	_, err = specprep.PrepareProvider(p, raw, ov)
+	require.NoError(t, err)
+}
