@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
@@ -157,10 +158,11 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 	if err != nil {
 		return cannotCheck(r, "reading the overlay: %v", err)
 	}
-	vendDoc, err := rawDocument(p, vendored)
+	vs, err := vendoredSideOf(p, vendored, overlay)
 	if err != nil {
 		return cannotCheck(r, "vendored document: %v", err)
 	}
+	vendDoc := vs.doc
 	upProv := *p
 	upProv.SHA256 = r.UpstreamSHA256
 	upProv.Format = sniffFormat(up, p.Format)
@@ -206,7 +208,7 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 
 	// specprep.Prepare is PrepareProvider on the already decoded (and for
 	// IONOS assembled) documents; it does not modify them.
-	base, err := specprep.Prepare(vendDoc, p.Operations, overlay)
+	base, err := vs.prepared, vs.prepErr
 	if err != nil {
 		return cannotCheck(r, "the vendored document does not prepare (run `go generate ./...`): %v", err)
 	}
@@ -283,7 +285,8 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 			used[opKey(op.Method, op.Path)] = true
 		}
 	}
-	o := summarizeOutside(vendDoc, upDoc, used)
+	rp, ro := pathsAndOps(upDoc)
+	o := summarizeOutside(vs.paths, vs.ops, rp, ro, used)
 	r.Outside = &o
 
 	r.Status = statusOutsideOnly
@@ -298,6 +301,38 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 		}
 	}
 	return r
+}
+
+// vendoredSide is what checkProvider derives from a vendored file alone.
+type vendoredSide struct {
+	doc      map[string]any // decoded (IONOS: assembled); never modified
+	prepared []byte
+	prepErr  error
+	paths    map[string]bool   // from pathsAndOps
+	ops      map[string]string // from pathsAndOps
+}
+
+// vendoredSides caches vendoredSide by provider, file and overlay digest:
+// the vendored side is the same for every upstream checked against it (the
+// tests check dozens against one 4 MB Cloudflare file).
+var vendoredSides sync.Map
+
+func vendoredSideOf(p *specprep.Provider, raw, overlay []byte) (*vendoredSide, error) {
+	key := p.Name + " " + specprep.SHA256Hex(raw) + " " + specprep.SHA256Hex(overlay) + " " + fmt.Sprint(p.Operations)
+	if v, ok := vendoredSides.Load(key); ok {
+		return v.(*vendoredSide), nil
+	}
+	doc, err := rawDocument(p, raw)
+	if err != nil {
+		return nil, err
+	}
+	vs := &vendoredSide{doc: doc}
+	// specprep.Prepare is PrepareProvider on the decoded document; it does
+	// not modify it.
+	vs.prepared, vs.prepErr = specprep.Prepare(doc, p.Operations, overlay)
+	vs.paths, vs.ops = pathsAndOps(doc)
+	vendoredSides.Store(key, vs)
+	return vs, nil
 }
 
 // rawDocument decodes a vendored or upstream file in p's format; an IONOS
@@ -542,14 +577,12 @@ func sortChanges(cs []change) {
 // two full documents, leaving out the used operations (keys in used) and the
 // paths that hold one. An operation's digest covers the operation object and
 // its path's shared parameters, not the components it references.
-func summarizeOutside(base, revision map[string]any, used map[string]bool) outside {
+func summarizeOutside(bp map[string]bool, bo map[string]string, rp map[string]bool, ro map[string]string, used map[string]bool) outside {
 	usedPaths := map[string]bool{}
 	for k := range used {
 		_, p, _ := strings.Cut(k, " ")
 		usedPaths[p] = true
 	}
-	bp, bo := pathsAndOps(base)
-	rp, ro := pathsAndOps(revision)
 	for p := range usedPaths { // compared without parameter names, like the paths
 		usedPaths[pathParam.ReplaceAllString(p, "{}")] = true
 	}
