@@ -201,8 +201,15 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 			r.upOverlay = upOverlay
 		}
 		for _, d := range dead {
+			// A dead removal: what it removed is gone, drop it. A dead update:
+			// its fix is no longer applied, as its target was fixed, renamed
+			// or moved upstream (the changes it causes are listed too).
+			advice := "fixed there?): drop it from " + p.Overlay
+			if !d.Remove {
+				advice = "its fix is lost): retarget it if renamed upstream, else drop it from " + p.Overlay
+			}
 			changes = append(changes, change{ID: idOverlayUnused, Wire: wireNone,
-				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (fixed there?): drop it from %s", d.Index, clip(d.Target, 80), p.Overlay)})
+				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (%s", d.Index, clip(d.Target, 70), advice)})
 		}
 	}
 

@@ -14,6 +14,7 @@ import (
 type deadAction struct {
 	Index  int // 1-based, as oasdiff and the overlay library count them
 	Target string
+	Remove bool // a remove action: what it removed is gone anyway
 }
 
 // rewriteOverlayPaths replaces quoted path templates in an overlay's text
@@ -67,7 +68,7 @@ func fitOverlay(doc map[string]any, ops []specprep.Operation, overlay []byte) ([
 		next, err := specprep.ApplyOverlay(cur, one)
 		switch {
 		case err != nil && strings.Contains(err.Error(), "did not match any targets"):
-			dead = append(dead, deadAction{Index: i + 1, Target: actionTarget(a)})
+			dead = append(dead, deadAction{Index: i + 1, Target: actionField(a, "target"), Remove: actionField(a, "remove") == "true"})
 			continue
 		case err != nil:
 			return nil, nil, fmt.Errorf("overlay action %d: %w", i+1, err)
@@ -91,11 +92,11 @@ func fitOverlay(doc map[string]any, ops []specprep.Operation, overlay []byte) ([
 	return out.Bytes(), dead, nil
 }
 
-func actionTarget(a *yaml.Node) string {
+func actionField(a *yaml.Node, key string) string {
 	for i := 0; i+1 < len(a.Content); i += 2 {
-		if a.Content[i].Value == "target" {
+		if a.Content[i].Value == key {
 			return a.Content[i+1].Value
 		}
 	}
-	return "?"
+	return ""
 }

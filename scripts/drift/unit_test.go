@@ -93,7 +93,7 @@ actions:
 	ops := []specprep.Operation{{ID: "A", Method: "GET", Path: "/a"}}
 	out, dead, err := fitOverlay(doc, ops, overlay)
 	require.NoError(t, err)
-	assert.Equal(t, []deadAction{{Index: 2, Target: "$.paths['/gone'].get"}}, dead)
+	assert.Equal(t, []deadAction{{Index: 2, Target: "$.paths['/gone'].get", Remove: true}}, dead)
 	assert.NotContains(t, string(out), "/gone")
 	assert.Contains(t, string(out), "  - target: $.paths['/a'].get\n", "two-space indent, as the overlays are written")
 	_, dead, err = fitOverlay(doc, ops, out)
