@@ -242,8 +242,7 @@ func (r *report) markdown() []byte {
 		fmt.Fprintf(&b, "### %s: %s\n\n", p.Name, describe(p.Status))
 		var shown, folded []opGroup
 		for _, g := range groups(p.Changes) {
-			_, mt, na := counts(g.Changes)
-			_ = mt
+			_, _, na := counts(g.Changes)
 			if len(shown) < mdShown && na < len(g.Changes) {
 				shown = append(shown, g)
 			} else {
