@@ -95,22 +95,7 @@ func writeTemp(t *testing.T, s string) string {
 func TestRenamedPathParameterIsMaintenance(t *testing.T) {
 	t.Parallel()
 	const oldPath, newPath = "/secondaryzones/{secondaryZoneId}/axfr", "/secondaryzones/{zoneId}/axfr"
-	doc := mutated(t, "ionos", func(doc map[string]any) {
-		paths := obj(t, doc, "paths")
-		item, ok := paths[oldPath].(map[string]any)
-		if !ok {
-			return // another operation's document
-		}
-		delete(paths, oldPath)
-		paths[newPath] = item
-		for _, op := range item {
-			for _, prm := range op.(map[string]any)["parameters"].([]any) {
-				if p := prm.(map[string]any); p["name"] == "secondaryZoneId" {
-					p["name"] = "zoneId"
-				}
-			}
-		}
-	})
+	doc := mutated(t, "ionos", func(doc map[string]any) { renamePaths(doc, map[string]string{oldPath: newPath}) })
 	code, rep := runJSON(t, rootArgs(append(upstream(t, map[string][]byte{"ionos": doc}), "ionos")...)...)
 	assert.Equal(t, exitNonBreaking, code)
 	p := providerOf(t, rep, "ionos")

@@ -55,6 +55,11 @@ func fitOverlay(doc map[string]any, ops []specprep.Operation, overlay []byte) ([
 	if err != nil {
 		return nil, nil, err
 	}
+	// Usually every action still matches: one pass tells (action by action
+	// costs an encoding of the selection per action).
+	if _, err := specprep.ApplyOverlay(cur, overlay); err == nil {
+		return overlay, nil, nil
+	}
 	all := actions.Content
 	defer func() { actions.Content = all }()
 	var kept []*yaml.Node
