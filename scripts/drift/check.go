@@ -209,7 +209,7 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 				advice = "its fix is lost): retarget it if renamed upstream, else drop it from " + p.Overlay
 			}
 			changes = append(changes, change{ID: idOverlayUnused, Wire: wireNone,
-				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (%s", d.Index, clip(d.Target, 70), advice)})
+				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (%s", d.Index, clip(d.Target, 60), advice)})
 		}
 	}
 

@@ -14,7 +14,7 @@ import (
 // sniffFormat tells how an upstream file is encoded, whatever the vendored
 // copy's format: a JSON document starts with '{' (and is read as YAML where
 // the vendored file is YAML, which needs no change); a YAML document has a
-// top-level "openapi" (or "swagger") key near its start. Anything else is taken to be in the
+// top-level "openapi" (or "swagger") key. Anything else is taken to be in the
 // vendored format (the IONOS reference page, or a broken file that then fails
 // to decode with a clear error).
 func sniffFormat(raw []byte, vendored specprep.Format) specprep.Format {
@@ -25,15 +25,15 @@ func sniffFormat(raw []byte, vendored specprep.Format) specprep.Format {
 		}
 		return specprep.FormatJSON
 	}
-	head := raw[:min(len(raw), 64<<10)]
-	if yamlOpenAPI.Match(head) {
+	if yamlOpenAPI.Match(raw) {
 		return specprep.FormatYAML
 	}
 	return vendored
 }
 
 // yamlOpenAPI finds the top-level "openapi:" (or "swagger:") key of a YAML
-// document; reading only the start of the file keeps sniffing cheap.
+// document anywhere in it (keys may be sorted: components first), without
+// parsing the document twice.
 var yamlOpenAPI = regexp.MustCompile(`(?m)^["']?(openapi|swagger)["']?\s*:`)
 
 // normalize rewrites a prepared document for a semantic comparison: every

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/secondarydns/secondarydns-go/scripts/specprep"
@@ -19,6 +20,8 @@ func TestSniffFormat(t *testing.T) {
 		{"json for json", `{"openapi":"3.0.3"}`, specprep.FormatJSON, specprep.FormatJSON},
 		{"yaml for json", "# comment\nopenapi: 3.1.0\ninfo: {}\n", specprep.FormatJSON, specprep.FormatYAML},
 		{"quoted key", "'openapi': 3.1.0\n", specprep.FormatJSON, specprep.FormatYAML},
+		{"sorted keys", "components:\n  schemas:\n" + strings.Repeat("    x: {}\n", 20000) + "openapi: 3.0.3\n", specprep.FormatJSON, specprep.FormatYAML},
+		{"nested key is not the document's", "info:\n  openapi: 1\n", specprep.FormatJSON, specprep.FormatJSON},
 		{"json for yaml stays yaml", "\n  {\"openapi\":\"3.0.3\"}", specprep.FormatYAML, specprep.FormatYAML},
 		{"json for the ionos page", `{"openapi":"3.0.3"}`, specprep.FormatIONOSReference, specprep.FormatJSON},
 		{"markdown page", "# SecondaryZones\n```json\n{}\n```\n", specprep.FormatIONOSReference, specprep.FormatIONOSReference},
