@@ -83,6 +83,10 @@ drift: bin/drift ## compare vendored specs with upstream; bin/drift exits 0 none
 drift-update: bin/drift ## re-vendor changed upstream specs, update specs/sources.json, run go generate: review one diff
 	bin/drift -root . -update $(DRIFT_FLAGS)
 
+.PHONY: drift-test-slow
+drift-test-slow: ## the drift tool's slow tests: a year of reconstructed Cloudflare history through the scratch build
+	cd scripts/drift && $(GO) test $(GOFLAGS) -count=1 -run 'TestCloudflareYear' ./... -args -slow
+
 .PHONY: FORCE
 FORCE:
 

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
@@ -37,6 +38,8 @@ const (
 	idOperationMoved  = "sdk-operation-moved"
 	idOverlayFails    = "sdk-overlay-no-longer-applies"
 	idPreparedChanged = "sdk-prepared-document-changed"
+	idOverlayUnused   = "sdk-overlay-action-unused"
+	idFormatChanged   = "sdk-upstream-format-changed"
 )
 
 // change is one difference in an operation the SDK uses.
@@ -45,8 +48,19 @@ type change struct {
 	ID string `json:"id"`
 	// Level is oasdiff's level (error, warning, info); empty for sdk-* IDs.
 	Level string `json:"oasdiff_level,omitempty"`
-	// Breaking is the classification for the generated client and facade.
+	// Breaking is true when Ours is breaking-for-us.
 	Breaking bool `json:"breaking"`
+	// Wire is the view of any client of the API: breaking (oasdiff level
+	// error or warning), non-breaking (info) or none (not an API change).
+	Wire string `json:"wire"`
+	// Ours is what the change does to this repository: breaking-for-us,
+	// maintenance or no-action (see the package documentation).
+	Ours string `json:"ours"`
+	// Predicted is set when Ours comes from rules rather than from a
+	// scratch regeneration and build.
+	Predicted bool `json:"predicted,omitempty"`
+	// Why backs Ours: the build error or failing test it is attributed to.
+	Why string `json:"why,omitempty"`
 	// Method and Path locate the operation, as in the vendored document.
 	Method string `json:"method,omitempty"`
 	Path   string `json:"path,omitempty"`
@@ -99,8 +113,17 @@ type providerReport struct {
 	// Updated is set when -update re-vendored this provider.
 	Updated bool `json:"updated,omitempty"`
 
-	upstream []byte         // the upstream file, for -update
-	upDoc    map[string]any // the decoded (for IONOS: assembled) upstream document
+	// ScratchSeconds is how long the scratch regeneration and build took.
+	ScratchSeconds float64 `json:"scratch_seconds,omitempty"`
+	// ScratchError says why the scratch build could not run; the changes
+	// are then classified by rules (predicted).
+	ScratchError string `json:"scratch_error,omitempty"`
+
+	upstream  []byte               // the upstream file, for -update
+	upDoc     map[string]any       // the decoded (for IONOS: assembled) upstream document
+	upFormat  specprep.Format      // the upstream file's format
+	upOps     []specprep.Operation // the used operations as upstream spells them
+	upOverlay []byte               // the overlay fitted to upstream, if it had to change
 }
 
 func cannotCheck(r *providerReport, format string, args ...any) *providerReport {
@@ -110,8 +133,9 @@ func cannotCheck(r *providerReport, format string, args ...any) *providerReport 
 }
 
 // checkProvider fetches p's upstream document from source and compares it
-// with the vendored one under root.
-func checkProvider(ctx context.Context, client *http.Client, root string, p *specprep.Provider, source string, maxBytes int64) *providerReport {
+// with the vendored one under root. With sc set, the upstream client is also
+// regenerated and built in a scratch copy to classify the changes for us.
+func checkProvider(ctx context.Context, client *http.Client, root string, p *specprep.Provider, source string, maxBytes int64, sc *scratchConfig) *providerReport {
 	r := &providerReport{Name: p.Name, Source: source, VendoredSHA256: p.SHA256}
 	vendored, err := os.ReadFile(filepath.Join(root, p.Vendored))
 	if err != nil {
@@ -134,55 +158,130 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 	if err != nil {
 		return cannotCheck(r, "reading the overlay: %v", err)
 	}
-	vendDoc, err := rawDocument(p, vendored)
+	vs, err := vendoredSideOf(p, vendored, overlay)
 	if err != nil {
 		return cannotCheck(r, "vendored document: %v", err)
 	}
-	upDoc, err := rawDocument(p, up)
+	vendDoc := vs.doc
+	upProv := *p
+	upProv.SHA256 = r.UpstreamSHA256
+	upProv.Format = sniffFormat(up, p.Format)
+	upDoc, err := rawDocument(&upProv, up)
 	if err != nil {
-		return cannotCheck(r, "upstream document from %s cannot be read as %s: %v", source, p.Format, err)
+		return cannotCheck(r, "upstream document from %s cannot be read as %s: %v", source, upProv.Format, err)
 	}
 	r.upDoc = upDoc
+	r.upFormat = upProv.Format
+	r.upOps = p.Operations
+	var changes []change
+	if upProv.Format != p.Format {
+		changes = append(changes, change{ID: idFormatChanged, Wire: wireNone,
+			Text: fmt.Sprintf("upstream is now %s (vendored: %s); set \"format\" in specs/sources.json (drift-update does)", upProv.Format, p.Format)})
+	}
 
 	// Find the used operations upstream; follow renamed path parameters.
-	upOps, changes := matchOperations(p.Operations, upDoc)
-	upProv := *p
+	upOps, found := matchOperations(p.Operations, upDoc)
+	changes = append(changes, found...)
 	upProv.Operations = upOps
+	r.upOps = upOps
+	moves, back := map[string]string{}, map[string]string{}
+	for _, op := range p.Operations {
+		for _, u := range upOps {
+			if u.ID == op.ID && u.Path != op.Path {
+				moves[op.Path], back[u.Path] = u.Path, op.Path
+			}
+		}
+	}
 
-	vendPrepared, err := specprep.PrepareProvider(p, vendored, overlay)
+	// Fit the overlay to upstream: follow moved paths, drop dead actions.
+	upOverlay := rewriteOverlayPaths(overlay, moves)
+	if fitted, dead, err := fitOverlay(upDoc, upOps, upOverlay); err == nil {
+		upOverlay = fitted
+		if len(dead) > 0 || len(moves) > 0 {
+			r.upOverlay = upOverlay
+		}
+		for _, d := range dead {
+			// A dead removal: what it removed is gone, drop it. A dead update:
+			// its fix is no longer applied, as its target was fixed, renamed
+			// or moved upstream (the changes it causes are listed too).
+			advice := "fixed there?): drop it from " + p.Overlay
+			if !d.Remove {
+				advice = "its fix is lost): retarget it if renamed upstream, else drop it from " + p.Overlay
+			}
+			changes = append(changes, change{ID: idOverlayUnused, Wire: wireNone,
+				Text: fmt.Sprintf("overlay action %d (%s) matches nothing upstream (%s", d.Index, clip(d.Target, 60), advice)})
+		}
+	}
+
+	// specprep.Prepare is PrepareProvider on the already decoded (and for
+	// IONOS assembled) documents; it does not modify them.
+	base, err := vs.prepared, vs.prepErr
 	if err != nil {
 		return cannotCheck(r, "the vendored document does not prepare (run `go generate ./...`): %v", err)
 	}
-	base, revision := vendPrepared.Prepared, []byte(nil)
-	if upPrepared, err := specprep.PrepareProvider(&upProv, up, overlay); err == nil {
-		revision = upPrepared.Prepared
+	var revision []byte
+	if upPrepared, err := specprep.Prepare(upDoc, upOps, upOverlay); err == nil {
+		revision = upPrepared
 	} else {
-		// The overlay (or validation) no longer fits upstream. That alone is
-		// breaking; the changes are still listed, from both documents
-		// prepared the same way without the overlay.
+		// The overlay (or validation) no longer fits upstream. The changes
+		// are still listed, from both documents prepared the same way
+		// without the overlay.
 		changes = append(changes, change{
-			ID: idOverlayFails, Breaking: true,
-			Text: fmt.Sprintf("the upstream document no longer prepares with %s: %s", p.Overlay, oneLine(err)),
+			ID: idOverlayFails, Wire: wireNone, Ours: oursBreaking,
+			Text: fmt.Sprintf("upstream no longer prepares with %s: %s", p.Overlay, oneLine(err)),
 		})
 		if base, err = loosePrepare(vendDoc, p.Operations); err == nil {
 			revision, err = loosePrepare(upDoc, upOps)
 		}
 		if err != nil {
-			changes = append(changes, change{ID: idOverlayFails, Breaking: true,
+			changes = append(changes, change{ID: idOverlayFails, Wire: wireNone, Ours: oursBreaking,
 				Text: "the operations could not be compared without the overlay either: " + oneLine(err)})
 			base, revision = nil, nil
 		}
 	}
-	if base != nil && !bytes.Equal(base, revision) {
-		found, err := compare(base, revision)
+	preparedChanged := false
+	if base != nil {
+		nb, err := normalizedJSON(base, nil)
 		if err != nil {
-			return cannotCheck(r, "comparing the prepared documents: %v", err)
+			return cannotCheck(r, "normalizing the vendored document: %v", err)
 		}
-		if len(found) == 0 && len(changes) == 0 {
-			found = append(found, change{ID: idPreparedChanged,
-				Text: "the prepared document changed without an API change (descriptions, examples or metadata); regenerating updates gen/ comments"})
+		nr, err := normalizedJSON(revision, back)
+		if err != nil {
+			return cannotCheck(r, "normalizing the upstream document: %v", err)
 		}
-		changes = append(changes, found...)
+		semantic := []change(nil)
+		if !bytes.Equal(nb, nr) {
+			if semantic, err = compare(nb, nr); err != nil {
+				return cannotCheck(r, "comparing the prepared documents: %v", err)
+			}
+		}
+		// Renamed components and reworded descriptions are no change; the
+		// scratch build still runs, in case our code names a renamed type.
+		preparedChanged = !bytes.Equal(base, revision)
+		changes = append(changes, semantic...)
+	}
+	for i := range changes {
+		if changes[i].Wire == "" {
+			changes[i].Wire = wireNonBreaking
+		}
+	}
+
+	if sc != nil && (len(changes) > 0 || preparedChanged) {
+		in := scratchInput{root: root, sources: sc.sources, vendored: p, upstream: upProv, raw: up, overlay: upOverlay}
+		res := sc.build(ctx, in)
+		r.ScratchSeconds = res.Took.Seconds()
+		if res.Failed != "" {
+			r.ScratchError = res.Failed
+			classifyStatic(changes)
+		} else {
+			refs := map[string]opRef{}
+			for _, op := range p.Operations {
+				refs[op.ID] = opRef{op.Method, op.Path}
+			}
+			changes = classifyScratch(changes, res, p.Package, refs)
+		}
+	} else {
+		classifyStatic(changes)
 	}
 	sortChanges(changes)
 	r.Changes = changes
@@ -193,18 +292,54 @@ func checkProvider(ctx context.Context, client *http.Client, root string, p *spe
 			used[opKey(op.Method, op.Path)] = true
 		}
 	}
-	o := summarizeOutside(vendDoc, upDoc, used)
+	rp, ro := pathsAndOps(upDoc)
+	o := summarizeOutside(vs.paths, vs.ops, rp, ro, used)
 	r.Outside = &o
 
 	r.Status = statusOutsideOnly
 	for _, c := range changes {
-		if c.Breaking {
+		switch c.Ours {
+		case oursBreaking:
 			r.Status = statusBreaking
-			break
+		case oursMaintenance:
+			if r.Status != statusBreaking {
+				r.Status = statusNonBreaking
+			}
 		}
-		r.Status = statusNonBreaking
 	}
 	return r
+}
+
+// vendoredSide is what checkProvider derives from a vendored file alone.
+type vendoredSide struct {
+	doc      map[string]any // decoded (IONOS: assembled); never modified
+	prepared []byte
+	prepErr  error
+	paths    map[string]bool   // from pathsAndOps
+	ops      map[string]string // from pathsAndOps
+}
+
+// vendoredSides caches vendoredSide by provider, file and overlay digest:
+// the vendored side is the same for every upstream checked against it (the
+// tests check dozens against one 4 MB Cloudflare file).
+var vendoredSides sync.Map
+
+func vendoredSideOf(p *specprep.Provider, raw, overlay []byte) (*vendoredSide, error) {
+	key := p.Name + " " + specprep.SHA256Hex(raw) + " " + specprep.SHA256Hex(overlay) + " " + fmt.Sprint(p.Operations)
+	if v, ok := vendoredSides.Load(key); ok {
+		return v.(*vendoredSide), nil
+	}
+	doc, err := rawDocument(p, raw)
+	if err != nil {
+		return nil, err
+	}
+	vs := &vendoredSide{doc: doc}
+	// specprep.Prepare is PrepareProvider on the decoded document; it does
+	// not modify it.
+	vs.prepared, vs.prepErr = specprep.Prepare(doc, p.Operations, overlay)
+	vs.paths, vs.ops = pathsAndOps(doc)
+	vendoredSides.Store(key, vs)
+	return vs, nil
 }
 
 // rawDocument decodes a vendored or upstream file in p's format; an IONOS
@@ -264,8 +399,8 @@ func matchOperations(ops []specprep.Operation, doc map[string]any) ([]specprep.O
 			moved.Path = same[0]
 			out = append(out, moved)
 			changes = append(changes, change{
-				ID: idPathRenamed, Breaking: true, Method: op.Method, Path: op.Path, Operation: op.ID,
-				Text: fmt.Sprintf("path parameters renamed: %s %s is now %s %s upstream; update the path in specs/sources.json and every overlay action that names it (generated parameter names change)", op.Method, op.Path, op.Method, same[0]),
+				ID: idPathRenamed, Wire: wireNonBreaking, Method: op.Method, Path: op.Path, Operation: op.ID,
+				Text: fmt.Sprintf("path parameters renamed upstream: now %s (edit sources.json, overlay targets)", same[0]),
 			})
 			continue
 		}
@@ -274,8 +409,8 @@ func matchOperations(ops []specprep.Operation, doc map[string]any) ([]specprep.O
 			moved.Method, moved.Path = m, p
 			out = append(out, moved)
 			changes = append(changes, change{
-				ID: idOperationMoved, Breaking: true, Method: op.Method, Path: op.Path, Operation: op.ID,
-				Text: fmt.Sprintf("operation %s moved: %s %s is now %s %s upstream; update specs/sources.json", op.UpstreamID, op.Method, op.Path, m, p),
+				ID: idOperationMoved, Wire: wireBreaking, Method: op.Method, Path: op.Path, Operation: op.ID,
+				Text: fmt.Sprintf("operation %s moved upstream to %s %s: update specs/sources.json", op.UpstreamID, m, p),
 			})
 		}
 	}
@@ -319,19 +454,35 @@ func compare(base, revision []byte) ([]change, error) {
 	found := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
 	l := checker.NewLocalizer("en")
 	var out []change
+	seen := map[string]bool{}
 	for _, c := range found {
-		if ignored[c.GetId()] {
+		// Component-level findings (a schema removed, ...) are only names
+		// once references are resolved: what they do shows at operations.
+		if ignored[c.GetId()] || c.GetOperation() == "" {
 			continue
 		}
-		out = append(out, change{
+		wire := wireNonBreaking
+		if c.GetLevel() >= checker.WARN {
+			wire = wireBreaking
+		}
+		ch := change{
 			ID:        c.GetId(),
 			Level:     c.GetLevel().String(),
+			Wire:      wire,
 			Breaking:  breakingForSDK(c.GetId(), c.GetLevel()),
 			Method:    c.GetOperation(),
 			Path:      c.GetPath(),
 			Operation: c.GetOperationId(),
-			Text:      c.GetUncolorizedText(l),
-		})
+			Text:      clip(c.GetUncolorizedText(l), maxLine),
+		}
+		// The same change reached twice (a shared schema in two responses
+		// of one operation) is one line.
+		key := ch.Method + " " + ch.Path + " " + ch.ID + " " + ch.Text
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, ch)
 	}
 	return out, nil
 }
@@ -391,18 +542,38 @@ func breakingForSDK(id string, level checker.Level) bool {
 	return level >= checker.WARN
 }
 
+// oursRank orders the classes for us, most urgent first.
+var oursRank = map[string]int{oursBreaking: 0, oursMaintenance: 1, oursNoAction: 2}
+
+// sortChanges groups the changes by operation (findings about the whole
+// provider first, then the operations with the most urgent change first)
+// and orders each group by urgency.
 func sortChanges(cs []change) {
+	worst := map[string]int{}
+	for _, c := range cs {
+		k := c.Method + " " + c.Path
+		if r, ok := worst[k]; !ok || oursRank[c.Ours] < r {
+			worst[k] = oursRank[c.Ours]
+		}
+	}
 	slices.SortStableFunc(cs, func(a, b change) int {
-		if a.Breaking != b.Breaking {
-			if a.Breaking {
+		ka, kb := a.Method+" "+a.Path, b.Method+" "+b.Path
+		if (a.Path == "") != (b.Path == "") {
+			if a.Path == "" {
 				return -1
 			}
 			return 1
+		}
+		if c := worst[ka] - worst[kb]; c != 0 {
+			return c
 		}
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Method, b.Method); c != 0 {
+			return c
+		}
+		if c := oursRank[a.Ours] - oursRank[b.Ours]; c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -413,14 +584,18 @@ func sortChanges(cs []change) {
 // two full documents, leaving out the used operations (keys in used) and the
 // paths that hold one. An operation's digest covers the operation object and
 // its path's shared parameters, not the components it references.
-func summarizeOutside(base, revision map[string]any, used map[string]bool) outside {
+func summarizeOutside(bp map[string]bool, bo map[string]string, rp map[string]bool, ro map[string]string, used map[string]bool) outside {
 	usedPaths := map[string]bool{}
 	for k := range used {
 		_, p, _ := strings.Cut(k, " ")
 		usedPaths[p] = true
 	}
-	bp, bo := pathsAndOps(base)
-	rp, ro := pathsAndOps(revision)
+	for p := range usedPaths { // compared without parameter names, like the paths
+		usedPaths[pathParam.ReplaceAllString(p, "{}")] = true
+	}
+	for k := range used {
+		used[pathParam.ReplaceAllString(k, "{}")] = true
+	}
 	var o outside
 	for p := range rp {
 		if !bp[p] && !usedPaths[p] {
@@ -457,6 +632,8 @@ func pathsAndOps(doc map[string]any) (map[string]bool, map[string]string) {
 	ps := map[string]bool{}
 	ops := map[string]string{}
 	for p, v := range paths {
+		// A path-parameter rename is not a new path.
+		p = pathParam.ReplaceAllString(p, "{}")
 		ps[p] = true
 		item, _ := v.(map[string]any)
 		for _, m := range httpMethods {

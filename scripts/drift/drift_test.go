@@ -13,7 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func rootArgs(args ...string) []string { return append([]string{"-root", repoRoot}, args...) }
+// rootArgs runs the tool on the repository without the scratch build, which
+// takes tens of seconds: these tests check the comparison, and the classes
+// for us are then the predicted ones. scratchArgs keeps the scratch build.
+func rootArgs(args ...string) []string {
+	return append([]string{"-root", repoRoot, "-scratch=false"}, args...)
+}
+
+func scratchArgs(args ...string) []string { return append([]string{"-root", repoRoot}, args...) }
 
 func TestUnchangedUpstreamIsNoDrift(t *testing.T) {
 	t.Parallel()
@@ -85,32 +92,20 @@ func writeTemp(t *testing.T, s string) string {
 	return p
 }
 
-func TestRenamedPathParameterIsBreaking(t *testing.T) {
+func TestRenamedPathParameterIsMaintenance(t *testing.T) {
 	t.Parallel()
 	const oldPath, newPath = "/secondaryzones/{secondaryZoneId}/axfr", "/secondaryzones/{zoneId}/axfr"
-	doc := mutated(t, "ionos", func(doc map[string]any) {
-		paths := obj(t, doc, "paths")
-		item, ok := paths[oldPath].(map[string]any)
-		if !ok {
-			return // another operation's document
-		}
-		delete(paths, oldPath)
-		paths[newPath] = item
-		for _, op := range item {
-			for _, prm := range op.(map[string]any)["parameters"].([]any) {
-				if p := prm.(map[string]any); p["name"] == "secondaryZoneId" {
-					p["name"] = "zoneId"
-				}
-			}
-		}
-	})
+	doc := mutated(t, "ionos", func(doc map[string]any) { renamePaths(doc, map[string]string{oldPath: newPath}) })
 	code, rep := runJSON(t, rootArgs(append(upstream(t, map[string][]byte{"ionos": doc}), "ionos")...)...)
-	assert.Equal(t, exitBreaking, code)
+	assert.Equal(t, exitNonBreaking, code)
 	p := providerOf(t, rep, "ionos")
-	assert.Equal(t, statusBreaking, p.Status)
+	assert.Equal(t, statusNonBreaking, p.Status)
+	require.Len(t, p.Changes, 2, "one line per operation, nothing else: the parameter's name is not on the wire")
 	for _, op := range []string{"GetZoneTransferStatus", "StartZoneTransfer"} {
 		c := findChange(t, p, idPathRenamed, op)
-		assert.True(t, c.Breaking)
+		assert.False(t, c.Breaking)
+		assert.Equal(t, oursMaintenance, c.Ours)
+		assert.Equal(t, wireNonBreaking, c.Wire)
 		assert.Equal(t, oldPath, c.Path)
 		assert.Contains(t, c.Text, newPath)
 	}
@@ -118,11 +113,12 @@ func TestRenamedPathParameterIsBreaking(t *testing.T) {
 
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runCmd(t, rootArgs(append(upstream(t, map[string][]byte{"ionos": doc}), "-markdown", md, "ionos")...)...)
-	assert.Equal(t, exitBreaking, r.code)
+	assert.Equal(t, exitNonBreaking, r.code)
 	b, err := os.ReadFile(md)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "**Spec-drift check: 1 breaking drift** (exit 2)")
-	assert.Contains(t, string(b), "| **breaking** | `GET /secondaryzones/{secondaryZoneId}/axfr` GetZoneTransferStatus | `sdk-path-parameters-renamed` | path parameters renamed: ")
+	assert.True(t, strings.HasPrefix(string(b), "**Spec-drift check: 1 maintenance** (exit 1)\n\n| provider | breaking for us | maintenance | no action | status |\n"), string(b))
+	assert.Contains(t, string(b), "| ionos | 0 | 2 | 0 | maintenance |")
+	assert.Contains(t, string(b), "**GET /secondaryzones/{secondaryZoneId}/axfr (GetZoneTransferStatus)**\n\n- **maintenance?** (wire: non-breaking) `sdk-path-parameters-renamed` path parameters renamed upstream: now "+newPath)
 }
 
 func TestRemovedResponsePropertyIsBreaking(t *testing.T) {
@@ -213,9 +209,9 @@ func TestNewEnumValueIsNonBreaking(t *testing.T) {
 	// document is large).
 	var text strings.Builder
 	require.NoError(t, rep.writeText(&text))
-	assert.Contains(t, text.String(), "cloudflare: non-breaking drift in used operations")
-	assert.Contains(t, text.String(), "  non-breaking POST /zones (CreateZone) [request-property-enum-value-added] ")
-	assert.Contains(t, text.String(), "drift: 2 non-breaking drift (exit 1)")
+	assert.Contains(t, text.String(), "cloudflare: maintenance: 0 breaking for us, 4 maintenance, 0 no action")
+	assert.Contains(t, text.String(), "  POST /zones (CreateZone)\n    maintenance? (wire: non-breaking): added the new `internal` enum value to the request property `type`\n")
+	assert.Contains(t, text.String(), "drift: 2 maintenance (exit 1)")
 }
 
 func TestChangesOutsideTheSelectionAreOneLine(t *testing.T) {
@@ -244,9 +240,9 @@ func TestChangesOutsideTheSelectionAreOneLine(t *testing.T) {
 	assert.Equal(t, exitNoDrift, r.code, r.stdout+r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 3, r.stdout)
-	assert.True(t, strings.HasPrefix(lines[0], "dnsimple: no drift in used operations; upstream changed elsewhere"), lines[0])
+	assert.True(t, strings.HasPrefix(lines[0], "dnsimple: no action: 0 breaking for us, 0 maintenance, 0 no action"), lines[0])
 	assert.Equal(t, "  outside the SDK's operations upstream: 1 path added, 0 removed; 2 operations added, 1 removed, 1 changed", lines[1])
-	assert.Equal(t, "drift: 1 changed outside the SDK's operations only (exit 0)", lines[2])
+	assert.Equal(t, "drift: 1 no action (nothing we use changed) (exit 0)", lines[2])
 
 	_, rep := runJSON(t, rootArgs(append(up, "dnsimple")...)...)
 	p := providerOf(t, rep, "dnsimple")
@@ -255,23 +251,37 @@ func TestChangesOutsideTheSelectionAreOneLine(t *testing.T) {
 	assert.Equal(t, outside{PathsAdded: 1, OperationsAdded: 2, OperationsRemoved: 1, OperationsChanged: 1}, *p.Outside)
 }
 
-func TestOverlayThatNoLongerAppliesIsBreaking(t *testing.T) {
+func TestOverlayActionWithoutTargetIsOneLine(t *testing.T) {
 	t.Parallel()
-	// The DNSimple overlay replaces Domain.expires_on; upstream dropping the
-	// property leaves that action without a target.
+	// The DNSimple overlay removes Domain.expires_on and adds it back as a
+	// nullable date. Upstream dropping the property leaves the removal
+	// without a target: one line says which action, and as the next action
+	// still adds the property, the prepared operations are otherwise the same.
 	doc := mutated(t, "dnsimple", func(doc map[string]any) {
 		delete(obj(t, doc, "components", "schemas", "Domain", "properties"), "expires_on")
 	})
 	code, rep := runJSON(t, rootArgs(append(upstream(t, map[string][]byte{"dnsimple": doc}), "dnsimple")...)...)
-	assert.Equal(t, exitBreaking, code)
+	assert.Equal(t, exitNonBreaking, code)
 	p := providerOf(t, rep, "dnsimple")
-	c := findChange(t, p, idOverlayFails, "")
-	assert.True(t, c.Breaking)
-	assert.Contains(t, c.Text, "specs/dnsimple/overlay.yaml")
-	assert.Contains(t, c.Text, "Domain.properties.expires_on")
-	// The comparison without the overlay still names the change.
-	c = findChange(t, p, "response-optional-property-removed", "GetDomain")
-	assert.True(t, c.Breaking)
+	require.Len(t, p.Changes, 1, "%+v", p.Changes)
+	c := p.Changes[0]
+	assert.Equal(t, idOverlayUnused, c.ID)
+	assert.Equal(t, oursMaintenance, c.Ours)
+	assert.Equal(t, wireNone, c.Wire)
+	assert.Equal(t, "overlay action 9 ($.components.schemas.Domain.properties.expires_on) matches nothing upstream (fixed there?): drop it from specs/dnsimple/overlay.yaml", c.Text)
+
+	// Upstream dropping a property the overlay does not touch is still found
+	// next to a dead action.
+	doc = mutated(t, "dnsimple", func(doc map[string]any) {
+		props := obj(t, doc, "components", "schemas", "Domain", "properties")
+		delete(props, "expires_on")
+		delete(props, "auto_renew")
+	})
+	_, rep = runJSON(t, rootArgs(append(upstream(t, map[string][]byte{"dnsimple": doc}), "dnsimple")...)...)
+	p = providerOf(t, rep, "dnsimple")
+	findChange(t, p, idOverlayUnused, "")
+	c = findChange(t, p, "response-required-property-removed", "GetDomain")
+	assert.Contains(t, c.Text, "auto_renew")
 }
 
 func TestBreakingDriftOutranksUncheckedProviders(t *testing.T) {
@@ -284,11 +294,11 @@ func TestBreakingDriftOutranksUncheckedProviders(t *testing.T) {
 	up := upstream(t, map[string][]byte{"ionos": ionos, "dnsimple": vendored(t, "dnsimple")})
 	r := runCmd(t, rootArgs(append(up, "-upstream", "cloudflare="+filepath.Join(t.TempDir(), "missing.json"))...)...)
 	assert.Equal(t, exitBreaking, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, "ionos: BREAKING drift in used operations")
-	assert.Contains(t, r.stdout, "DELETE /secondaryzones/{secondaryZoneId} (DeleteSecondaryZone) [api-removed-without-deprecation]")
+	assert.Contains(t, r.stdout, "ionos: BREAKING FOR US: 1 breaking for us, 0 maintenance, 0 no action")
+	assert.Contains(t, r.stdout, "  DELETE /secondaryzones/{secondaryZoneId} (DeleteSecondaryZone)\n    breaking for us? (wire: breaking): api removed without deprecation\n")
 	assert.Contains(t, r.stdout, "dnsimple: no drift")
 	assert.Contains(t, r.stdout, "cloudflare: could not check: ")
-	assert.Contains(t, r.stdout, "drift: 1 breaking drift, 1 could not check, 1 no drift (exit 2)")
+	assert.Contains(t, r.stdout, "drift: 1 breaking for us, 1 could not check, 1 no drift (exit 2)")
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -361,7 +371,6 @@ func TestMatchOperations(t *testing.T) {
 	assert.Equal(t, "/b/{id}", changes[0].Path)
 	assert.Equal(t, idOperationMoved, changes[1].ID)
 	assert.Contains(t, changes[1].Text, "POST /v2/c")
-	for _, c := range changes {
-		assert.True(t, c.Breaking)
-	}
+	assert.Equal(t, wireNonBreaking, changes[0].Wire, "parameter names are not on the wire")
+	assert.Equal(t, wireBreaking, changes[1].Wire, "the request goes to another path")
 }

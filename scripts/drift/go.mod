@@ -9,6 +9,7 @@ require (
 	github.com/oasdiff/oasdiff v1.35.0
 	github.com/secondarydns/secondarydns-go v0.0.0-00010101000000-000000000000
 	github.com/stretchr/testify v1.12.1
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -30,5 +31,4 @@ require (
 	github.com/yargevad/filepathx v1.0.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/text v0.43.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

@@ -24,10 +24,15 @@
 //	                     URL in the sources file; SRC is an http(s) URL, a
 //	                     file:// URL or a local path, relative to the current
 //	                     directory (scripts/drift under make) (repeatable)
-//	-timeout D           overall time limit for fetching and checking (default 2m)
+//	-timeout D           overall time limit for fetching, checking and the
+//	                     scratch builds (default 15m)
 //	-max-bytes N         largest upstream document accepted (default 64 MiB)
+//	-scratch=false       skip the scratch regeneration and build; the classes
+//	                     for us are then predicted from rules (marked "?")
 //	-update              re-vendor every provider whose upstream changed, update
-//	                     specs/sources.json, then run `go generate ./...` at the root
+//	                     specs/sources.json (sha256, format, renamed paths) and
+//	                     the overlay (renamed paths, dead actions dropped), then
+//	                     run `go generate ./...` at the root
 //	-no-generate         with -update, skip `go generate ./...`
 //
 // Without provider names every provider in the sources file is checked. The
@@ -38,58 +43,43 @@
 // # What is compared
 //
 // For each provider the upstream document is fetched (with a time limit and a
-// size cap) and its sha256 compared with the one recorded for the vendored
-// file. When they differ, both the vendored and the upstream file are
-// prepared exactly as `go generate` prepares them (package specprep: IONOS
-// page assembly, selection of the used operations and the components they
-// reference, the provider's overlay, OpenAPI 3.1 to 3.0, validation), and the
-// two prepared documents are compared with oasdiff. Each change oasdiff finds
-// is classified for the generated client and the facade:
+// size cap), in JSON or YAML whatever the vendored format, and its sha256
+// compared with the one recorded for the vendored file. When they differ,
+// both are prepared exactly as `go generate` prepares them (package
+// specprep), with the overlay fitted to upstream: renamed paths followed,
+// actions that match nothing reported and left out. Both prepared documents
+// are normalised (references resolved, allOf of objects merged, renamed path
+// parameters mapped back) and compared with oasdiff, so renamed schemas of
+// the same shape report nothing and a change in a shared component is one
+// line per operation it reaches.
 //
-//   - breaking: oasdiff level ERR or WARN, and also every change that removes
-//     or changes a generated Go identifier even when the API itself stays
-//     compatible (an optional response property, an enum value or an error
-//     response removed, a deprecated operation removed, ...);
-//   - non-breaking: oasdiff level INFO (additions of optional things), and new
-//     enum values in responses, which the generated string types carry through.
-//
-// The tool adds three findings of its own: a used operation whose path
-// template changed only in its parameter names (breaking: specs/sources.json
-// and any overlay action naming the path must follow), a used operation found
-// upstream under another path by its upstream operation ID (breaking), and an
-// overlay that no longer applies to the upstream document (breaking; the
-// remaining changes are then listed from both documents prepared without the
-// overlay). A prepared document that changed only in descriptions or examples
-// is a non-breaking change.
+// Each change carries two views. Wire: oasdiff's rating for any client
+// (breaking, non-breaking, or none for overlay and format findings). Ours:
+// the tool regenerates the client from upstream in a scratch copy of the
+// repository and runs go build, go vet and the contract tests there; a change
+// a failure is attributed to is breaking-for-us, one that only needs
+// regeneration or overlay/sources.json edits is maintenance, one that changes
+// no generated code of its operation is no-action. docs/DRIFT.md explains the
+// attribution and its limits.
 //
 // Operations the SDK does not use are summarised in one line, computed from
 // the full upstream documents: paths and operations added, removed or changed
-// outside the selection. A new method on a path the SDK uses is outside the
-// selection until it is listed in specs/sources.json.
+// outside the selection.
 //
 // # Reports
 //
-// The text report has one headline per provider ("cloudflare: could not
-// check: <reason>", "ionos: no drift ...", "dnsimple: BREAKING drift in used
-// operations ..."), then one line per change in a used operation (BREAKING or
-// non-breaking, method, path, SDK operation ID, check ID, text), then the
-// one-line summary of changes outside the used operations, and a last line
-// with the overall result and exit code.
-//
-// -json prints the same as one object: result, exit_code, summary,
-// update_error, and providers[], each with name, status (no-drift,
-// outside-only, non-breaking, breaking, could-not-check), source,
-// vendored_sha256, upstream_sha256, error, changes[] (id, oasdiff_level,
-// breaking, method, path, operation, text), outside (paths_added,
-// paths_removed, operations_added, operations_removed, operations_changed)
-// and updated.
+// The text report has one headline per provider with its counts per class,
+// the changes grouped by operation (one line each, at most 200 characters),
+// the one-line outside summary, and a last line with the overall result and
+// exit code. -json prints every field; -markdown starts with a summary table
+// and folds the long tail.
 //
 // # Exit codes
 //
-//	0  no drift: every upstream is unchanged, or changed only outside the
-//	   operations the SDK uses (reported with the one-line summary)
-//	1  non-breaking drift in a used operation
-//	2  breaking drift in a used operation
+//	0  no drift, or nothing we use changed (no action)
+//	1  maintenance: regenerate, edit the overlay or sources file
+//	2  breaking for us: our code or the contract tests fail against the
+//	   regenerated client (or are predicted to, with -scratch=false)
 //	3  could not check (upstream unreachable, unreadable, too large, ...);
 //	   one line per provider says why
 //	4  -update failed (writing files or `go generate ./...`)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // report is the whole result, as printed by -json.
@@ -59,13 +60,13 @@ func (r *report) finish() {
 func describe(s status) string {
 	switch s {
 	case statusBreaking:
-		return "breaking drift"
+		return "breaking for us"
 	case statusNonBreaking:
-		return "non-breaking drift"
+		return "maintenance"
 	case statusCannotCheck:
 		return "could not check"
 	case statusOutsideOnly:
-		return "changed outside the SDK's operations only"
+		return "no action (nothing we use changed)"
 	}
 	return "no drift"
 }
@@ -77,8 +78,83 @@ func (r *report) writeJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// writeText prints the report for a person: one headline per provider, the
-// changes in used operations under it, and the one-line outside summary.
+// opGroup is the changes of one operation (or, with no path, of the
+// provider as a whole), in report order.
+type opGroup struct {
+	Method, Path, Operation string
+	Changes                 []change
+}
+
+// title names the group: "GET /zones (ListZones)", or "whole provider".
+func (g opGroup) title() string {
+	if g.Path == "" && g.Operation == "" {
+		return "whole provider"
+	}
+	t := strings.TrimSpace(g.Method + " " + g.Path)
+	if g.Operation != "" {
+		t += " (" + g.Operation + ")"
+	}
+	return t
+}
+
+// groups splits sorted changes into per-operation groups.
+func groups(cs []change) []opGroup {
+	var out []opGroup
+	for _, c := range cs {
+		if n := len(out); n > 0 && out[n-1].Method == c.Method && out[n-1].Path == c.Path {
+			out[n-1].Changes = append(out[n-1].Changes, c)
+			if out[n-1].Operation == "" {
+				out[n-1].Operation = c.Operation
+			}
+			continue
+		}
+		out = append(out, opGroup{Method: c.Method, Path: c.Path, Operation: c.Operation, Changes: []change{c}})
+	}
+	return out
+}
+
+// counts returns how many changes are in each class for us.
+func counts(cs []change) (breaking, maintenance, noAction int) {
+	for _, c := range cs {
+		switch c.Ours {
+		case oursBreaking:
+			breaking++
+		case oursMaintenance:
+			maintenance++
+		default:
+			noAction++
+		}
+	}
+	return
+}
+
+// oursLabel is the class for us as printed.
+func oursLabel(c change) string {
+	l := strings.ReplaceAll(c.Ours, "-", " ")
+	if c.Predicted {
+		l += "?"
+	}
+	return l
+}
+
+// maxReportLine bounds every change line of the text report.
+const maxReportLine = 200
+
+// changeLine is one change on one line: class for us, wire view, text and
+// what backs the class (the check ID is in -json and -markdown).
+func changeLine(c change) string {
+	head := fmt.Sprintf("%s (wire: %s): ", oursLabel(c), c.Wire)
+	why := ""
+	if c.Why != "" {
+		why = " [" + clip(c.Why, 100) + "]"
+	}
+	room := maxReportLine - 4 - utf8.RuneCountInString(head) - utf8.RuneCountInString(why)
+	return head + clip(c.Text, max(room, 40)) + why
+}
+
+// writeText prints the report for a person: one headline per provider with
+// the counts per class, the changes grouped by operation under it, and the
+// one-line outside summary.
 func (r *report) writeText(w io.Writer) error {
 	var b strings.Builder
 	for _, p := range r.Providers {
@@ -90,26 +166,25 @@ func (r *report) writeText(w io.Writer) error {
 			fmt.Fprintf(&b, "%s: no drift (upstream sha256 %s matches the vendored file)\n", p.Name, short(p.UpstreamSHA256))
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %s (sha256 %s vendored, %s upstream at %s)\n", p.Name, headline(p.Status), short(p.VendoredSHA256), short(p.UpstreamSHA256), p.Source)
-		for _, c := range p.Changes {
-			kind := "non-breaking"
-			if c.Breaking {
-				kind = "BREAKING"
+		br, mt, na := counts(p.Changes)
+		fmt.Fprintf(&b, "%s: %s: %d breaking for us, %d maintenance, %d no action (sha256 %s vendored, %s upstream at %s)\n",
+			p.Name, headline(p.Status), br, mt, na, short(p.VendoredSHA256), short(p.UpstreamSHA256), p.Source)
+		for _, g := range groups(p.Changes) {
+			fmt.Fprintf(&b, "  %s\n", g.title())
+			for _, c := range g.Changes {
+				fmt.Fprintf(&b, "    %s\n", changeLine(c))
 			}
-			where := ""
-			if c.Method != "" || c.Path != "" {
-				where = strings.TrimSpace(c.Method+" "+c.Path) + " "
-				if c.Operation != "" {
-					where += "(" + c.Operation + ") "
-				}
-			}
-			fmt.Fprintf(&b, "  %-12s %s[%s] %s\n", kind, where, c.ID, c.Text)
 		}
 		if p.Outside != nil {
 			fmt.Fprintf(&b, "  %s\n", p.Outside)
-			if p.Status == statusOutsideOnly && p.Outside.zero() {
-				fmt.Fprintf(&b, "  (the file differs only in components, metadata or formatting that no operation reaches)\n")
-			}
+		}
+		switch {
+		case p.ScratchError != "":
+			fmt.Fprintf(&b, "  scratch build could not run (classes marked ? are predicted): %s\n", clip(p.ScratchError, 150))
+		case p.ScratchSeconds > 0:
+			fmt.Fprintf(&b, "  classified by regenerating and building in a scratch copy (%.0f s)\n", p.ScratchSeconds)
+		case len(p.Changes) > 0:
+			fmt.Fprintf(&b, "  no scratch build (-scratch=false): classes marked ? are predicted from rules\n")
 		}
 		if p.Updated {
 			fmt.Fprintf(&b, "  re-vendored from %s\n", p.Source)
@@ -126,11 +201,11 @@ func (r *report) writeText(w io.Writer) error {
 func headline(s status) string {
 	switch s {
 	case statusBreaking:
-		return "BREAKING drift in used operations"
+		return "BREAKING FOR US"
 	case statusNonBreaking:
-		return "non-breaking drift in used operations"
+		return "maintenance"
 	}
-	return "no drift in used operations; upstream changed elsewhere"
+	return "no action"
 }
 
 func short(sha string) string {
@@ -140,42 +215,73 @@ func short(sha string) string {
 	return sha
 }
 
-// markdown renders the report for an issue or a pull request description.
+// mdShown is how many operation groups the Markdown report shows before
+// folding the rest; groups with nothing to do are always folded.
+const mdShown = 8
+
+// markdown renders the report for an issue or a pull request description:
+// a summary table, then per provider the changes by operation, the long
+// tail folded.
 func (r *report) markdown() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Spec-drift check: %s** (exit %d)\n\n", r.Summary, r.ExitCode)
+	b.WriteString("| provider | breaking for us | maintenance | no action | status |\n|---|---:|---:|---:|---|\n")
 	for _, p := range r.Providers {
-		fmt.Fprintf(&b, "### %s: %s\n\n", p.Name, describe(p.Status))
+		br, mt, na := counts(p.Changes)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s |\n", p.Name, br, mt, na, describe(p.Status))
+	}
+	b.WriteString("\n")
+	for _, p := range r.Providers {
 		switch p.Status {
 		case statusCannotCheck:
-			fmt.Fprintf(&b, "Could not check: %s\n\n", mdEscape(p.Error))
+			fmt.Fprintf(&b, "### %s\n\nCould not check: %s\n\n", p.Name, mdEscape(p.Error))
 			continue
 		case statusNoDrift:
-			fmt.Fprintf(&b, "Upstream sha256 `%s` matches the vendored file.\n\n", p.UpstreamSHA256)
 			continue
 		}
-		fmt.Fprintf(&b, "Vendored sha256 `%s`, upstream `%s` (from %s).\n\n", p.VendoredSHA256, p.UpstreamSHA256, mdEscape(p.Source))
-		if len(p.Changes) > 0 {
-			b.WriteString("| | operation | check | change |\n|---|---|---|---|\n")
-			for _, c := range p.Changes {
-				kind := "non-breaking"
-				if c.Breaking {
-					kind = "**breaking**"
-				}
-				op := strings.TrimSpace(c.Method + " " + c.Path)
-				if op != "" {
-					op = "`" + op + "`"
-				}
-				if c.Operation != "" {
-					op += " " + c.Operation
-				}
-				fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", kind, op, c.ID, mdEscape(c.Text))
+		fmt.Fprintf(&b, "### %s: %s\n\n", p.Name, describe(p.Status))
+		var shown, folded []opGroup
+		for _, g := range groups(p.Changes) {
+			_, _, na := counts(g.Changes)
+			if len(shown) < mdShown && na < len(g.Changes) {
+				shown = append(shown, g)
+			} else {
+				folded = append(folded, g)
 			}
-			b.WriteString("\n")
+		}
+		writeGroups := func(gs []opGroup) {
+			for _, g := range gs {
+				fmt.Fprintf(&b, "**%s**\n\n", mdEscape(g.title()))
+				for _, c := range g.Changes {
+					fmt.Fprintf(&b, "- **%s** (wire: %s) `%s` %s", oursLabel(c), c.Wire, c.ID, mdEscape(c.Text))
+					if c.Why != "" {
+						fmt.Fprintf(&b, " — %s", mdEscape(c.Why))
+					}
+					b.WriteString("\n")
+				}
+				b.WriteString("\n")
+			}
+		}
+		writeGroups(shown)
+		if len(folded) > 0 {
+			n := 0
+			for _, g := range folded {
+				n += len(g.Changes)
+			}
+			fmt.Fprintf(&b, "<details><summary>%s in %s more</summary>\n\n", plural(n, "change"), plural(len(folded), "operation"))
+			writeGroups(folded)
+			b.WriteString("</details>\n\n")
 		}
 		if p.Outside != nil {
 			fmt.Fprintf(&b, "%s.\n\n", mdEscape(p.Outside.String()))
 		}
+		switch {
+		case p.ScratchError != "":
+			fmt.Fprintf(&b, "Scratch build could not run (classes marked ? are predicted): %s\n\n", mdEscape(p.ScratchError))
+		case p.ScratchSeconds > 0:
+			fmt.Fprintf(&b, "Classified by regenerating the client and building and contract-testing the repository in a scratch copy (%.0f s).\n\n", p.ScratchSeconds)
+		}
+		fmt.Fprintf(&b, "<sub>sha256 vendored `%s`, upstream `%s` (from %s)</sub>\n\n", short(p.VendoredSHA256), short(p.UpstreamSHA256), mdEscape(p.Source))
 		if p.Updated {
 			b.WriteString("Re-vendored by `make drift-update`.\n\n")
 		}

@@ -28,7 +28,7 @@ const (
 
 const (
 	defaultMaxBytes = 64 << 20
-	defaultTimeout  = 2 * time.Minute
+	defaultTimeout  = 15 * time.Minute
 )
 
 // deps are what run takes from the outside world, so tests can replace them.
@@ -39,12 +39,29 @@ type deps struct {
 	getenv func(string) string
 	// generate runs `go generate ./...` in root, after -update.
 	generate func(ctx context.Context, root string, stdout, stderr io.Writer) error
+	// run runs the go commands of the scratch build.
+	exec runner
+}
+
+// scratchConfig is how checkProvider regenerates and builds in a scratch
+// copy; build is serialised, as each build already uses every core.
+type scratchConfig struct {
+	sources string
+	mu      sync.Mutex
+	run     runner
+}
+
+func (s *scratchConfig) build(ctx context.Context, in scratchInput) *scratchResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return scratchBuild(ctx, s.run, in)
 }
 
 var defaultDeps = deps{
 	now:      time.Now,
 	getenv:   os.Getenv,
 	generate: goGenerate,
+	exec:     execRunner,
 }
 
 // run is the whole command: it parses args, checks the providers, prints the
@@ -74,6 +91,7 @@ type options struct {
 	json          bool
 	update        bool
 	noGenerate    bool
+	scratch       bool
 	markdown      string
 	timeout       time.Duration
 	maxBytes      int64
@@ -91,6 +109,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.update, "update", false, "re-vendor changed upstream files, update the sources file and run go generate")
 	fs.BoolVar(&o.noGenerate, "no-generate", false, "with -update, do not run go generate")
+	fs.BoolVar(&o.scratch, "scratch", true, "regenerate changed clients in a scratch copy and build and contract-test the repository against them, to classify the changes for us (-scratch=false: predict from rules)")
 	fs.StringVar(&o.markdown, "markdown", "", "also write the report as Markdown to `FILE` (for an issue or pull request)")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "overall time limit")
 	fs.Int64Var(&o.maxBytes, "max-bytes", defaultMaxBytes, "largest upstream document accepted, in bytes")
@@ -157,6 +176,10 @@ func (d deps) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	client := newHTTPClient()
+	var sc *scratchConfig
+	if o.scratch {
+		sc = &scratchConfig{sources: o.sources, run: d.exec}
+	}
 	reports := make([]*providerReport, len(provs))
 	var wg sync.WaitGroup
 	for i, p := range provs {
@@ -168,7 +191,7 @@ func (d deps) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			if v, ok := o.upstream[p.Name]; ok {
 				source = v
 			}
-			reports[i] = checkProvider(ctx, client, o.root, p, source, o.maxBytes)
+			reports[i] = checkProvider(ctx, client, o.root, p, source, o.maxBytes, sc)
 		})
 	}
 	wg.Wait()

@@ -39,6 +39,23 @@ func (d deps) update(ctx context.Context, o *options, src *specprep.Sources, pro
 			return err
 		}
 		p.SHA256 = r.UpstreamSHA256
+		if r.upFormat != "" {
+			p.Format = r.upFormat
+		}
+		// Renamed paths and moved operations follow upstream; an operation
+		// gone upstream stays listed, so that go generate fails loudly.
+		for i, op := range p.Operations {
+			for _, u := range r.upOps {
+				if u.ID == op.ID {
+					p.Operations[i].Method, p.Operations[i].Path = u.Method, u.Path
+				}
+			}
+		}
+		if r.upOverlay != nil {
+			if err := writeFileKeepMode(filepath.Join(o.root, p.Overlay), r.upOverlay); err != nil {
+				return err
+			}
+		}
 		p.Upstream.Date = today
 		p.Upstream.Revision = revisionOf(p, r.upDoc, today)
 		r.Updated = true

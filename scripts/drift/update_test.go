@@ -86,10 +86,10 @@ func TestUpdateRevendorsAndGenerates(t *testing.T) {
 	require.NoError(t, err)
 
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(up, "-root", root, "-update", "ionos", "dnsimple")...)
+	r := runWith(t, updateDeps(g), append(up, "-root", root, "-scratch=false", "-update", "ionos", "dnsimple")...)
 	assert.Equal(t, exitNonBreaking, r.code, r.stdout+r.stderr)
 	assert.Equal(t, []string{root}, g.roots, "go generate runs once, at the root")
-	assert.Contains(t, r.stdout, "ionos: non-breaking drift")
+	assert.Contains(t, r.stdout, "ionos: maintenance: ")
 	assert.Contains(t, r.stdout, "re-vendored from ")
 
 	for name, path := range map[string]string{"ionos": "specs/ionos/reference.md", "dnsimple": "specs/dnsimple/openapi.yml"} {
@@ -121,7 +121,7 @@ func TestUpdateRevendorsAndGenerates(t *testing.T) {
 	assert.Equal(t, want, string(got))
 
 	// Checked again, the same upstream is no drift.
-	r = runWith(t, updateDeps(g), append(up, "-root", root, "ionos", "dnsimple")...)
+	r = runWith(t, updateDeps(g), append(up, "-root", root, "-scratch=false", "ionos", "dnsimple")...)
 	assert.Equal(t, exitNoDrift, r.code, r.stdout+r.stderr)
 	assert.Len(t, g.roots, 1)
 }
@@ -136,7 +136,7 @@ func TestUpdateNoGenerate(t *testing.T) {
 	root := tempRepo(t, "ionos")
 	ups := changedUpstreams(t)
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": ups["ionos"]}), "-root", root, "-update", "-no-generate", "-json", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": ups["ionos"]}), "-root", root, "-scratch=false", "-update", "-no-generate", "-json", "ionos")...)
 	assert.Equal(t, exitNonBreaking, r.code)
 	assert.Contains(t, r.stderr, "run `go generate ./...`")
 	var rep report
@@ -153,7 +153,7 @@ func TestUpdateGenerateFailureExits4(t *testing.T) {
 	t.Parallel()
 	root := tempRepo(t, "ionos")
 	g := &fakeGenerate{err: errors.New("exit status 1")}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": changedUpstreams(t)["ionos"]}), "-root", root, "-update", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": changedUpstreams(t)["ionos"]}), "-root", root, "-scratch=false", "-update", "ionos")...)
 	assert.Equal(t, exitUpdateFail, r.code)
 	assert.Contains(t, r.stdout, "drift: update failed: go generate ./...: exit status 1")
 }
@@ -164,7 +164,7 @@ func TestUpdateWithoutDriftWritesNothing(t *testing.T) {
 	before, err := os.ReadFile(filepath.Join(root, "specs/sources.json"))
 	require.NoError(t, err)
 	g := &fakeGenerate{}
-	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": vendored(t, "ionos")}), "-root", root, "-update", "ionos")...)
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": vendored(t, "ionos")}), "-root", root, "-scratch=false", "-update", "ionos")...)
 	assert.Equal(t, exitNoDrift, r.code)
 	assert.Empty(t, g.roots)
 	after, err := os.ReadFile(filepath.Join(root, "specs/sources.json"))
@@ -182,4 +182,40 @@ func TestSourcesFileRoundTrips(t *testing.T) {
 	got, err := encodeSources(s)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got), "-update rewrites specs/sources.json in its own layout")
+}
+
+// TestUpdateFollowsRenamedPaths: -update records the renamed path in the
+// sources file and the overlay targets that name it, so that `go generate`
+// works on the re-vendored file without a hand edit.
+func TestUpdateFollowsRenamedPaths(t *testing.T) {
+	t.Parallel()
+	const oldPath, newPath = "/secondaryzones/{secondaryZoneId}", "/secondaryzones/{zoneId}"
+	// renamePaths moves a path and renames its path parameters; on the
+	// IONOS page, documents without the path are left alone.
+	doc := mutated(t, "ionos", func(doc map[string]any) { renamePaths(doc, map[string]string{oldPath: newPath}) })
+	root := tempRepo(t, "ionos")
+	g := &fakeGenerate{}
+	r := runWith(t, updateDeps(g), append(upstream(t, map[string][]byte{"ionos": doc}), "-root", root, "-scratch=false", "-update", "-no-generate", "ionos")...)
+	assert.Equal(t, exitNonBreaking, r.code, r.stdout+r.stderr)
+	s, err := specprep.LoadSources(filepath.Join(root, "specs/sources.json"))
+	require.NoError(t, err)
+	p, err := s.Provider("ionos")
+	require.NoError(t, err)
+	var renamed int
+	for _, op := range p.Operations {
+		assert.NotEqual(t, oldPath, op.Path)
+		if op.Path == newPath {
+			renamed++
+		}
+	}
+	assert.Equal(t, 3, renamed, "GET, PUT and DELETE")
+	ov, err := os.ReadFile(filepath.Join(root, "specs/ionos/overlay.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(ov), "$.paths['"+newPath+"'].put.responses")
+	assert.NotContains(t, string(ov), "'"+oldPath+"'")
+	// The re-vendored files prepare as go generate would.
+	raw, err := os.ReadFile(filepath.Join(root, p.Vendored))
+	require.NoError(t, err)
+	_, err = specprep.PrepareProvider(p, raw, ov)
+	require.NoError(t, err)
 }
