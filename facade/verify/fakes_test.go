@@ -72,7 +72,15 @@ func TestVerifyAgainstFakeSecondaries(t *testing.T) {
 		z := rep.Zones[0]
 		require.Equal(t, wantPrimary, z.Primary.Serial)
 		for _, p := range z.Providers {
-			assert.Empty(t, p.Findings, p.Provider)
+			if want[p.Provider] == verify.StatusInSync {
+				assert.Empty(t, p.Findings, p.Provider)
+			} else {
+				// A lagging provider comes with what the primary must
+				// allow and notify for it, from the registry.
+				require.Len(t, p.Findings, 1, p.Provider)
+				assert.Equal(t, verify.KindPrimaryACL, p.Findings[0].Kind)
+				assert.Contains(t, p.Findings[0].Message, primaryHints[p.Provider], p.Provider)
+			}
 			require.NotEmpty(t, p.Nameservers, p.Provider)
 			for _, ns := range p.Nameservers {
 				assert.Equal(t, want[p.Provider], ns.Status, "%s %s: %s", p.Provider, ns.Name, ns.Error)
@@ -105,4 +113,12 @@ func TestVerifyAgainstFakeSecondaries(t *testing.T) {
 	require.NoError(t, err)
 	waitAll(secs[1:2], 102)
 	check(102, map[string]verify.Status{"ionos": verify.StatusBehind, "dnsimple": verify.StatusInSync, "cloudflare": verify.StatusBehind})
+}
+
+// primaryHints is a part of each provider's registry hint: its documented
+// transfer sources, or the registry saying they are not documented.
+var primaryHints = map[string]string{
+	facade.ProviderCloudflare: "must allow zone transfers from 104.30.167.163",
+	facade.ProviderDNSimple:   "must allow zone transfers from 3.12.234.2",
+	facade.ProviderIONOS:      "are not documented",
 }

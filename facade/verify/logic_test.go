@@ -112,7 +112,8 @@ func (w *world) set(server netip.AddrPort, zone string, a answer) {
 
 func (w *world) verify(t *testing.T, zones []string, opts ...verify.Option) *verify.Report {
 	t.Helper()
-	opts = append([]verify.Option{verify.WithQuerier(w.q), verify.WithResolver(w.resolver), verify.WithQueryTimeout(100 * time.Millisecond)}, opts...)
+	// The registry's hints are tested on their own (TestVerifyPrimaryHint).
+	opts = append([]verify.Option{verify.WithQuerier(w.q), verify.WithResolver(w.resolver), verify.WithQueryTimeout(100 * time.Millisecond), verify.WithoutRegistry()}, opts...)
 	v, err := verify.New(primary, []facade.SecondaryDNS{w.a, w.b}, opts...)
 	require.NoError(t, err)
 	rep, err := v.Verify(context.Background(), zones)
@@ -462,4 +463,75 @@ func TestSeverityText(t *testing.T) {
 	}
 	var s verify.Severity
 	assert.Error(t, s.UnmarshalText([]byte("fine")))
+}
+
+// TestVerifyPrimaryHint: a provider whose nameservers lag, or whose API
+// reports a failed transfer, comes with what the primary must allow and
+// notify for it (from the registry), flagged when the registry is stale;
+// a provider in sync gets no hint.
+func TestVerifyPrimaryHint(t *testing.T) {
+	t.Parallel()
+	const zone = "example.com"
+	day := func(s string) func() time.Time {
+		return func() time.Time { tm, _ := time.Parse(time.DateOnly, s); return tm }
+	}
+	tests := []struct {
+		name     string
+		setup    func(*world)
+		clock    func() time.Time
+		want     map[string][]string // provider -> substrings of its one hint; absent: no hint
+		notStale bool
+	}{
+		{name: "in sync: no hint", setup: func(*world) {}, clock: day("2026-12-01"), want: map[string][]string{}},
+		{
+			name:  "lagging nameservers",
+			setup: func(w *world) { w.set(ns2, zone, answer{serial: 2024010100 - 1}) },
+			clock: day("2026-12-01"),
+			want: map[string][]string{
+				facade.ProviderIONOS:    {"are not documented", "212.227.123.25"},
+				facade.ProviderDNSimple: {"must allow zone transfers from 3.12.234.2"},
+			},
+			notStale: true,
+		},
+		{
+			name: "failed transfer reported by the API, registry stale",
+			setup: func(w *world) {
+				w.a.add(facade.Zone{Name: zone, State: "available", Nameservers: []string{"ns1.a.test", "ns2.a.test"}},
+					facade.TransferStatus{Primaries: []facade.PrimaryStatus{{Primary: facade.Primary{Addr: netip.MustParseAddr("192.0.2.1")}, Status: "failed", Error: "refused"}}})
+			},
+			clock: day("2028-01-01"),
+			want:  map[string][]string{facade.ProviderIONOS: {"are not documented", "re-check them"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(zone, 2024010100)
+			tt.setup(w)
+			v, err := verify.New(primary, []facade.SecondaryDNS{w.a, w.b}, verify.WithQuerier(w.q), verify.WithResolver(w.resolver), verify.WithClock(tt.clock))
+			require.NoError(t, err)
+			rep, err := v.Verify(context.Background(), []string{zone})
+			require.NoError(t, err)
+			for _, p := range rep.Zones[0].Providers {
+				var hints []string
+				for _, f := range p.Findings {
+					if f.Kind == verify.KindPrimaryACL {
+						hints = append(hints, f.Message)
+					}
+				}
+				subs, ok := tt.want[p.Provider]
+				if !ok {
+					assert.Empty(t, hints, p.Provider)
+					continue
+				}
+				require.Len(t, hints, 1, p.Provider)
+				for _, sub := range subs {
+					assert.Contains(t, hints[0], sub, p.Provider)
+				}
+				if tt.notStale {
+					assert.NotContains(t, hints[0], "re-check", p.Provider)
+				}
+			}
+		})
+	}
 }

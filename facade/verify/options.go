@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/primaryconf"
 )
 
 // Querier asks one DNS server for a zone's SOA serial. Implementations must
@@ -101,6 +102,8 @@ type config struct {
 	previous     *Report
 	nameservers  map[string][]string
 	noSigned     bool
+	registry     *primaryconf.Registry // nil: no hints (WithoutRegistry)
+	registrySet  bool
 }
 
 // Option configures a [Verifier]. Options validate their argument; a bad
@@ -223,6 +226,29 @@ func WithNameservers(provider string, names ...string) Option {
 func WithoutSignedCheck() Option {
 	return func(c *config) error {
 		c.noSigned = true
+		return nil
+	}
+}
+
+// WithRegistry sets the registry of provider facts used for the
+// primary-side hint: when a provider reports a failed transfer, or one of its
+// nameservers lags or does not serve the zone, the report says which
+// addresses the primary must allow and notify for that provider, and whether
+// the registry's facts are stale. The default is [primaryconf.Default].
+func WithRegistry(r *primaryconf.Registry) Option {
+	return func(c *config) error {
+		if r == nil {
+			return errors.New("registry must not be nil (use WithoutRegistry)")
+		}
+		c.registry, c.registrySet = r, true
+		return nil
+	}
+}
+
+// WithoutRegistry turns the primary-side hints off.
+func WithoutRegistry() Option {
+	return func(c *config) error {
+		c.registry, c.registrySet = nil, true
 		return nil
 	}
 }

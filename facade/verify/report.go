@@ -167,6 +167,7 @@ const (
 	KindNoNameservers   = "no-nameservers"   // no nameserver to query (the API lists none)
 	KindSignedUnsupport = "dnssec-dropped"   // a signed zone at a provider that drops signatures
 	KindSignedUnknown   = "dnssec-unknown"   // could not tell whether the zone is signed
+	KindPrimaryACL      = "primary-acl"      // what the primary must allow and notify for the provider (registry), given when it lags
 )
 
 // APIView is what a provider's API says about the zone.

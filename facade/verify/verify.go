@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/primaryconf"
 )
 
 // Errors a [Querier] returns (wrapped) to classify a failed SOA query.
@@ -76,6 +77,13 @@ func New(primary netip.AddrPort, providers []facade.SecondaryDNS, opts ...Option
 		if err := o(&cfg); err != nil {
 			return nil, facade.Invalid(op, err)
 		}
+	}
+	if !cfg.registrySet {
+		reg, err := primaryconf.Default()
+		if err != nil {
+			return nil, facade.Invalid(op, err)
+		}
+		cfg.registry = reg
 	}
 	if cfg.querier == nil {
 		q, err := defaultQuerier()
@@ -451,9 +459,41 @@ func (r *run) compare(zr *ZoneReport) {
 			pr.Findings = append(pr.Findings, Finding{Severity: Warning, Kind: KindAPIDisagrees,
 				Message: fmt.Sprintf("the %s API reports serial %d, its nameservers serve %s", pr.Provider, pr.API.Serial, strings.Join(served, ", "))})
 		}
+		r.primaryHint(pr)
 		if zr.Signed && dropsSignatures(pr.Provider) {
 			pr.Findings = append(pr.Findings, Finding{Severity: Warning, Kind: KindSignedUnsupport,
 				Message: fmt.Sprintf("%s is DNSSEC-signed at the primary, but %s does not import DNSSEC signatures for secondary zones: it serves the zone unsigned (validation fails while a DS record points at the signed zone)", zr.Zone, pr.Provider)})
 		}
 	}
+}
+
+// primaryHint adds what the primary must allow and notify for the provider,
+// from the registry, when the provider reports a failed transfer or one of
+// its nameservers lags or does not serve the zone: the most common cause of
+// both is the primary's ACL or NOTIFY list. Providers the registry does not
+// know get no hint.
+func (r *run) primaryHint(pr *ProviderReport) {
+	if r.v.cfg.registry == nil {
+		return
+	}
+	lagging := slices.ContainsFunc(pr.Findings, func(f Finding) bool { return f.Kind == KindTransferFailed }) ||
+		slices.ContainsFunc(pr.Nameservers, func(ns ServerResult) bool {
+			switch ns.Status {
+			case StatusBehind, StatusNotServing, StatusRefused:
+				return true
+			}
+			return false
+		})
+	if !lagging {
+		return
+	}
+	n, err := r.v.cfg.registry.Needs(pr.Provider, r.now, 0)
+	if err != nil {
+		return
+	}
+	msg := n.String()
+	if n.Stale {
+		msg += fmt.Sprintf(" (registry facts checked more than %d days ago: re-check them against the provider's documentation)", int(primaryconf.DefaultMaxAge.Hours()/24))
+	}
+	pr.Findings = append(pr.Findings, Finding{Severity: Warning, Kind: KindPrimaryACL, Message: msg})
 }
