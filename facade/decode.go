@@ -128,6 +128,9 @@ func decodeErrorBody(provider string, status int, reason string, header http.Hea
 // header permits and, for a redirect (which [Core] never follows), where it
 // pointed, kept in [Error.Location].
 func describeUnmapped(e *Error, reason string, header http.Header) {
+	if e.StatusCode < 100 || e.StatusCode > 999 {
+		e.addMessage("invalid HTTP status " + strconv.Itoa(e.StatusCode))
+	}
 	if reason = clip(reason, maxMessageBytes); reason == "" {
 		reason = http.StatusText(e.StatusCode)
 	}

@@ -620,7 +620,7 @@ func FuzzCoreResponse(f *testing.F) {
 		c.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 		// A watchdog, not a timing assertion: no answer may hold the call
 		// until the context's deadline.
-		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		defer cancel()
 		rsp, err := fuzzGetZone(ctx, c, "http://api.example.test/zones/example.com")
 		err = c.CheckResponse("GetZone", rsp, err)
@@ -664,7 +664,8 @@ func FuzzCoreResponse(f *testing.F) {
 			if e.StatusCode != status {
 				t.Fatalf("sent status %d, error says %d: %v", status, e.StatusCode, err)
 			}
-		case e.StatusCode == 0 && e.Kind() != ErrTransport:
+		case e.StatusCode == 0 && e.Kind() != ErrTransport && !strings.Contains(err.Error(), "invalid HTTP status 0"):
+			// After a 1xx, the wire may hold a "000" status line.
 			t.Fatalf("no status but kind %v: %v", e.Kind(), err)
 		}
 		if status >= 300 && status <= 399 && e.Location != clip(sent.Get("Location"), fuzzMaxMessageBytes) {
