@@ -79,6 +79,12 @@ func fuzzResponse(f *testing.F, p hostileProvider, op string) {
 	seed(200, "Content-Type: text/html", json.RawMessage(`"<html>ok</html>"`))
 
 	srv := newFuzzServer(f)
+	// One transport for every exec's client: a client with a transport of
+	// its own per exec would leave its kept-alive connection open, and tens
+	// of thousands of execs would run out of file descriptors.
+	tr := &http.Transport{}
+	f.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr}
 	f.Fuzz(func(t *testing.T, rawStatus uint16, hdr string, body []byte) {
 		if len(body) > 1<<16 || len(hdr) > 1<<12 {
 			t.Skip()
@@ -86,7 +92,7 @@ func fuzzResponse(f *testing.F, p hostileProvider, op string) {
 		status := fuzzStatus(rawStatus)
 		headers := fuzzHeaders(hdr)
 		srv.serve(status, headers, body)
-		c := p.newClient(t, srv.url+p.basePath, facade.WithListLimits(facade.ListLimits{MaxPages: 4}))
+		c := p.newClient(t, srv.url+p.basePath, facade.WithListLimits(facade.ListLimits{MaxPages: 4}), facade.WithHTTPClient(hc))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 
