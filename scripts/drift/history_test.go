@@ -34,7 +34,7 @@ func renameSchemas(t *testing.T, doc map[string]any, names map[string]string) {
 		delete(schemas, from)
 		schemas[to] = s
 	}
-	walkMaps(doc, func(m map[string]any) {
+	specprep.WalkMaps(doc, func(m map[string]any) {
 		if ref, ok := m["$ref"].(string); ok {
 			if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && names[name] != "" {
 				m["$ref"] = "#/components/schemas/" + names[name]
@@ -55,7 +55,7 @@ func renamePathParam(t *testing.T, doc map[string]any, from, to string) {
 		item := paths[p]
 		delete(paths, p)
 		paths[strings.ReplaceAll(p, "{"+from+"}", "{"+to+"}")] = item
-		walkMaps(item, func(m map[string]any) {
+		specprep.WalkMaps(item, func(m map[string]any) {
 			if m["in"] == "path" && m["name"] == from {
 				m["name"] = to
 			}
@@ -184,7 +184,7 @@ func cfPruned(t *testing.T, mutate func(doc map[string]any)) []byte {
 		for len(queue) > 0 {
 			n := queue[0]
 			queue = queue[1:]
-			walkMaps(n, func(m map[string]any) {
+			specprep.WalkMaps(n, func(m map[string]any) {
 				ref, _ := m["$ref"].(string)
 				sec, name, ok := splitRef(ref)
 				if !ok || keep[sec+"/"+name] {

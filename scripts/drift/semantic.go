@@ -191,7 +191,7 @@ func renamePaths(doc map[string]any, renames map[string]string) {
 				names[strings.Trim(upNames[i], "{}")] = strings.Trim(vendNames[i], "{}")
 			}
 		}
-		walkMaps(item, func(m map[string]any) {
+		specprep.WalkMaps(item, func(m map[string]any) {
 			if m["in"] == "path" {
 				if n, ok := m["name"].(string); ok && names[n] != "" {
 					m["name"] = names[n]
@@ -202,21 +202,6 @@ func renamePaths(doc map[string]any, renames map[string]string) {
 			maps.Copy(existing, item)
 		} else {
 			paths[vend] = item
-		}
-	}
-}
-
-// walkMaps calls f on every map in the tree rooted at v.
-func walkMaps(v any, f func(map[string]any)) {
-	switch t := v.(type) {
-	case map[string]any:
-		f(t)
-		for _, e := range t {
-			walkMaps(e, f)
-		}
-	case []any:
-		for _, e := range t {
-			walkMaps(e, f)
 		}
 	}
 }

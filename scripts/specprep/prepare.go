@@ -184,7 +184,7 @@ func closeComponents(doc, source map[string]any) {
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		walk(n, func(m map[string]any) {
+		WalkMaps(n, func(m map[string]any) {
 			if ref, ok := m["$ref"].(string); ok {
 				if sec, name, ok := localRef(ref); ok && !keep[sec+"/"+name] {
 					keep[sec+"/"+name] = true
@@ -291,17 +291,18 @@ func localRef(ref string) (section, name string, ok bool) {
 	return section, name, true
 }
 
-// walk calls f on every map in the tree rooted at v.
-func walk(v any, f func(map[string]any)) {
+// WalkMaps calls f on every map in the decoded JSON or YAML tree rooted at
+// v (objects within objects and arrays, depth first).
+func WalkMaps(v any, f func(map[string]any)) {
 	switch t := v.(type) {
 	case map[string]any:
 		f(t)
 		for _, e := range t {
-			walk(e, f)
+			WalkMaps(e, f)
 		}
 	case []any:
 		for _, e := range t {
-			walk(e, f)
+			WalkMaps(e, f)
 		}
 	}
 }
@@ -341,7 +342,7 @@ func DowngradeTo30(doc map[string]any) {
 		return
 	}
 	doc["openapi"] = "3.0.3"
-	walk(doc, func(m map[string]any) {
+	WalkMaps(doc, func(m map[string]any) {
 		if ts, ok := m["type"].([]any); ok {
 			var rest []any
 			for _, t := range ts {
