@@ -47,6 +47,12 @@ type SecondaryDNS interface {
 	// Provider returns the provider name, e.g. [ProviderCloudflare].
 	Provider() string
 
+	// Capabilities tells what this provider's secondary zones support, so
+	// that a caller can decide before calling. Asking for something a
+	// provider lacks anyway fails with [ErrUnsupported] (which also matches
+	// errors.ErrUnsupported) before any request is sent. It does no I/O.
+	Capabilities() Capabilities
+
 	// ListZones iterates over the account's secondary zones; primary
 	// zones are skipped. Pages are fetched lazily via [PaginateUnique]; an
 	// error is yielded once, last. A zone the server lists twice (e.g.
@@ -72,8 +78,11 @@ type SecondaryDNS interface {
 	// The clean-up runs on [CleanupContext], which outlives ctx for up to
 	// [CleanupTimeout], so a cancelled CreateZone returns once it is done.
 	// With [WithWaitUntilAvailable] it polls until the provider reports the
-	// zone usable or ctx ends (a created zone whose wait ends is kept and
-	// reported with the error).
+	// zone usable ([ReadinessReady]) or ctx ends. A wait that fails (ctx
+	// ended, the provider reports [ReadinessFailed], a poll failed) keeps
+	// the created zone: CreateZone then returns the zone as last read (at
+	// least as created, so Provider, ID and Name are set) together with a
+	// non-nil error; callers test the error first and may delete the zone.
 	CreateZone(ctx context.Context, name string, primaries []Primary, opts ...CreateOption) (Zone, error)
 
 	// SetPrimaries replaces the zone's primaries with the given list (which
@@ -107,12 +116,17 @@ type Zone struct {
 	// Name is the normalised zone name (lower-case A-labels, no trailing
 	// dot).
 	Name string
-	// Primaries are the servers the zone transfers from.
+	// Primaries are the servers the zone transfers from, each with its
+	// effective port (53 where the provider has no port setting), in the
+	// provider's order. Compare them with [EqualPrimaries].
 	Primaries []Primary
 	// State is the provider's zone state in lower case, e.g. "available",
 	// "provisioning", "active", "pending"; empty if not reported. Values are
-	// provider-specific.
+	// provider-specific; [Zone.Readiness] is the same fact in neutral terms.
 	State string
+	// Readiness is the provider-independent reading of State: whether the
+	// provider serves the zone yet.
+	Readiness Readiness
 	// Nameservers are the provider's authoritative servers for the zone.
 	Nameservers []string
 	// Serial is the SOA serial of the last transferred version, 0 if unknown.
@@ -121,6 +135,49 @@ type Zone struct {
 	LastTransfer time.Time
 	// TSIGKey is the name of the TSIG key used for transfers, if any.
 	TSIGKey string
+}
+
+// Readiness is the provider-independent reading of a zone's state.
+type Readiness string
+
+// The readiness values. Each adapter documents how its provider's states
+// map to them.
+const (
+	// ReadinessUnknown: the provider reported no state, or one the adapter
+	// does not know.
+	ReadinessUnknown Readiness = "unknown"
+	// ReadinessPending: the zone exists but the provider does not serve it
+	// yet (provisioning, waiting for its first transfer or its
+	// configuration).
+	ReadinessPending Readiness = "pending"
+	// ReadinessReady: the provider serves the zone.
+	ReadinessReady Readiness = "ready"
+	// ReadinessFailed: the provider gave up setting the zone up; it will
+	// not become ready without a change.
+	ReadinessFailed Readiness = "failed"
+)
+
+// Capabilities tells what a provider's secondary zones support (see
+// [SecondaryDNS.Capabilities]). A false field means the matching request
+// fails with [ErrUnsupported] before anything is sent, or, for the
+// reporting fields, that the value stays zero.
+type Capabilities struct {
+	// Transfer: [SecondaryDNS.Transfer] can trigger a transfer.
+	Transfer bool
+	// TSIG: [WithTSIG] is accepted.
+	TSIG bool
+	// PrimaryPorts: primaries may listen on ports other than 53.
+	PrimaryPorts bool
+	// Description: [WithDescription] is stored with the zone.
+	Description bool
+	// Serial: zones and transfer statuses report the SOA serial.
+	Serial bool
+	// LastTransfer: zones and transfer statuses report when the zone was
+	// last transferred.
+	LastTransfer bool
+	// PrimaryStatus: [SecondaryDNS.TransferStatus] reports per-primary
+	// status.
+	PrimaryStatus bool
 }
 
 // TransferStatus describes a zone's transfer state.

@@ -16,7 +16,7 @@ import (
 // kinds are the sentinels an [*Error] may be classified as.
 var kinds = []error{
 	ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrConflict,
-	ErrInvalidInput, ErrServer, ErrTransport, ErrUnexpectedResponse,
+	ErrInvalidInput, ErrUnsupported, ErrServer, ErrTransport, ErrUnexpectedResponse,
 }
 
 // Errorf returns an [*Error] of the given kind for operation op and this
@@ -54,15 +54,17 @@ func wraps(err error) bool {
 	return false
 }
 
-// Unsupported returns the error for a feature the provider lacks: an
-// [*Error] of kind [ErrInvalidInput] for op and this Core's provider, whose
-// cause wraps errors.ErrUnsupported, so that both
-// errors.Is(err, facade.ErrInvalidInput) and
-// errors.Is(err, errors.ErrUnsupported) hold. what says what is not
-// supported and why, e.g. "TSIG: IONOS secondary zones do not support TSIG";
-// the message is what followed by ": unsupported operation".
+// Unsupported returns the error for a feature the provider lacks (see
+// [Capabilities]): an [*Error] of kind [ErrUnsupported] for op and this
+// Core's provider, whose cause is errors.ErrUnsupported, so that both
+// errors.Is(err, facade.ErrUnsupported) and
+// errors.Is(err, errors.ErrUnsupported) hold. It is not [ErrInvalidInput]:
+// the input is well-formed, this provider just cannot act on it. what says
+// what is not supported and why, e.g. "TSIG: IONOS secondary zones do not
+// support TSIG"; the message is what followed by ": unsupported operation".
 func (c *Core) Unsupported(op, what string) error {
-	return c.Invalid(op, fmt.Errorf("%s: %w", what, errors.ErrUnsupported))
+	return &Error{Provider: c.provider, Operation: op, kind: ErrUnsupported,
+		Messages: []string{what + ": " + errors.ErrUnsupported.Error()}, cause: errors.ErrUnsupported}
 }
 
 // Wrap reports err under operation op: an [*Error] in err's chain is

@@ -67,15 +67,16 @@ func TestCoreUnsupported(t *testing.T) {
 		name, op, what, want string
 	}{
 		{"tsig", "CreateZone", "TSIG: DNSimple secondary zones do not support TSIG",
-			"dnsimple: CreateZone: invalid input: TSIG: DNSimple secondary zones do not support TSIG: unsupported operation"},
+			"dnsimple: CreateZone: unsupported by the provider: TSIG: DNSimple secondary zones do not support TSIG: unsupported operation"},
 		{"transfer", "Transfer", "DNSimple has no API to trigger a zone transfer",
-			"dnsimple: Transfer: invalid input: DNSimple has no API to trigger a zone transfer: unsupported operation"},
+			"dnsimple: Transfer: unsupported by the provider: DNSimple has no API to trigger a zone transfer: unsupported operation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := c.Unsupported(tt.op, tt.what)
-			require.ErrorIs(t, err, ErrInvalidInput)
+			require.ErrorIs(t, err, ErrUnsupported)
+			require.NotErrorIs(t, err, ErrInvalidInput, "a capability the provider lacks is not invalid input")
 			require.ErrorIs(t, err, errors.ErrUnsupported)
 			var fe *Error
 			require.ErrorAs(t, err, &fe)

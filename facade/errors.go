@@ -38,6 +38,11 @@ var (
 	// ErrInvalidInput reports input rejected by the provider (HTTP 400/422) or
 	// by the facade's own validation before any request was sent.
 	ErrInvalidInput = errors.New("invalid input")
+	// ErrUnsupported reports that the provider cannot do what was asked (a
+	// transfer trigger at DNSimple, TSIG or a primary port other than 53 at
+	// IONOS). It is raised before any request is sent; [Capabilities] tells
+	// in advance. Such an error also matches errors.ErrUnsupported.
+	ErrUnsupported = errors.New("unsupported by the provider")
 	// ErrServer reports a provider-side failure (HTTP 5xx).
 	ErrServer = errors.New("server error")
 	// ErrTransport reports that no usable response was received: connection

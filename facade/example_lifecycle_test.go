@@ -135,7 +135,7 @@ func Example_lifecycle() {
 
 // Creating a secondary zone on Cloudflare that transfers from two primary
 // servers, one of them on a non-standard port (IONOS would reject that with
-// facade.ErrInvalidInput matching errors.ErrUnsupported).
+// facade.ErrUnsupported, also errors.ErrUnsupported).
 func Example_createZone() {
 	f := fakes.NewCloudflare()
 	defer f.Close()

@@ -233,6 +233,36 @@ type Primary struct {
 	Port uint16
 }
 
+// Effective returns p with its effective port: Port 0 becomes
+// [DefaultPort]. The address is unmapped (an IPv4-mapped IPv6 address
+// becomes IPv4).
+func (p Primary) Effective() Primary {
+	return Primary{Addr: p.Addr.Unmap(), Port: p.PortOrDefault()}
+}
+
+// Equal reports whether p and q name the same server: the same address
+// (IPv4-mapped IPv6 compares as IPv4) and the same effective port, so
+// 192.0.2.1 equals 192.0.2.1:53.
+func (p Primary) Equal(q Primary) bool { return p.Effective() == q.Effective() }
+
+// EqualPrimaries reports whether a and b name the same set of servers,
+// each compared with [Primary.Equal], regardless of order and repetition.
+func EqualPrimaries(a, b []Primary) bool {
+	set := make(map[Primary]int, len(a))
+	for _, p := range a {
+		set[p.Effective()] |= 1
+	}
+	for _, p := range b {
+		set[p.Effective()] |= 2
+	}
+	for _, v := range set {
+		if v != 3 {
+			return false
+		}
+	}
+	return true
+}
+
 // ParsePrimary parses "192.0.2.1", "192.0.2.1:5353", "2001:db8::1",
 // "[2001:db8::1]" or "[2001:db8::1]:53". Addresses follow [ParseIP], an
 // explicit port must be 1–65535. Errors are [*Error] of kind

@@ -26,6 +26,9 @@ const (
 	exitNotFound = 3
 	exitAuth     = 4
 	exitAPI      = 5
+	// exitUnsupported: the provider cannot do what was asked (see
+	// facade.Capabilities); nothing was sent.
+	exitUnsupported = 6
 )
 
 // usageError is a mistake in how the command was called.
@@ -148,6 +151,8 @@ func exitCode(err error) int {
 		return exitNotFound
 	case errors.Is(err, facade.ErrUnauthorized), errors.Is(err, facade.ErrForbidden):
 		return exitAuth
+	case errors.Is(err, facade.ErrUnsupported):
+		return exitUnsupported
 	case errors.Is(err, facade.ErrInvalidInput) && errors.As(err, &fe) && fe.StatusCode == 0:
 		return exitUsage // rejected before any request was sent
 	case errors.Is(err, facade.ErrTransport), errors.Is(err, facade.ErrUnexpectedResponse):
@@ -393,7 +398,8 @@ Global flags:
 	fs.PrintDefaults()
 	fmt.Fprint(w, `
 Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found,
-4 authentication or missing credentials, 5 other API error.
+4 authentication or missing credentials, 5 other API error,
+6 not supported by the provider (nothing was sent).
 Run 'secdns <command> --help' for details on a command.
 `)
 }

@@ -104,7 +104,7 @@ func TestLifecycle(t *testing.T) {
 
 			r = secdns(t, tg.env, url, "transfer", "example.com")
 			if tg.provider == "dnsimple" {
-				assert.Equal(t, exitUsage, r.code, "DNSimple has no transfer API: %s", r.stderr)
+				assert.Equal(t, exitUnsupported, r.code, "DNSimple has no transfer API: %s", r.stderr)
 				assert.Contains(t, r.stderr, "unsupported")
 			} else {
 				require.Equal(t, 0, r.code, r.stderr)

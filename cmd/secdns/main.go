@@ -13,7 +13,8 @@
 //
 // Exit codes: 0 success, 1 other failure (network, unexpected response),
 // 2 usage error or invalid input, 3 not found, 4 authentication failure or
-// missing credentials, 5 other API error (conflict, rate limit, server error).
+// missing credentials, 5 other API error (conflict, rate limit, server error),
+// 6 not supported by the provider (e.g. transfer at DNSimple; nothing sent).
 package main
 
 import (

@@ -71,6 +71,14 @@ func newErr(op string, err error) error {
 // Provider returns [facade.ProviderCloudflare].
 func (c *Client) Provider() string { return facade.ProviderCloudflare }
 
+// Capabilities reports what Cloudflare secondary zones support
+// ([facade.SecondaryDNS]): forced transfers, TSIG, primaries on any port,
+// the serial and time of the last transfer; no description and no
+// per-primary status.
+func (c *Client) Capabilities() facade.Capabilities {
+	return facade.Capabilities{Transfer: true, TSIG: true, PrimaryPorts: true, Serial: true, LastTransfer: true}
+}
+
 // AccountID returns the account the client works in.
 func (c *Client) AccountID() string { return c.accountID }
 

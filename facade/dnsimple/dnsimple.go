@@ -74,6 +74,14 @@ func New(token string, accountID int64, opts ...facade.Option) (*Client, error) 
 // Provider returns [facade.ProviderDNSimple].
 func (c *Client) Provider() string { return facade.ProviderDNSimple }
 
+// Capabilities reports what DNSimple secondary zones support
+// ([facade.SecondaryDNS]): primaries on any port and the time of the last
+// transfer; no transfer trigger, no TSIG, no description, no serial and no
+// per-primary status.
+func (c *Client) Capabilities() facade.Capabilities {
+	return facade.Capabilities{PrimaryPorts: true, LastTransfer: true}
+}
+
 // AccountID returns the account the client works on.
 func (c *Client) AccountID() int64 { return int64(c.account) }
 

@@ -18,7 +18,7 @@
 //
 // DNSimple offers no TSIG for secondary zones and no way to trigger a
 // transfer: [facade.WithTSIG] and [Client.Transfer] fail with
-// [facade.ErrInvalidInput] matching errors.ErrUnsupported, without any
+// [facade.ErrUnsupported] (also errors.ErrUnsupported), without any
 // request.
 //
 // Every error is a *[facade.Error]; classify it with errors.Is and the

@@ -89,7 +89,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // rolled back on a best-effort basis (links removed, created servers
 // deleted, the zone deleted) and the original error is returned. An
 // existing zone fails with [facade.ErrConflict]. [facade.WithTSIG] fails
-// with [facade.ErrInvalidInput] matching errors.ErrUnsupported before any
+// with [facade.ErrUnsupported] (also errors.ErrUnsupported) before any
 // request; WithWaitUntilAvailable and WithDescription have no effect
 // (DNSimple zones are usable at once and have no description).
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {

@@ -322,7 +322,7 @@ func TestApplyErrors(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	require.Len(t, ae.Failed, 1)
 	assert.Equal(t, "port.example", ae.Failed[0].Change.Zone)
-	assert.True(t, errors.Is(err, facade.ErrInvalidInput))
+	assert.True(t, errors.Is(err, facade.ErrUnsupported))
 	assert.Len(t, e.snapshot(t)["io"], 2)
 }
 

@@ -12,7 +12,7 @@
 //
 // IONOS secondary zones transfer from port 53 only and know no TSIG: a
 // [facade.Primary] with another port, or [facade.WithTSIG], is rejected with
-// [facade.ErrInvalidInput] (and errors.Is(err, errors.ErrUnsupported))
+// [facade.ErrUnsupported] (and errors.Is(err, errors.ErrUnsupported))
 // before any request is sent.
 //
 // Every error is a *[facade.Error]; classify it with errors.Is and the

@@ -47,6 +47,6 @@ func Example() {
 	}
 	// Output:
 	// ionos example.com available [192.0.2.1 2001:db8::1]
-	// ionos: CreateZone: invalid input: primary 192.0.2.1:5353: IONOS transfers from port 53 only: unsupported operation
+	// ionos: CreateZone: unsupported by the provider: primary 192.0.2.1:5353: IONOS transfers from port 53 only: unsupported operation
 	// example.com AVAILABLE [192.0.2.1 2001:db8::1]
 }

@@ -70,6 +70,14 @@ func New(token string, opts ...facade.Option) (*Client, error) {
 // Provider returns [facade.ProviderIONOS].
 func (c *Client) Provider() string { return facade.ProviderIONOS }
 
+// Capabilities reports what IONOS secondary zones support
+// ([facade.SecondaryDNS]): transfer triggers, descriptions and per-primary
+// transfer status; neither TSIG, nor primary ports other than 53, nor the
+// serial or time of the last transfer.
+func (c *Client) Capabilities() facade.Capabilities {
+	return facade.Capabilities{Transfer: true, Description: true, PrimaryStatus: true}
+}
+
 // String describes the client without its token.
 func (c *Client) String() string { return c.core.String() }
 

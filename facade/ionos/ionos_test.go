@@ -276,8 +276,13 @@ func TestValidationSendsNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call()
-			requireKind(t, err, facade.ErrInvalidInput, tt.op)
+			kind := facade.ErrInvalidInput
+			if tt.unsupported {
+				kind = facade.ErrUnsupported
+			}
+			requireKind(t, err, kind, tt.op)
 			assert.Equal(t, tt.unsupported, errors.Is(err, errors.ErrUnsupported))
+			assert.Equal(t, !tt.unsupported, errors.Is(err, facade.ErrInvalidInput))
 		})
 	}
 	assert.Zero(t, f.Stats().Requests, "validation failures must not send requests")

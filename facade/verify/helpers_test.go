@@ -39,6 +39,8 @@ func (m *memProvider) add(z facade.Zone, st facade.TransferStatus) {
 
 func (m *memProvider) Provider() string { return m.name }
 
+func (m *memProvider) Capabilities() facade.Capabilities { return facade.Capabilities{} }
+
 func (m *memProvider) ListZones(context.Context) iter.Seq2[facade.Zone, error] {
 	return func(yield func(facade.Zone, error) bool) {}
 }

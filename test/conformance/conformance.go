@@ -109,6 +109,7 @@ func Run(t *testing.T, newProvider func(t *testing.T) Provider) {
 		fn   func(t *testing.T, p Provider)
 	}{
 		{"Lifecycle", testLifecycle},
+		{"Capabilities", testCapabilities},
 		{"Names", testNames},
 		{"InvalidNames", testInvalidNames},
 		{"Primaries", testPrimaries},
@@ -134,6 +135,16 @@ func Run(t *testing.T, newProvider func(t *testing.T) Provider) {
 			c.fn(t, newProvider(t))
 		})
 	}
+}
+
+// testCapabilities checks that what the client says it supports matches what
+// the suite was told the provider supports, so that every other check that
+// branches on Supports* also checks Capabilities.
+func testCapabilities(t *testing.T, p Provider) {
+	caps := p.Client.Capabilities()
+	assert.Equal(t, p.SupportsPorts, caps.PrimaryPorts, "Capabilities().PrimaryPorts")
+	assert.Equal(t, p.SupportsTSIG, caps.TSIG, "Capabilities().TSIG")
+	assert.Equal(t, p.SupportsTransfer, caps.Transfer, "Capabilities().Transfer")
 }
 
 // Methods are the SecondaryDNS methods by name, as Operation reports them.
@@ -487,14 +498,14 @@ func testPorts(t *testing.T, p Provider) {
 	if !p.SupportsPorts {
 		p.noRequests(t, "CreateZone with port 5353", func() {
 			_, err := c.CreateZone(ctx, name, withPort)
-			requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+			requireOpErr(t, c, err, facade.ErrUnsupported, "CreateZone")
 			require.ErrorIs(t, err, errors.ErrUnsupported, "CreateZone with port 5353")
 		})
 		_, err := c.CreateZone(ctx, name, primariesA)
 		require.NoError(t, err, "CreateZone")
 		p.noRequests(t, "SetPrimaries with port 5353", func() {
 			_, err := c.SetPrimaries(ctx, name, withPort)
-			requireOpErr(t, c, err, facade.ErrInvalidInput, "SetPrimaries")
+			requireOpErr(t, c, err, facade.ErrUnsupported, "SetPrimaries")
 			require.ErrorIs(t, err, errors.ErrUnsupported, "SetPrimaries with port 5353")
 		})
 		got, err := c.GetZone(ctx, name)
@@ -529,7 +540,7 @@ func testTSIG(t *testing.T, p Provider) {
 	if !p.SupportsTSIG {
 		p.noRequests(t, "CreateZone WithTSIG", func() {
 			_, err := c.CreateZone(ctx, name, primariesA, facade.WithTSIG(key))
-			requireOpErr(t, c, err, facade.ErrInvalidInput, "CreateZone")
+			requireOpErr(t, c, err, facade.ErrUnsupported, "CreateZone")
 			require.ErrorIs(t, err, errors.ErrUnsupported, "CreateZone WithTSIG")
 		})
 		_, err := c.GetZone(ctx, name)

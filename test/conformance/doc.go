@@ -30,7 +30,7 @@
 //     errors.ErrUnsupported, before any request, where it does not. Primaries
 //     are compared as sets of address and [facade.Primary.PortOrDefault].
 //   - TSIG: [facade.WithTSIG] works where supported (the zone reports the key
-//     name) and fails with ErrInvalidInput and errors.ErrUnsupported before
+//     name) and fails with ErrUnsupported and errors.ErrUnsupported before
 //     any request where not.
 //   - Conflicts: creating an existing zone (under any spelling of its name)
 //     fails with ErrConflict and leaves the first zone unchanged.
