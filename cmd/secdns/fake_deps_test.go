@@ -21,6 +21,7 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 	require.Contains(t, deps, "github.com/secondarydns/secondarydns-go/test/fakes", "the check must see the fakes linked")
 	for _, forbidden := range []string{
 		"testing",
+		"net/http/httptest",
 		"github.com/stretchr/testify/assert",
 		"github.com/stretchr/testify/require",
 		"github.com/secondarydns/secondarydns-go/test/spectest/spectesting",
