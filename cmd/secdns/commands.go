@@ -131,6 +131,7 @@ URL and credentials point at the fakes. No account or network is needed.`,
 		verifyCommand(),
 		primaryConfigCommand(),
 		fleetCommand(),
+		fakeCommand(),
 	}
 }
 
