@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 )
 
 // This file implements facade.SecondaryDNS. DNSimple models a secondary
@@ -94,7 +95,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // (DNSimple zones are usable at once and have no description).
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: DNSimple secondary zones do not support TSIG")
 	}
@@ -170,9 +171,9 @@ type rollback struct {
 }
 
 // run rolls back and returns cause. It runs on a context detached from
-// ctx's cancellation, bounded as facade.CleanupContext says.
+// ctx's cancellation, bounded as core.CleanupContext says.
 func (rb *rollback) run(ctx context.Context, cause error) error {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	c, op := rb.c, rb.op
 	for _, id := range rb.linked {
@@ -248,7 +249,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 		ls, err := c.link(ctx, op, s.ID, n, true)
 		if err != nil {
 			if fresh {
-				rctx, cancel := facade.CleanupContext(ctx)
+				rctx, cancel := core.CleanupContext(ctx)
 				_ = c.deletePrimaryServer(rctx, op, s.ID)
 				cancel()
 			}
