@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
@@ -34,7 +35,7 @@ func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 // lookupSecondary finds the account's zone called name (normalised first)
 // and fails with ErrNotFound unless it exists and is of type secondary.
 func (c *Client) lookupSecondary(ctx context.Context, op, name string) (Zone, error) {
-	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
+	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
 		return c.listZones(ctx, op, ZoneListOptions{Name: n})
 	}, func(z Zone, n string) bool { return z.Name == n && z.Type == ZoneTypeSecondary })
 }
@@ -222,9 +223,9 @@ func (u *undo) addFirst(f func(ctx context.Context)) { u.first = append(u.first,
 
 // run performs the addFirst steps, then the others in reverse order (peers
 // before the TSIG key they use), on a context that survives the caller's
-// cancellation, bounded as facade.CleanupContext says.
+// cancellation, bounded as core.CleanupContext says.
 func (u *undo) run(ctx context.Context) {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	for _, f := range u.first {
 		f(ctx)
@@ -447,7 +448,7 @@ func peerName(p facade.Primary) string {
 // ignored: Cloudflare zones have no description.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	req, err := c.prepare(op, name, primaries, o.TSIG)
 	if err != nil {
 		return facade.Zone{}, err

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
@@ -102,7 +103,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // that two calls needing the same new server create it once.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: DNSimple secondary zones do not support TSIG")
 	}
@@ -231,9 +232,9 @@ type rollback struct {
 func (rb *rollback) release() { rb.c.servers().Release(rb.handles...) }
 
 // run rolls back and returns cause. It runs on a context detached from
-// ctx's cancellation, bounded as facade.CleanupContext says.
+// ctx's cancellation, bounded as core.CleanupContext says.
 func (rb *rollback) run(ctx context.Context, cause error) error {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	c, op := rb.c, rb.op
 	if rb.zone != "" {

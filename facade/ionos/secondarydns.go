@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
@@ -87,11 +88,11 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // [facade.ErrConflict]. If the create request's outcome is unknown (the
 // connection dropped, or ctx ended, after it was sent), CreateZone looks the
 // zone up and deletes it if it has exactly the requested primaries and
-// description, on [facade.CleanupContext], before returning the error: a
+// description, within [facade.CleanupTimeout], before returning the error: a
 // failed CreateZone leaves nothing behind.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: IONOS secondary zones do not support TSIG")
 	}
@@ -123,11 +124,11 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 // undoCreate deletes the zone a CreateSecondaryZone request whose outcome
 // is unknown (the connection dropped or the caller cancelled after it was
 // sent) may have created, so that a failed CreateZone leaves nothing
-// behind. It runs on facade.CleanupContext, and deletes only a zone of that
+// behind. It runs on core.CleanupContext, and deletes only a zone of that
 // name with exactly the requested primaries and description: one that
 // differs was created by someone else.
 func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInput) {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	z, err := c.lookup(ctx, op, in.Name)
 	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
@@ -261,7 +262,7 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // lookup resolves a zone name to the zone, with a filtered list and an
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
-	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
+	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
 		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 )
 
 // Stale reports whether err, from a request addressing an object by a
@@ -23,7 +24,7 @@ func Stale(err error) bool {
 // proves it stale (see [Stale]), it resolves the name with lookup (a fresh
 // lookup, which the adapter makes remember its answer) and acts on that.
 // ids may be nil (always look up). act receives the normalised name.
-func ByName[R any](ctx context.Context, c *facade.Core, op, name string, ids *IDs[R], lookup func(ctx context.Context, n string) (R, error), act func(ctx context.Context, n string, r R) error) error {
+func ByName[R any](ctx context.Context, c *core.Core, op, name string, ids *IDs[R], lookup func(ctx context.Context, n string) (R, error), act func(ctx context.Context, n string, r R) error) error {
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return c.Invalid(op, err)
