@@ -13,40 +13,35 @@ import (
 )
 
 // This file implements facade.SecondaryDNS on top of the typed methods.
-// IONOS addresses zones by UUID. The client remembers each zone's UUID (and
-// description, which an update must resend) from every answer naming the
-// zone: ListZones, CreateZone, GetZone and the lookups below. SetPrimaries,
-// DeleteZone, Transfer and TransferStatus act by the remembered UUID
-// directly; IONOS never reuses a UUID, so a remembered one addresses that
-// zone or none: a 404 makes the client forget it and resolve the name
-// afresh with a filtered list (filter.zoneName is a "contains" filter; the
-// exact match is picked client-side), then act once more. An update's
-// answer names the zone and is checked against the name asked for.
+// IONOS addresses zones by UUID. The client remembers each zone's UUID from
+// every answer naming the zone: ListZones, CreateZone, GetZone,
+// SetPrimaries and the lookups below. DeleteZone, Transfer and
+// TransferStatus act by the remembered UUID directly; IONOS never reuses a
+// UUID, so a remembered one addresses that zone or none: a 404 makes the
+// client forget it and resolve the name afresh with a filtered list
+// (filter.zoneName is a "contains" filter; the exact match is picked
+// client-side), then act once more. SetPrimaries always looks the zone up
+// first: its PUT is an upsert ("ensure") that would re-create a zone
+// deleted since its UUID was remembered, and it must resend the zone's
+// current description.
 
-// zoneRef is what the client remembers about a zone.
-type zoneRef struct {
-	id          string
-	description string
-}
-
-// neutralState is the client's neutral-layer state: the zone name -> ID
+// neutralState is the client's neutral-layer state: the zone name -> UUID
 // cache (bounded by [neutral.DefaultIDsCap] entries).
 type neutralState struct {
 	once sync.Once
-	ids  *neutral.IDs[zoneRef]
+	ids  *neutral.IDs[string]
 }
 
-// zoneIDs returns the client's name -> ID cache.
-func (c *Client) zoneIDs() *neutral.IDs[zoneRef] {
-	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[zoneRef](0) })
+// zoneIDs returns the client's name -> UUID cache.
+func (c *Client) zoneIDs() *neutral.IDs[string] {
+	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[string](0) })
 	return c.ns.ids
 }
 
-// remember records z's ID and description and returns them.
-func (c *Client) remember(z SecondaryZone) zoneRef {
-	r := zoneRef{id: z.ID, description: z.Description}
-	c.zoneIDs().Put(z.Name, r)
-	return r
+// remember records z's UUID and returns it.
+func (c *Client) remember(z SecondaryZone) string {
+	c.zoneIDs().Put(z.Name, z.ID)
+	return z.ID
 }
 
 // ListZones iterates over all secondary zones of the account
@@ -156,21 +151,21 @@ func sameAddrs(a, b []netip.Addr) bool {
 
 // SetPrimaries replaces the zone's primaries, keeping its name and
 // description ([facade.SecondaryDNS]). The same port and TSIG limits as in
-// [Client.CreateZone] apply. It sends one PUT when the zone's ID is known
-// from an earlier answer (the description sent is the one that answer
-// reported), else a lookup first.
+// [Client.CreateZone] apply. It looks the zone up, then updates it by UUID
+// (two requests; see the file comment for why the UUID is not taken from
+// the cache).
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	in, err := c.input(op, name, primaries)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	var z SecondaryZone
-	err = c.byName(ctx, op, in.Name, func(ctx context.Context, n string, r zoneRef) error {
-		in.Name, in.Description = n, r.description
-		z, err = c.updateSecondaryZone(ctx, op, r.id, in)
-		return err
-	})
+	cur, err := c.lookup(ctx, op, in.Name)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	in.Name, in.Description = cur.Name, cur.Description
+	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -181,8 +176,8 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	return c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
-		err := c.deleteSecondaryZone(ctx, op, r.id)
+	return c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		err := c.deleteSecondaryZone(ctx, op, id)
 		if err == nil {
 			c.zoneIDs().Forget(n)
 		}
@@ -194,8 +189,8 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 // ([facade.SecondaryDNS]).
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	return c.byName(ctx, op, name, func(ctx context.Context, _ string, r zoneRef) error {
-		return c.startZoneTransfer(ctx, op, r.id)
+	return c.byName(ctx, op, name, func(ctx context.Context, _ string, id string) error {
+		return c.startZoneTransfer(ctx, op, id)
 	})
 }
 
@@ -206,8 +201,8 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
 	const op = "TransferStatus"
 	var ts facade.TransferStatus
-	err := c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
-		st, err := c.getZoneTransferStatus(ctx, op, r.id)
+	err := c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		st, err := c.getZoneTransferStatus(ctx, op, id)
 		if err != nil {
 			return err
 		}
@@ -229,11 +224,11 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 
 // byName runs act on the zone called name by its remembered ID, or by the
 // ID a fresh lookup finds (see [neutral.ByName]).
-func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, r zoneRef) error) error {
-	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (zoneRef, error) {
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, id string) error) error {
+	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (string, error) {
 		z, err := c.lookup(ctx, op, n)
 		if err != nil {
-			return zoneRef{}, err
+			return "", err
 		}
 		return c.remember(z), nil
 	}, act)
