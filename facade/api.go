@@ -159,9 +159,11 @@ const (
 )
 
 // Capabilities tells what a provider's secondary zones support (see
-// [SecondaryDNS.Capabilities]). A false field means the matching request
-// fails with [ErrUnsupported] before anything is sent, or, for the
-// reporting fields, that the value stays zero.
+// [SecondaryDNS.Capabilities]). A false Transfer, TSIG or PrimaryPorts
+// means the matching request fails with [ErrUnsupported] before anything is
+// sent; a false Description means [WithDescription] is accepted and ignored
+// (a note, not a setting the zone depends on); a false reporting field
+// (Serial, LastTransfer, PrimaryStatus) means the value stays zero.
 type Capabilities struct {
 	// Transfer: [SecondaryDNS.Transfer] can trigger a transfer.
 	Transfer bool

@@ -49,6 +49,18 @@ func lastTransfer(in Incoming) time.Time {
 	return in.ModifiedTime
 }
 
+// readiness maps Cloudflare zone statuses to the neutral readiness: active
+// is ready; initializing and pending are pending; moved and deactivated
+// are failed (Cloudflare no longer serves the zone without a change); an
+// empty or other status is unknown.
+var readiness = map[string]facade.Readiness{
+	StatusActive:       facade.ReadinessReady,
+	StatusInitializing: facade.ReadinessPending,
+	StatusPending:      facade.ReadinessPending,
+	StatusMoved:        facade.ReadinessFailed,
+	"deactivated":      facade.ReadinessFailed,
+}
+
 // toFacadeZone builds the provider-neutral zone from its parts. in may be
 // the zero Incoming (no configuration yet); tsigName resolves a TSIG ID to
 // its key name.
@@ -61,13 +73,14 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 		Nameservers:  append([]string(nil), z.NameServers...),
 		Serial:       in.SOASerial,
 		LastTransfer: lastTransfer(in),
+		Readiness:    neutral.Readiness(z.Status, readiness),
 	}
 	for _, id := range in.Peers {
 		p, ok := peers[id]
 		if !ok || !p.IP.IsValid() {
 			continue // a deleted peer: nothing to transfer from
 		}
-		out.Primaries = append(out.Primaries, p.Primary())
+		out.Primaries = append(out.Primaries, p.Primary().Effective())
 		if out.TSIGKey == "" && p.TSIGID != "" && tsigName != nil {
 			out.TSIGKey = tsigName(p.TSIGID)
 		}
@@ -168,7 +181,10 @@ func (c *Client) assemble(ctx context.Context, op string, z Zone, in Incoming, p
 // GetZone returns the secondary zone called name, with its primaries (from
 // the incoming configuration and the account's peers), SOA serial, last
 // check time and TSIG key name. A missing zone, or one that is not of type
-// secondary, yields [facade.ErrNotFound].
+// secondary, yields [facade.ErrNotFound]. Zone.State is Cloudflare's zone
+// status; Zone.Readiness reads it as: active ready, initializing and
+// pending pending, moved and deactivated failed, anything else (or none)
+// unknown.
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	const op = "GetZone"
 	z, err := c.lookupSecondary(ctx, op, name)
@@ -274,6 +290,17 @@ func (c *Client) listTSIGsFor(op string) neutral.Lister[TSIGKey] {
 	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.listTSIGs(ctx, op) }
 }
 
+// settle ends the claim on v (id) after its deletion: settled if it was
+// deleted, cached again if Cloudflare refused (a peer or key still in use
+// is not deleted) or the answer was lost.
+func settle[T any](o *neutral.Objects[T], v T, id string, err error) {
+	if err != nil {
+		o.Unclaim(v)
+		return
+	}
+	o.Settle(id)
+}
+
 // resolveTSIG returns the ID of an account key with k's name, algorithm
 // and secret (from the cache), or creates one (registering its deletion in
 // u).
@@ -293,8 +320,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 				_ = tsigs.Exclusively(ctx, c.core, op, c.listTSIGsFor(op), func(known map[string]bool) {
 					for have, err := range c.listTSIGs(ctx, op) {
 						if err == nil && !known[have.ID] && same(have) && tsigs.Claim(have.ID, 0) {
-							_ = c.deleteTSIG(ctx, op, have.ID)
-							tsigs.Settle(have.ID)
+							settle(tsigs, have, have.ID, c.deleteTSIG(ctx, op, have.ID))
 						}
 					}
 				})
@@ -313,8 +339,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	if hd.Created {
 		u.add(func(ctx context.Context) {
 			if tsigs.Claim(hd.Obj.ID, neutral.Pins(tsigs, h.tsigs, hd.Obj.ID)) {
-				_ = c.deleteTSIG(ctx, op, hd.Obj.ID)
-				tsigs.Settle(hd.Obj.ID)
+				settle(tsigs, hd.Obj, hd.Obj.ID, c.deleteTSIG(ctx, op, hd.Obj.ID))
 			}
 		})
 	}
@@ -346,8 +371,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 		if hd.Created {
 			u.add(func(ctx context.Context) {
 				if peers.Claim(hd.Obj.ID, neutral.Pins(peers, h.peers, hd.Obj.ID)) {
-					_ = c.deletePeer(ctx, op, hd.Obj.ID)
-					peers.Settle(hd.Obj.ID)
+					settle(peers, hd.Obj, hd.Obj.ID, c.deletePeer(ctx, op, hd.Obj.ID))
 				}
 			})
 		}
@@ -394,8 +418,7 @@ func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string) func
 			}
 			for id, peer := range now {
 				if !known[id] && peer.Name == peerName(p) && servesPrimary(peer, p, tsigID) && c.objects().peers.Claim(id, 0) {
-					_ = c.deletePeer(ctx, op, id)
-					c.objects().peers.Settle(id)
+					settle(c.objects().peers, peer, id, c.deletePeer(ctx, op, id))
 				}
 			}
 		})
@@ -528,11 +551,8 @@ func (c *Client) waitActive(ctx context.Context, op string, fz *facade.Zone) err
 		if err != nil {
 			return false, err
 		}
-		fz.State = z.Status
-		if fz.State == "" {
-			fz.State = StatusActive
-		}
-		return fz.State == StatusActive, nil
+		fz.State, fz.Readiness = z.Status, neutral.Readiness(z.Status, readiness)
+		return z.Status == "" || z.Status == StatusActive, nil
 	})
 }
 
@@ -662,7 +682,7 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	st := facade.TransferStatus{Zone: z.Name, LastTransfer: lastTransfer(in), Serial: in.SOASerial}
 	for _, id := range in.Peers {
 		if p, ok := idx[id]; ok && p.IP.IsValid() {
-			st.Primaries = append(st.Primaries, facade.PrimaryStatus{Primary: p.Primary()})
+			st.Primaries = append(st.Primaries, facade.PrimaryStatus{Primary: p.Primary().Effective()})
 		}
 	}
 	return st, nil

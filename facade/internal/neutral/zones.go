@@ -44,3 +44,23 @@ func ByName[R any](ctx context.Context, c *core.Core, op, name string, ids *IDs[
 	}
 	return act(ctx, n, r)
 }
+
+// Readiness maps a provider's zone state (as the adapter reports it in
+// Zone.State) to the neutral [facade.Readiness] with the adapter's table;
+// an empty or unlisted state is [facade.ReadinessUnknown].
+func Readiness(state string, table map[string]facade.Readiness) facade.Readiness {
+	if r, ok := table[state]; ok {
+		return r
+	}
+	return facade.ReadinessUnknown
+}
+
+// Primaries returns ps in their effective form ([facade.Primary.Effective]):
+// every primary with its port, 53 where the provider has none.
+func Primaries(ps []facade.Primary) []facade.Primary {
+	out := make([]facade.Primary, len(ps))
+	for i, p := range ps {
+		out[i] = p.Effective()
+	}
+	return out
+}
