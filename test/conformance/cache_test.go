@@ -2,8 +2,11 @@ package conformance_test
 
 import (
 	"context"
+	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -233,6 +236,62 @@ func TestConcurrentCreatesShareNewObjects(t *testing.T) {
 				require.NoError(t, err, "call %d", i)
 			}
 			assert.Equal(t, p.objects, objects(), "account objects")
+		})
+	}
+}
+
+// TestFailedWaitReturnsZone: a CreateZone WithWaitUntilAvailable whose
+// wait fails (every poll's connection dropped) keeps the zone and returns
+// it as created, with Provider, ID and Name set, together with the error
+// (the failed-wait contract of facade.SecondaryDNS.CreateZone).
+func TestFailedWaitReturnsZone(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		start  func(t *testing.T) (*fakes.Server, facade.SecondaryDNS)
+		isPoll func(r *http.Request) bool
+	}{
+		{facade.ProviderIONOS, func(t *testing.T) (*fakes.Server, facade.SecondaryDNS) {
+			f := fakes.StartIONOS(t, fakes.WithProvisioningReads(1000))
+			c, err := ionos.New(f.Token(), clientOptions(f.URL())...)
+			require.NoError(t, err)
+			return f.Server, c
+		}, func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/secondaryzones/")
+		}},
+		{facade.ProviderCloudflare, func(t *testing.T) (*fakes.Server, facade.SecondaryDNS) {
+			f := fakes.StartCloudflare(t)
+			c, err := cloudflare.New(f.Token(), f.AccountID(), clientOptions(f.URL())...)
+			require.NoError(t, err)
+			return f.Server, c
+		}, func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/zones/") && !strings.Contains(r.URL.Path, "secondary_dns")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := tc.start(t)
+			var polls atomic.Int32
+			srv.SetHook(func(_ int, r *http.Request, handle, drop func()) {
+				if tc.isPoll(r) {
+					polls.Add(1)
+					drop()
+					return
+				}
+				handle()
+			})
+			z, err := c.CreateZone(t.Context(), "wait.example", cachePrimaries, facade.WithWaitUntilAvailable())
+			require.Error(t, err)
+			assert.Positive(t, polls.Load(), "the wait polled")
+			assert.Equal(t, tc.name, z.Provider, "the zone as created comes with the error")
+			assert.NotEmpty(t, z.ID)
+			assert.Equal(t, "wait.example", z.Name)
+			assert.True(t, facade.EqualPrimaries(cachePrimaries, z.Primaries), "%v", z.Primaries)
+			srv.SetHook(nil)
+			got, err := c.GetZone(t.Context(), "wait.example")
+			require.NoError(t, err, "the zone is kept")
+			assert.Equal(t, z.ID, got.ID)
 		})
 	}
 }
