@@ -96,39 +96,30 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 // without primaries.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return func(yield func(facade.Zone, error) bool) {
+	return neutral.List(c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}), func() func(Zone) (facade.Zone, bool, error) {
 		var (
-			peers peerIndex
-			tsigs map[string]string
+			peers peerIndex         // listed once per iteration
+			tsigs map[string]string // listed once per iteration, if a peer uses a key
 		)
 		tsigName := func(id string) string { return tsigs[id] }
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+		return func(z Zone) (facade.Zone, bool, error) {
 			in, err := c.getIncoming(ctx, op, z.ID)
 			if err != nil && !errors.Is(err, facade.ErrNotFound) {
-				yield(facade.Zone{}, err)
-				return
+				return facade.Zone{}, false, err
 			}
 			if peers == nil {
 				if peers, err = c.peerIndex(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+					return facade.Zone{}, false, err
 				}
 			}
 			if tsigs == nil && usesTSIG(in, peers) {
 				if tsigs, err = c.tsigNames(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+					return facade.Zone{}, false, err
 				}
 			}
-			if !yield(toFacadeZone(z, in, peers, tsigName), nil) {
-				return
-			}
+			return toFacadeZone(z, in, peers, tsigName), true, nil
 		}
-	}
+	})
 }
 
 func usesTSIG(in Incoming, peers peerIndex) bool {
@@ -152,17 +143,20 @@ func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, e
 	return names, nil
 }
 
-// describe reads a zone's incoming configuration, peers and TSIG key name.
-func (c *Client) describe(ctx context.Context, op string, z Zone) (facade.Zone, error) {
+// read looks up the secondary zone called name and reads its incoming
+// configuration (the zero Incoming if it has none, unless needIncoming:
+// then that is the ErrNotFound error) and the account's peers.
+func (c *Client) read(ctx context.Context, op, name string, needIncoming bool) (Zone, Incoming, peerIndex, error) {
+	z, err := c.lookupSecondary(ctx, op, name)
+	if err != nil {
+		return Zone{}, Incoming{}, nil, err
+	}
 	in, err := c.getIncoming(ctx, op, z.ID)
-	if err != nil && !errors.Is(err, facade.ErrNotFound) {
-		return facade.Zone{}, err
+	if err != nil && (needIncoming || !errors.Is(err, facade.ErrNotFound)) {
+		return Zone{}, Incoming{}, nil, err
 	}
 	peers, err := c.peerIndex(ctx, op)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	return c.assemble(ctx, op, z, in, peers)
+	return z, in, peers, err
 }
 
 // assemble builds the facade zone, reading the TSIG key's name if a peer
@@ -187,11 +181,11 @@ func (c *Client) assemble(ctx context.Context, op string, z Zone, in Incoming, p
 // unknown.
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	const op = "GetZone"
-	z, err := c.lookupSecondary(ctx, op, name)
+	z, in, peers, err := c.read(ctx, op, name, false)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	return c.describe(ctx, op, z)
+	return c.assemble(ctx, op, z, in, peers)
 }
 
 // prepared is a validated CreateZone/SetPrimaries request.
@@ -301,6 +295,22 @@ func settle[T any](o *neutral.Objects[T], v T, id string, err error) {
 	o.Settle(id)
 }
 
+// hold records hd, with the given id, among the handles hs a call uses
+// (cached notes that it came from the cache) and, if the call created it,
+// registers its rollback in u: claimed unless another call uses it, then
+// deleted with del.
+func hold[T any](o *neutral.Objects[T], hs *[]neutral.Handle[T], cached *bool, u *undo, hd neutral.Handle[T], id string, del func(context.Context, string) error) {
+	*hs = append(*hs, hd)
+	*cached = *cached || hd.Cached
+	if hd.Created {
+		u.add(func(ctx context.Context) {
+			if o.Claim(id, neutral.Pins(o, *hs, id)) {
+				settle(o, hd.Obj, id, del(ctx, id))
+			}
+		})
+	}
+}
+
 // resolveTSIG returns the ID of an account key with k's name, algorithm
 // and secret (from the cache), or creates one (registering its deletion in
 // u).
@@ -334,15 +344,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	if err != nil {
 		return "", err
 	}
-	h.tsigs = append(h.tsigs, hd)
-	h.cached = h.cached || hd.Cached
-	if hd.Created {
-		u.add(func(ctx context.Context) {
-			if tsigs.Claim(hd.Obj.ID, neutral.Pins(tsigs, h.tsigs, hd.Obj.ID)) {
-				settle(tsigs, hd.Obj, hd.Obj.ID, c.deleteTSIG(ctx, op, hd.Obj.ID))
-			}
-		})
-	}
+	hold(tsigs, &h.tsigs, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.deleteTSIG(ctx, op, id) })
 	return hd.Obj.ID, nil
 }
 
@@ -366,15 +368,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 		if err != nil {
 			return nil, nil, err
 		}
-		h.peers = append(h.peers, hd)
-		h.cached = h.cached || hd.Cached
-		if hd.Created {
-			u.add(func(ctx context.Context) {
-				if peers.Claim(hd.Obj.ID, neutral.Pins(peers, h.peers, hd.Obj.ID)) {
-					settle(peers, hd.Obj, hd.Obj.ID, c.deletePeer(ctx, op, hd.Obj.ID))
-				}
-			})
-		}
+		hold(peers, &h.peers, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.deletePeer(ctx, op, id) })
 		idx[hd.Obj.ID] = hd.Obj
 		ids = append(ids, hd.Obj.ID)
 	}
@@ -643,22 +637,22 @@ func (c *Client) tsigOf(ctx context.Context, op string, ids []string) (string, e
 // missing zone, or one not of type secondary, yields [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.deleteZoneByID(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.deleteZoneByID(ctx, op, z.ID) })
 }
 
 // Transfer asks Cloudflare to transfer the zone from its primaries now
 // (ForceAXFR). It returns once the request is accepted.
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.forceAXFR(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.forceAXFR(ctx, op, z.ID) })
+}
+
+// byName runs act on the secondary zone called name, looked up afresh (see
+// [neutral.ByName]).
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, z Zone) error) error {
+	return neutral.ByName(ctx, c.core, op, name, nil, func(ctx context.Context, n string) (Zone, error) {
+		return c.lookupSecondary(ctx, op, n)
+	}, func(ctx context.Context, _ string, z Zone) error { return act(ctx, z) })
 }
 
 // TransferStatus reports the zone's SOA serial and last check time (from
@@ -666,16 +660,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // primaries (from the peers). Cloudflare reports no per-primary status, so
 // PrimaryStatus.Status and Error are empty.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
-	const op = "TransferStatus"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	in, err := c.getIncoming(ctx, op, z.ID)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	idx, err := c.peerIndex(ctx, op)
+	z, in, idx, err := c.read(ctx, "TransferStatus", name, true)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}

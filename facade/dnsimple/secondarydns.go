@@ -43,29 +43,25 @@ func (s PrimaryServer) linkedTo(zone string) bool {
 // servers are listed once, before the first zone is yielded.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return func(yield func(facade.Zone, error) bool) {
-		var servers []PrimaryServer
-		loaded := false
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+	return neutral.List(c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}), func() func(Zone) (facade.Zone, bool, error) {
+		var (
+			servers []PrimaryServer // listed once per iteration, before the first zone is yielded
+			loaded  bool
+		)
+		return func(z Zone) (facade.Zone, bool, error) {
 			if !z.Secondary {
-				continue
+				return facade.Zone{}, false, nil
 			}
 			if !loaded {
-				if servers, err = c.allPrimaryServers(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+				var err error
+				if servers, err = c.serversWhere(ctx, op, nil); err != nil {
+					return facade.Zone{}, false, err
 				}
 				loaded = true
 			}
-			if !yield(toZone(z, linkedServers(servers, z.Name)), nil) {
-				return
-			}
+			return toZone(z, linkedServers(servers, z.Name)), true, nil
 		}
-	}
+	})
 }
 
 // GetZone returns the secondary zone called name with its primaries
@@ -74,16 +70,22 @@ func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 // Zone.State is "active" (Readiness ready) or empty (Readiness pending, the
 // zone is not served yet).
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
-	const op = "GetZone"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	z, servers, err := c.withServers(ctx, "GetZone", name)
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	return toZone(z, servers), nil
+}
+
+// withServers reads the secondary zone called name and the primary
+// servers linked to it.
+func (c *Client) withServers(ctx context.Context, op, name string) (Zone, []PrimaryServer, error) {
+	z, err := c.secondaryZone(ctx, op, name)
+	if err != nil {
+		return Zone{}, nil, err
+	}
+	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	return z, servers, err
 }
 
 // CreateZone creates a secondary zone transferring from primaries
@@ -395,11 +397,11 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // that name is never deleted: that fails with [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.deleteDomain(ctx, op, z.Name)
+	return neutral.ByName(ctx, c.core, op, name, nil, func(ctx context.Context, n string) (Zone, error) {
+		return c.secondaryZone(ctx, op, n)
+	}, func(ctx context.Context, _ string, z Zone) error {
+		return c.deleteDomain(ctx, op, z.Name)
+	})
 }
 
 // Transfer always fails: DNSimple exposes no API to trigger a zone
@@ -420,12 +422,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // DNSimple reports neither per-primary status nor the serial: Status,
 // Error and Serial are empty.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
-	const op = "TransferStatus"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	z, servers, err := c.withServers(ctx, "TransferStatus", name)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
@@ -459,10 +456,6 @@ func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, erro
 		return Zone{}, c.core.Errorf(op, facade.ErrNotFound, "%s is not a secondary zone", z.Name)
 	}
 	return z, nil
-}
-
-func (c *Client) allPrimaryServers(ctx context.Context, op string) ([]PrimaryServer, error) {
-	return c.serversWhere(ctx, op, nil)
 }
 
 // serversWhere lists the account's primary servers and keeps those keep

@@ -47,18 +47,12 @@ func (c *Client) remember(z SecondaryZone) string {
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
-	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+	return neutral.List(c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}), func() func(SecondaryZone) (facade.Zone, bool, error) {
+		return func(z SecondaryZone) (facade.Zone, bool, error) {
 			c.remember(z)
-			if !yield(toZone(z), nil) {
-				return
-			}
+			return toZone(z), true, nil
 		}
-	}
+	})
 }
 
 // GetZone returns the secondary zone called name, or an error matching
