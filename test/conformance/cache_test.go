@@ -1,7 +1,6 @@
 package conformance_test
 
 import (
-	"context"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
 	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
+	"github.com/secondarydns/secondarydns-go/test/conformance"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
@@ -53,7 +53,7 @@ func TestIONOSStaleZoneID(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEqual(t, old.ID, fresh.ID)
 
-			require.NoError(t, call(ctx, c, op, "stale.example", cachePrimaries[1:]), op)
+			require.NoError(t, conformance.Call(ctx, c, op, "stale.example", cachePrimaries[1:]), op)
 			zones := f.Zones()
 			switch op {
 			case "DeleteZone":
@@ -71,7 +71,7 @@ func TestIONOSStaleZoneID(t *testing.T) {
 			if op != "DeleteZone" {
 				require.NoError(t, other.DeleteZone(ctx, "stale.example"))
 			}
-			err = call(ctx, c, op, "stale.example", cachePrimaries[1:])
+			err = conformance.Call(ctx, c, op, "stale.example", cachePrimaries[1:])
 			require.ErrorIs(t, err, facade.ErrNotFound, op)
 			assert.Empty(t, f.Zones(), "%s of a deleted zone re-created it", op)
 		})
@@ -94,31 +94,13 @@ func TestIONOSRememberedIDCost(t *testing.T) {
 	}
 	for _, op := range []string{"SetPrimaries", "Transfer", "TransferStatus", "DeleteZone"} {
 		before := f.Stats().Requests
-		require.NoError(t, call(ctx, c, op, "listed.example", cachePrimaries))
+		require.NoError(t, conformance.Call(ctx, c, op, "listed.example", cachePrimaries))
 		want := 1
 		if op == "SetPrimaries" {
 			want = 2
 		}
 		assert.Equal(t, want, f.Stats().Requests-before, "%s of a listed zone: requests", op)
 	}
-}
-
-// call runs a by-name method of the neutral interface.
-func call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
-	var err error
-	switch op {
-	case "SetPrimaries":
-		_, err = c.SetPrimaries(ctx, name, ps)
-	case "DeleteZone":
-		err = c.DeleteZone(ctx, name)
-	case "Transfer":
-		err = c.Transfer(ctx, name)
-	case "TransferStatus":
-		_, err = c.TransferStatus(ctx, name)
-	default:
-		panic(op)
-	}
-	return err
 }
 
 // TestDNSimpleStalePrimaryServer: the primary servers a client cached were

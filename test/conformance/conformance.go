@@ -193,9 +193,11 @@ var (
 	}
 )
 
-// call invokes method op on c for zone name, with primaries ps where the
-// method takes some. ListZones returns its first error, if any.
-func call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
+// Call invokes the [facade.SecondaryDNS] method called op (as
+// [facade.Error.Operation] names it) on c for zone name, with primaries ps
+// where the method takes some, and returns its error. ListZones returns
+// its first error, if any.
+func Call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
 	var err error
 	switch op {
 	case "ListZones":
@@ -546,7 +548,7 @@ func testInvalidNames(t *testing.T, p Provider) {
 				continue
 			}
 			p.noRequests(t, fmt.Sprintf("%s(%q)", op, name), func() {
-				err := call(ctx, c, op, name, primariesA)
+				err := Call(ctx, c, op, name, primariesA)
 				requireOpErr(t, c, err, facade.ErrInvalidInput, op)
 			})
 		}
@@ -734,7 +736,7 @@ func testNotFound(t *testing.T, p Provider) {
 			if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 				continue
 			}
-			err := call(ctx, c, op, name, primariesB)
+			err := Call(ctx, c, op, name, primariesB)
 			requireOpErr(t, c, err, facade.ErrNotFound, op)
 		}
 	}
@@ -754,7 +756,7 @@ func testPrimaryZoneIsAbsent(t *testing.T, p Provider) {
 		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 			continue
 		}
-		err := call(ctx, c, op, name, primariesB)
+		err := Call(ctx, c, op, name, primariesB)
 		requireOpErr(t, c, err, facade.ErrNotFound, op)
 	}
 	n, _ := countName(listed(t, ctx, c), name)
@@ -773,7 +775,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "ListZones" {
 			continue
 		}
-		err := call(ctx, c, op, "bad..name", primariesA)
+		err := Call(ctx, c, op, "bad..name", primariesA)
 		requireOpErr(t, c, err, facade.ErrInvalidInput, op)
 	}
 	// Errors raised from a response (or from a lookup of one).
@@ -781,7 +783,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 			continue
 		}
-		err := call(ctx, c, op, "absent.example", primariesA)
+		err := Call(ctx, c, op, "absent.example", primariesA)
 		requireOpErr(t, c, err, facade.ErrNotFound, op)
 	}
 	_, err := c.CreateZone(ctx, "meta.example", primariesA)
@@ -795,7 +797,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "Transfer" && !p.SupportsTransfer {
 			continue
 		}
-		err := call(cctx, c, op, "meta.example", primariesB)
+		err := Call(cctx, c, op, "meta.example", primariesB)
 		requireOpErr(t, c, err, context.Canceled, op)
 	}
 }
@@ -893,7 +895,7 @@ func testCancellation(t *testing.T, p Provider) {
 	cancel()
 	for _, op := range ops {
 		start := time.Now()
-		err := call(cctx, c, op, target(op), primariesB)
+		err := Call(cctx, c, op, target(op), primariesB)
 		requireOpErr(t, c, err, context.Canceled, op)
 		assert.Less(t, time.Since(start), prompt, "%s with a cancelled context", op)
 	}
@@ -916,7 +918,7 @@ func testCancellation(t *testing.T, p Provider) {
 				handle()
 			})
 			start := time.Now()
-			err := call(cctx, c, op, target(op), primariesB)
+			err := Call(cctx, c, op, target(op), primariesB)
 			p.Backend.Intercept(nil)
 			cancel()
 			requireOpErr(t, c, err, context.Canceled, op)
@@ -953,7 +955,7 @@ func testCancellation(t *testing.T, p Provider) {
 				handle()
 			})
 			start := time.Now()
-			err := call(cctx, c, op, target(op), primariesB)
+			err := Call(cctx, c, op, target(op), primariesB)
 			p.Backend.Intercept(nil)
 			cancel()
 			require.Error(t, err, "%s", op)
@@ -1166,7 +1168,7 @@ func testPersistentFailure(t *testing.T, p Provider) {
 		if op == "CreateZone" {
 			target = "down-new.example"
 		}
-		err := call(ctx, c, op, target, primariesB)
+		err := Call(ctx, c, op, target, primariesB)
 		fe := requireOpErr(t, c, err, facade.ErrServer, op)
 		assert.Equal(t, 503, fe.StatusCode, "%s: Error.StatusCode", op)
 	}
