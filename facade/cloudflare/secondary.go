@@ -22,7 +22,7 @@ type peerIndex map[string]Peer
 
 func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 	idx := peerIndex{}
-	for p, err := range c.listPeers(ctx, op) {
+	for p, err := range c.peers.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +129,7 @@ func usesTSIG(in Incoming, peers peerIndex) bool {
 // tsigNames maps the account's TSIG key IDs to their names.
 func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, error) {
 	names := map[string]string{}
-	for k, err := range c.listTSIGs(ctx, op) {
+	for k, err := range c.tsigs.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -243,7 +243,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo)
 		return aerr == nil && normalizeTSIGName(have.Name) == want.Name && alg == want.Algo && have.Secret.Reveal() == want.Secret
 	}
 	before := map[string]bool{}
-	for have, err := range c.listTSIGs(ctx, op) {
+	for have, err := range c.tsigs.List(ctx, op) {
 		if err != nil {
 			return "", err
 		}
@@ -252,21 +252,21 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo)
 		}
 		before[have.ID] = true
 	}
-	created, err := c.createTSIG(ctx, op, k)
+	created, err := c.tsigs.Create(ctx, op, k)
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
 			// The key may exist although its creation reported a failure.
 			u.add(func(ctx context.Context) {
-				for have, err := range c.listTSIGs(ctx, op) {
+				for have, err := range c.tsigs.List(ctx, op) {
 					if err == nil && !before[have.ID] && same(have) {
-						_ = c.deleteTSIG(ctx, op, have.ID)
+						_ = c.tsigs.Delete(ctx, op, have.ID)
 					}
 				}
 			})
 		}
 		return "", err
 	}
-	u.add(func(ctx context.Context) { _ = c.deleteTSIG(ctx, op, created.ID) })
+	u.add(func(ctx context.Context) { _ = c.tsigs.Delete(ctx, op, created.ID) })
 	return created.ID, nil
 }
 
@@ -278,7 +278,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 	for _, p := range primaries {
 		id := findPeer(idx, p, tsigID)
 		if id == "" {
-			created, err := c.createPeer(ctx, op, Peer{
+			created, err := c.peers.Create(ctx, op, Peer{
 				Name:   peerName(p),
 				IP:     p.Addr,
 				Port:   p.PortOrDefault(),
@@ -290,7 +290,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 				}
 				return nil, err
 			}
-			u.add(func(ctx context.Context) { _ = c.deletePeer(ctx, op, created.ID) })
+			u.add(func(ctx context.Context) { _ = c.peers.Delete(ctx, op, created.ID) })
 			idx[created.ID] = created
 			id = created.ID
 		}
@@ -310,7 +310,7 @@ func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string, know
 		}
 		for id, peer := range now {
 			if _, old := known[id]; !old && peer.Name == peerName(p) && findPeer(peerIndex{id: peer}, p, tsigID) == id {
-				_ = c.deletePeer(ctx, op, id)
+				_ = c.peers.Delete(ctx, op, id)
 			}
 		}
 	}
