@@ -23,7 +23,7 @@ type peerIndex map[string]Peer
 
 func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 	idx := peerIndex{}
-	for p, err := range c.listPeers(ctx, op) {
+	for p, err := range c.peers.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func usesTSIG(in Incoming, peers peerIndex) bool {
 // tsigNames maps the account's TSIG key IDs to their names.
 func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, error) {
 	names := map[string]string{}
-	for k, err := range c.listTSIGs(ctx, op) {
+	for k, err := range c.tsigs.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -277,11 +277,11 @@ func (c *Client) release(h *held) {
 
 // listPeersFor and listTSIGsFor are the caches' listings.
 func (c *Client) listPeersFor(op string) neutral.Lister[Peer] {
-	return func(ctx context.Context) iter.Seq2[Peer, error] { return c.listPeers(ctx, op) }
+	return func(ctx context.Context) iter.Seq2[Peer, error] { return c.peers.List(ctx, op) }
 }
 
 func (c *Client) listTSIGsFor(op string) neutral.Lister[TSIGKey] {
-	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.listTSIGs(ctx, op) }
+	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.tsigs.List(ctx, op) }
 }
 
 // settle ends the claim on v (id) after its deletion: settled if it was
@@ -322,15 +322,15 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	}
 	tsigs := c.objects().tsigs
 	hd, err := tsigs.Ensure(ctx, c.core, op, c.listTSIGsFor(op), same, func(ctx context.Context) (TSIGKey, error) {
-		created, err := c.createTSIG(ctx, op, k)
+		created, err := c.tsigs.Create(ctx, op, k)
 		if facade.OutcomeUnknown(err) {
 			// The key may exist although its creation reported a failure:
 			// delete a matching key the cache does not know.
 			u.add(func(ctx context.Context) {
 				_ = tsigs.Exclusively(ctx, c.core, op, c.listTSIGsFor(op), func(known map[string]bool) {
-					for have, err := range c.listTSIGs(ctx, op) {
+					for have, err := range c.tsigs.List(ctx, op) {
 						if err == nil && !known[have.ID] && same(have) && tsigs.Claim(have.ID, 0) {
-							settle(tsigs, have, have.ID, c.deleteTSIG(ctx, op, have.ID))
+							settle(tsigs, have, have.ID, c.tsigs.Delete(ctx, op, have.ID))
 						}
 					}
 				})
@@ -344,7 +344,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	if err != nil {
 		return "", err
 	}
-	hold(tsigs, &h.tsigs, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.deleteTSIG(ctx, op, id) })
+	hold(tsigs, &h.tsigs, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.tsigs.Delete(ctx, op, id) })
 	return hd.Obj.ID, nil
 }
 
@@ -359,7 +359,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 	for _, p := range primaries {
 		hd, err := peers.Ensure(ctx, c.core, op, c.listPeersFor(op), func(peer Peer) bool { return servesPrimary(peer, p, tsigID) },
 			func(ctx context.Context) (Peer, error) {
-				created, err := c.createPeer(ctx, op, Peer{Name: peerName(p), IP: p.Addr, Port: p.PortOrDefault(), TSIGID: tsigID})
+				created, err := c.peers.Create(ctx, op, Peer{Name: peerName(p), IP: p.Addr, Port: p.PortOrDefault(), TSIGID: tsigID})
 				if facade.OutcomeUnknown(err) {
 					u.add(c.deleteNewPeers(op, p, tsigID))
 				}
@@ -368,7 +368,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 		if err != nil {
 			return nil, nil, err
 		}
-		hold(peers, &h.peers, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.deletePeer(ctx, op, id) })
+		hold(peers, &h.peers, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.peers.Delete(ctx, op, id) })
 		idx[hd.Obj.ID] = hd.Obj
 		ids = append(ids, hd.Obj.ID)
 	}
@@ -412,7 +412,7 @@ func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string) func
 			}
 			for id, peer := range now {
 				if !known[id] && peer.Name == peerName(p) && servesPrimary(peer, p, tsigID) && c.objects().peers.Claim(id, 0) {
-					settle(c.objects().peers, peer, id, c.deletePeer(ctx, op, id))
+					settle(c.objects().peers, peer, id, c.peers.Delete(ctx, op, id))
 				}
 			}
 		})
