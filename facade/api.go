@@ -40,8 +40,9 @@ import (
 //   - Every error is an [*Error] with Provider and Operation (the method name,
 //     e.g. "GetZone") set; classify it with errors.Is and the Err* sentinels.
 //   - ctx governs every HTTP request and every wait, including retry
-//     backoffs and the wait for a client's own lock serialising
-//     provisioning; cancellation returns promptly with an error matching
+//     backoffs and the wait for a client's own lock serialising the
+//     creation of account objects (peers, primary servers); cancellation
+//     returns promptly with an error matching
 //     context.Canceled (or context.DeadlineExceeded), after at most the
 //     clean-up a multi-request method owes (see CreateZone).
 //   - Implementations are safe for concurrent use.
