@@ -60,6 +60,7 @@ func newIONOS(t *testing.T) conformance.Provider {
 	return conformance.Provider{
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: false, SupportsTSIG: false, SupportsTransfer: true},
+		PageSize:     ionos.MaxPageSize,
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.IONOSZone) string { return z.ZoneName }) },
@@ -82,6 +83,7 @@ func newDNSimple(t *testing.T) conformance.Provider {
 	return conformance.Provider{
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: false, SupportsTransfer: false},
+		PageSize:     dnsimple.MaxPerPage,
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.DNSimpleZone) string { return z.Name }) },
@@ -146,6 +148,13 @@ func TestConformance(t *testing.T) {
 			conformance.Run(t, p.new)
 		})
 	}
+}
+
+// TestEqualAcrossProviders: the same zone with the same primaries reads
+// back equal on all three providers (see conformance.RunEqual).
+func TestEqualAcrossProviders(t *testing.T) {
+	t.Parallel()
+	conformance.RunEqual(t, []conformance.Provider{newIONOS(t), newDNSimple(t), newCloudflare(t)})
 }
 
 // intercept installs the suite's Intercept function as a fake's hook.

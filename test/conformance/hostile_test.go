@@ -31,6 +31,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
 	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
+	"github.com/secondarydns/secondarydns-go/test/conformance"
 )
 
 const (
@@ -493,20 +494,44 @@ func wrapZone(p hostileProvider, z any, list bool) any {
 }
 
 // TestHostileLockHonoursContext (class 7): a CreateZone waiting for the
-// client's provisioning lock, held by another CreateZone whose request the
+// client's lock on creating an account object (a DNSimple primary server, a
+// Cloudflare peer), held by another CreateZone whose creation request the
 // server holds, returns with its context's error before the lock is
-// released, and sends nothing.
+// released, and sends nothing while it waits: DNSimple resolves primary
+// servers before anything else, so the waiting call sends nothing at all;
+// Cloudflare creates the zone first, so the waiting call sends exactly that
+// creation and, once its context ended, the deletion rolling it back.
 func TestHostileLockHonoursContext(t *testing.T) {
 	t.Parallel()
-	for _, p := range hostileProviders[1:] { // DNSimple and Cloudflare serialise provisioning
+	for _, p := range hostileProviders[1:] { // DNSimple and Cloudflare create account objects
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			entered, release := make(chan struct{}), make(chan struct{})
-			var once sync.Once
+			var (
+				once  sync.Once
+				zones atomic.Int32
+			)
 			hs := startHostile(t, p, func(r *http.Request) (int, any, bool) {
-				once.Do(func() { close(entered) })
-				<-release
-				return 503, map[string]any{"message": "unavailable"}, true
+				path := strings.TrimPrefix(r.URL.Path, p.basePath)
+				switch {
+				case r.Method == http.MethodPost && (strings.HasSuffix(path, "/secondary_dns/primaries") || strings.HasSuffix(path, "/secondary_dns/peers")):
+					once.Do(func() { close(entered) })
+					<-release
+					return 503, map[string]any{"message": "unavailable"}, true
+				case r.Method == http.MethodPost && (path == "/zones" || strings.HasSuffix(path, "/secondary_dns/zones")):
+					var body struct {
+						Name string `json:"name"`
+					}
+					_ = json.NewDecoder(r.Body).Decode(&body)
+					status := http.StatusCreated
+					if p.name == facade.ProviderCloudflare {
+						status = http.StatusOK
+					}
+					return status, p.one(p.zone(int(zones.Add(1)), body.Name)), true
+				case r.Method == http.MethodDelete:
+					return 200, p.one(map[string]any{"id": strings.TrimPrefix(path, "/zones/")}), true
+				}
+				return 0, nil, false
 			})
 			c := p.newClient(t, hs.url)
 			first := make(chan error, 1)
@@ -514,7 +539,13 @@ func TestHostileLockHonoursContext(t *testing.T) {
 				_, err := c.CreateZone(context.Background(), "first.example", primariesB)
 				first <- err
 			}()
-			<-entered // the first call holds the lock, its request held by the server
+			select {
+			case <-entered: // the first call holds the lock, its request held by the server
+			case err := <-first:
+				hs.mu.Lock()
+				defer hs.mu.Unlock()
+				require.FailNow(t, "the first call ended", "%v after %q", err, hs.requests)
+			}
 			before := hs.count()
 
 			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
@@ -530,14 +561,22 @@ func TestHostileLockHonoursContext(t *testing.T) {
 			case err := <-second:
 				require.ErrorIs(t, err, context.DeadlineExceeded)
 				require.ErrorIs(t, err, facade.ErrTransport)
-				assert.False(t, facade.OutcomeUnknown(err), "nothing was sent: the outcome is known")
+				assert.False(t, facade.OutcomeUnknown(err), "nothing was sent while waiting: the outcome is known")
 				var fe *facade.Error
 				require.ErrorAs(t, err, &fe)
 				assert.Equal(t, "CreateZone", fe.Operation)
 			case <-time.After(30 * time.Second):
 				t.Error("CreateZone waited for the provisioning lock past its deadline")
 			}
-			assert.Equal(t, before, hs.count(), "the waiting call sent requests")
+			var want []string
+			if p.name == facade.ProviderCloudflare {
+				id := fmt.Sprintf("%032x", zones.Load()+1)
+				want = []string{"POST /client/v4/zones", "DELETE /client/v4/zones/" + id}
+			}
+			hs.mu.Lock()
+			sent := append([]string(nil), hs.requests[before:]...)
+			hs.mu.Unlock()
+			assert.Equal(t, want, sent, "the waiting call's requests")
 			close(release)
 			assert.Error(t, <-first)
 		})
@@ -547,3 +586,68 @@ func TestHostileLockHonoursContext(t *testing.T) {
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// TestHostileStaleRememberedID: an IONOS client remembers a zone's ID from
+// a listing; later the server answers 404 for that ID and its lookup
+// listing shows only a zone of another name (or the right name under
+// another ID). The client acts on no other zone: with only another name
+// listed it fails with ErrNotFound and sends nothing to the other zone's
+// ID; with the name under a new ID it acts on that ID, once.
+func TestHostileStaleRememberedID(t *testing.T) {
+	t.Parallel()
+	p := hostileProviders[0] // IONOS addresses zones by remembered IDs
+	oldID, otherID := fmt.Sprintf("00000000-0000-4000-8000-%012d", 1), fmt.Sprintf("00000000-0000-4000-8000-%012d", 2)
+	for _, op := range []string{"DeleteZone", "Transfer", "TransferStatus"} {
+		for _, relisted := range []string{"other.example", "stale.example"} {
+			t.Run(op+"/"+relisted, func(t *testing.T) {
+				t.Parallel()
+				var listings atomic.Int32
+				hs := startHostile(t, p, func(r *http.Request) (int, any, bool) {
+					switch {
+					case p.isZoneList(r) && listings.Add(1) == 1:
+						return 200, p.zoneList([]any{p.zone(1, "stale.example")}, 1, false), true
+					case p.isZoneList(r):
+						return 200, p.zoneList([]any{p.zone(2, relisted)}, 1, false), true
+					case strings.Contains(r.URL.Path, oldID):
+						return 404, map[string]any{"httpStatus": 404, "messages": []any{map[string]any{"errorCode": "dns-404", "message": "not found"}}}, true
+					case strings.Contains(r.URL.Path, otherID) && r.Method == http.MethodDelete:
+						return 202, map[string]any{}, true
+					case strings.Contains(r.URL.Path, otherID) && r.Method == http.MethodGet: // the transfer status
+						return 202, map[string]any{"type": "collection", "items": []any{}}, true
+					case strings.Contains(r.URL.Path, otherID):
+						return 202, map[string]any{}, true
+					}
+					return 0, nil, false
+				})
+				c := p.newClient(t, hs.url)
+				for _, err := range c.ListZones(t.Context()) {
+					require.NoError(t, err)
+				}
+				err := conformanceCall(t, c, op, "stale.example")
+				hs.mu.Lock()
+				reqs := append([]string(nil), hs.requests...)
+				hs.mu.Unlock()
+				actedOnOther, triedOld := 0, false
+				for _, r := range reqs {
+					if strings.Contains(r, otherID) {
+						actedOnOther++
+					}
+					triedOld = triedOld || strings.Contains(r, oldID)
+				}
+				assert.True(t, triedOld, "the remembered ID was used first: %v", reqs)
+				if relisted == "other.example" {
+					require.ErrorIs(t, err, facade.ErrNotFound, "%v", reqs)
+					assert.Zero(t, actedOnOther, "acted on another zone: %v", reqs)
+					return
+				}
+				require.NoError(t, err, "%v", reqs)
+				assert.Equal(t, 1, actedOnOther, "acted once on the zone's new ID: %v", reqs)
+			})
+		}
+	}
+}
+
+// conformanceCall runs a by-name method with the suite's Call.
+func conformanceCall(t *testing.T, c facade.SecondaryDNS, op, name string) error {
+	return conformance.Call(t.Context(), c, op, name, primariesB)
+}
