@@ -124,9 +124,9 @@ type app struct {
 // registerGlobals adds the global flags to fs. Their defaults are g's current
 // values, so flags given before the command survive the command's own parse.
 func registerGlobals(fs *flag.FlagSet, g *globals) {
-	fs.Var((*providerFlag)(&g.provider), "provider", "providers: ionos, dnsimple, cloudflare or names from the config file, comma-separated or repeated; all for every configured one (or $SECDNS_PROVIDER)")
-	fs.Var((*providerFlag)(&g.provider), "p", "shorthand for --provider")
-	fs.StringVar(&g.config, "config", g.config, "config file naming providers and where their credentials come from (default: $SECDNS_CONFIG, else $XDG_CONFIG_HOME/secdns/config.yaml or ~/.config/secdns/config.yaml, if it exists)")
+	fs.Var((*providerFlag)(&g.provider), "provider", "`NAMES`: ionos, dnsimple, cloudflare or names from the config file, comma-separated or repeated; all for every configured one (or $SECDNS_PROVIDER)")
+	fs.Var((*providerFlag)(&g.provider), "p", "`NAMES`: shorthand for --provider")
+	fs.StringVar(&g.config, "config", g.config, "`FILE` naming providers and where their credentials come from (default: $SECDNS_CONFIG, else $XDG_CONFIG_HOME/secdns/config.yaml or ~/.config/secdns/config.yaml, if it exists)")
 	fs.StringVar(&g.token, "token", g.token, "API token (default: $IONOS_TOKEN, $DNSIMPLE_TOKEN or $CLOUDFLARE_API_TOKEN)")
 	fs.StringVar(&g.account, "account", g.account, "account ID for DNSimple and Cloudflare (default: $DNSIMPLE_ACCOUNT or $CLOUDFLARE_ACCOUNT_ID)")
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "API base URL (default: the provider's production API)")
@@ -412,7 +412,12 @@ Your own nameserver (BIND, Knot, PowerDNS, NSD) stays the primary; the
 provider transfers each zone from it and serves it from its network.
 
 Usage:
-  secdns --provider NAME [flags] <command> [arguments]
+  secdns -p NAME[,NAME...] [flags] <command> [arguments]
+  secdns -p all [flags] <command> [arguments]
+
+The zone commands (list, get, create, set-primaries, delete, transfer,
+status) run at every provider given (-p ionos,cloudflare, or -p ionos
+-p cloudflare, or -p all) and print one result per provider.
 
 Secondary zones (every provider):
 `)
@@ -432,8 +437,16 @@ Try it without an account:
   secdns demo                                 the whole lifecycle on all three providers
   secdns --provider ionos --fake list         any command against an in-process fake
 
-Credentials come from --token/--account or the environment:
-  IONOS_TOKEN; DNSIMPLE_TOKEN, DNSIMPLE_ACCOUNT; CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID
+Credentials come from --token/--account, the environment
+  (IONOS_TOKEN; DNSIMPLE_TOKEN, DNSIMPLE_ACCOUNT; CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID)
+or a config file ($SECDNS_CONFIG, else $XDG_CONFIG_HOME/secdns/config.yaml or
+~/.config/secdns/config.yaml; --config FILE) naming providers and where their
+tokens are (an environment variable or a file, never the token itself):
+  providers:
+    ionos:   {token_env: IONOS_TOKEN}
+    edge:    {type: cloudflare, token_file: ~/.secrets/cf, account: 0123abcd...}
+With --json, errors are printed on stderr as one JSON line:
+  {"error": {"provider", "operation", "kind", "status", "message", "request_id", "exit_code"}}
 
 Global flags:
 `)
@@ -445,14 +458,16 @@ Global flags:
 	fmt.Fprint(w, `
 Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found,
 4 authentication or missing credentials, 5 other API error,
-6 not supported by the provider (nothing was sent).
+6 not supported by the provider (nothing was sent), 7 status: the providers
+disagree. With several providers, the worst outcome, from worst to best:
+1, 4, 5, 2, 3, 7, 6, 0.
 Run 'secdns <command> --help' for details on a command.
 `)
 }
 
 func (a *app) printCommandHelp(c *commandEntry) {
 	w := a.stdout
-	fmt.Fprintf(w, "Usage: secdns --provider NAME %s %s\n\n%s\n", c.name, c.args, c.summary)
+	fmt.Fprintf(w, "Usage: secdns -p NAME %s %s\n\n%s\n", c.name, c.args, c.summary)
 	if c.help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
 	}
@@ -464,5 +479,5 @@ func (a *app) printCommandHelp(c *commandEntry) {
 		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
-	fmt.Fprint(w, "\nGlobal flags (--provider, --token, --account, --base-url, --json, --fake, -v, --timeout): see 'secdns help'.\n")
+	fmt.Fprint(w, "\nGlobal flags (-p/--provider, --config, --token, --account, --base-url, --json, --fake, -v, --timeout): see 'secdns help'.\n")
 }

@@ -76,7 +76,8 @@ Cloudflare peers and TSIG keys) are kept: other zones may use them.`,
 			name: "transfer", args: "ZONE", summary: "ask the provider to transfer the zone now",
 			help: `Triggers a zone transfer from the primaries (IONOS: start zone transfer;
 Cloudflare: force AXFR). DNSimple has no such API: it transfers on NOTIFY
-from your primary, and this command says so and exits 2.`,
+from your primary, and this command says so and exits 6 (not supported;
+nothing was sent). With several providers (-p all), the others still run.`,
 			run: cmdTransfer, minArgs: 1, maxArgs: 1,
 		},
 		statusCommand(),
