@@ -248,6 +248,16 @@ func TestProviderSelection(t *testing.T) {
 	r := m.run(t, "-p", "edge", "--json", "peers", "list")
 	require.Equal(t, 0, r.code, r.stderr)
 
+	// verify reads -p like the zone commands; one account per type.
+	two := filepath.Join(t.TempDir(), "two.yaml")
+	require.NoError(t, os.WriteFile(two, []byte("providers:\n  cloudflare: {}\n  edge: {type: cloudflare}\n"), 0o600))
+	r = secdns(t, nil, "--config", two, "-p", "all", "verify", "--primary", "192.0.2.1", "example.com")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "one account per provider type")
+	r = m.run(t, "-p", "edgy", "verify", "--primary", "192.0.2.1", "example.com")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `unknown provider "edgy"`)
+
 	// Without a config file, -p all is every provider whose token is set
 	// (here: the fakes), and nothing with no token at all.
 	r = secdns(t, nil, "--fake", "-p", "all", "--json", "list")
