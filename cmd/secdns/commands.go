@@ -128,6 +128,7 @@ URL and credentials point at the fakes. No account or network is needed.`,
 		verifyCommand(),
 		primaryConfigCommand(),
 		fleetCommand(),
+		fakeCommand(),
 		versionCommand(),
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
-	"github.com/secondarydns/secondarydns-go/test/spectest"
+	"github.com/secondarydns/secondarydns-go/test/spectest/spectesting"
 )
 
 func specZone(i int) map[string]any {
@@ -50,7 +50,7 @@ func TestListAccountZonesResultInfo(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var requests atomic.Int32
-			srv, v := spectest.NewServer(t, "cloudflare", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv, v := spectesting.NewServer(t, "cloudflare", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
 				page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 				assert.Equal(t, hexID, r.URL.Query().Get("account.id"))
@@ -80,7 +80,7 @@ func TestListAccountZonesResultInfo(t *testing.T) {
 // A success without a result is an unexpected response, not a zero value.
 func TestMissingResult(t *testing.T) {
 	t.Parallel()
-	srv, v := spectest.NewServer(t, "cloudflare", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, v := spectesting.NewServer(t, "cloudflare", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[]}`))
 	}))

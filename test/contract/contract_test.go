@@ -6,7 +6,7 @@
 //   - Every operation of specs/sources.json (which is every operation of the
 //     prepared document, and so of the generated client) is called through
 //     the generated ClientWithResponses, with realistic arguments, against a
-//     loopback server built like spectest.NewServer (spectest.NewRecorder
+//     loopback server built like spectesting.NewServer (spectest.NewRecorder
 //     around the handler, one Validator per provider). That server fails the
 //     test on any request or response that does not validate against the
 //     provider's prepared OpenAPI document (kin-openapi openapi3filter):
@@ -207,7 +207,7 @@ type matchedRoute struct {
 	path        string
 }
 
-// newValidatingServer is spectest.NewServer with a validator the caller
+// newValidatingServer is spectesting.NewServer with a validator the caller
 // already has (loading and checking a prepared document for every row would
 // dominate the package's run time): a loopback server that passes every
 // request to h and fails t on any request or response that does not match

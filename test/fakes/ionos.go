@@ -252,7 +252,7 @@ func (f *IONOS) zoneJSON(z *ionosZone) map[string]any {
 	return map[string]any{
 		"id":   z.ID,
 		"type": "zone",
-		"href": f.srv.URL + "/secondaryzones/" + z.ID,
+		"href": f.root + "/secondaryzones/" + z.ID,
 		"metadata": map[string]any{
 			"createdDate":          z.Created.Format(time.RFC3339),
 			"createdBy":            "ionos:iam:cloud:31960002:users/" + user,
@@ -423,7 +423,7 @@ func (f *IONOS) list(r *http.Request) reply {
 		}
 		v.Set("offset", strconv.Itoa(off))
 		v.Set("limit", strconv.Itoa(limit))
-		return f.srv.URL + "/secondaryzones?" + v.Encode()
+		return f.root + "/secondaryzones?" + v.Encode()
 	}
 	links := map[string]any{"self": link(offset)}
 	if offset > 0 {
@@ -435,7 +435,7 @@ func (f *IONOS) list(r *http.Request) reply {
 	return reply{status: 200, body: map[string]any{
 		"id":     f.newUUID(),
 		"type":   "collection",
-		"href":   f.srv.URL + "/secondaryzones",
+		"href":   f.root + "/secondaryzones",
 		"offset": offset,
 		"limit":  limit,
 		"_links": links,

@@ -11,8 +11,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +42,8 @@ type config struct {
 	transferTimeout time.Duration // see WithTransferTimeout
 
 	rateLimit *RateLimit // ratelimit.go
+
+	listener net.Listener // see WithListener
 }
 
 // WithToken sets the bearer token the fake accepts. The default is a
@@ -87,6 +89,18 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // against the prepared spec on or off (default off for New*, on for
 // Start*). Invalid responses are recorded, see [Server.InvalidResponses].
 func WithValidateResponses(on bool) Option { return func(c *config) { c.validateResponses = on } }
+
+// WithListener makes the fake serve on l (which it then owns: Close closes
+// it) instead of a new listener on a free loopback port. Use it to run a fake
+// on a fixed address, as `secdns fake serve` does:
+//
+//	l, err := net.Listen("tcp", "127.0.0.1:5380")
+//	if err != nil { ... }
+//	f := fakes.NewIONOS(fakes.WithListener(l))
+//	defer f.Close()
+//
+// The fake serves plain HTTP on it; its URL is built from l.Addr().
+func WithListener(l net.Listener) Option { return func(c *config) { c.listener = l } }
 
 // WithSeed seeds the generator of IDs, request IDs and default tokens and
 // account IDs (default 1), so that a given sequence of requests always
@@ -215,7 +229,8 @@ type Server struct {
 	basePath string
 	cfg      config
 	v        *spectest.Validator
-	srv      *httptest.Server
+	http     *http.Server
+	root     string // "http://" + the listener's address
 	log      *slog.Logger
 	be       backend
 	rl       *limiter // nil: no rate limit (ratelimit.go)
@@ -235,6 +250,13 @@ type Server struct {
 	hookMu  sync.Mutex // guards hook and hookN (hooks.go)
 	hook    Hook
 	hookN   int
+
+	// closeMu guards closing; handlers counts the requests being handled,
+	// so that Close can wait for them (Add only under closeMu, while not
+	// closing).
+	closeMu  sync.RWMutex
+	closing  bool
+	handlers sync.WaitGroup
 }
 
 // maxBody bounds the request bodies the fakes read.
@@ -287,19 +309,53 @@ func newServer(provider string, cfg config) *Server {
 	return s
 }
 
-// start begins serving; called by the constructors once the backend is set.
+// start begins serving, on the configured listener or a new one on a free
+// loopback port; called by the constructors once the backend is set. It
+// panics if no loopback port can be had, as httptest does.
 func (s *Server) start(be backend) {
 	s.be = be
-	s.srv = httptest.NewServer(s)
+	l := s.cfg.listener
+	if l == nil {
+		var err error
+		if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+				panic(fmt.Sprintf("fakes: listening on loopback: %v", err))
+			}
+		}
+	}
+	s.root = "http://" + l.Addr().String()
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.serveTracked),
+		ReadHeaderTimeout: time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	go func() { _ = s.http.Serve(l) }()
+}
+
+// serveTracked runs ServeHTTP, counted in handlers so that Close can wait
+// for it; a request arriving while the fake closes gets no answer.
+func (s *Server) serveTracked(w http.ResponseWriter, r *http.Request) {
+	s.closeMu.RLock()
+	if s.closing {
+		s.closeMu.RUnlock()
+		panic(http.ErrAbortHandler)
+	}
+	s.handlers.Add(1)
+	s.closeMu.RUnlock()
+	defer s.handlers.Done()
+	s.ServeHTTP(w, r)
 }
 
 // URL returns the base URL to give a generated client: the server's URL
 // plus the provider's base path ("/v2" for DNSimple, "/client/v4" for
 // Cloudflare, nothing for IONOS).
-func (s *Server) URL() string { return s.srv.URL + s.basePath }
+func (s *Server) URL() string { return s.root + s.basePath }
 
 // ServerURL returns the server's root URL, without the base path.
-func (s *Server) ServerURL() string { return s.srv.URL }
+func (s *Server) ServerURL() string { return s.root }
+
+// Addr returns the address the fake's HTTP server listens on ("ip:port").
+func (s *Server) Addr() string { return strings.TrimPrefix(s.root, "http://") }
 
 // Token returns the bearer token the fake accepts.
 func (s *Server) Token() string { return s.cfg.token }
@@ -307,10 +363,15 @@ func (s *Server) Token() string { return s.cfg.token }
 // Provider returns "ionos", "dnsimple" or "cloudflare".
 func (s *Server) Provider() string { return s.provider }
 
-// Close shuts the server down, closing client connections.
+// Close shuts the server down: it closes the listener and every client
+// connection, waits for the requests being handled to finish (a [Hook] that
+// blocks delays it), and stops the DNS side. It may be called more than once.
 func (s *Server) Close() {
-	s.srv.CloseClientConnections()
-	s.srv.Close()
+	s.closeMu.Lock()
+	s.closing = true
+	s.closeMu.Unlock()
+	_ = s.http.Close()
+	s.handlers.Wait()
 	s.closeDNS()
 }
 

@@ -5,8 +5,13 @@
 // real API's contract rejects.
 //
 // Use [NewValidator] where the caller decides what an invalid exchange means
-// (the fakes answer it with a 400 in the provider's shape), and [NewServer] in
-// tests, where any invalid request or response fails the test.
+// (the fakes answer it with a 400 in the provider's shape), and [NewRecorder]
+// to wrap a handler so that every exchange through it is checked.
+//
+// The package imports neither testing nor net/http/httptest, so programs
+// (the secdns CLI's fakes) can link it. Its test helper, a loopback server
+// that fails the test on any invalid exchange, is
+// test/spectest/spectesting.NewServer.
 package spectest
 
 import (
@@ -16,11 +21,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -301,20 +304,4 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 		c.status = http.StatusOK
 	}
 	return c.body.Write(b)
-}
-
-// NewServer starts a loopback test server for the provider that passes every
-// request to h, and fails t (with t.Errorf) on any request or response that
-// does not match the provider's prepared document. The server is closed when
-// the test ends. Point a client at Server.URL + Validator.BasePath().
-func NewServer(t testing.TB, provider string, h http.Handler) (*httptest.Server, *Validator) {
-	t.Helper()
-	v, err := NewValidator(provider)
-	if err != nil {
-		t.Fatalf("spectest: %v", err)
-	}
-	rec := NewRecorder(v, h, func(err error) { t.Errorf("spectest %s: %v", provider, err) })
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return srv, v
 }
