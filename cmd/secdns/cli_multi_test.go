@@ -7,11 +7,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -442,4 +444,41 @@ func TestJSONErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFakeServeAllProviders: `fake serve` and a config file naming its
+// three fakes let an operator try -p all across separate commands.
+func TestFakeServeAllProviders(t *testing.T) {
+	t.Parallel()
+	fs := startFakeServe(t, append([]string{"--json"}, freePorts...)...)
+	var got struct {
+		Fakes []servedFake `json:"fakes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(fs.lines[0]), &got))
+	require.Len(t, got.Fakes, 3)
+	var cfg strings.Builder
+	cfg.WriteString("providers:\n")
+	var env []string
+	for _, f := range got.Fakes {
+		fmt.Fprintf(&cfg, "  %s:\n    base_url: %s\n", f.Provider, f.BaseURL)
+		env = append(env, envList(f.Env)...)
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg.String()), 0o600))
+
+	r := secdns(t, env, "--config", path, "-p", "all", "create", "example.com", "192.0.2.1")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = secdns(t, env, "--config", path, "-p", "all", "--json", "status", "example.com")
+	require.Equal(t, 0, r.code, "created by the previous command at all three: %s", r.stderr)
+	st := decodeStatus(t, r.stdout)
+	assert.True(t, st.Agree, "%v", st.Disagreements)
+	require.Len(t, st.Providers, 3)
+	r = secdns(t, env, "--config", path, "-p", "all", "delete", "example.com")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = secdns(t, env, "--config", path, "-p", "all", "get", "example.com")
+	assert.Equal(t, exitNotFound, r.code, r.stderr)
+	assert.Equal(t, 3, strings.Count(r.stderr, "\n"), "one line per provider: %s", r.stderr)
+
+	code, _ := fs.stop(t, syscall.SIGTERM)
+	assert.Equal(t, 0, code, fs.stderr.String())
 }
