@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,6 +88,9 @@ func TestREADMECompiles(t *testing.T) {
 			t.Parallel()
 			out, err := buildSnippet(t, root, src)
 			assert.NoError(t, err, "the Go block at README.md:%d does not build:\n%s", line, out)
+			formatted, err := format.Source([]byte(src))
+			require.NoError(t, err)
+			assert.Equal(t, string(formatted), src, "the Go block at README.md:%d is not gofmt-formatted", line)
 		})
 	}
 	t.Run("a broken snippet fails", func(t *testing.T) {
