@@ -110,7 +110,11 @@ func (a *app) printZone(z facade.Zone) error {
 	fmt.Fprintf(tw, "Zone:\t%s\n", z.Name)
 	fmt.Fprintf(tw, "Provider:\t%s\n", z.Provider)
 	fmt.Fprintf(tw, "ID:\t%s\n", z.ID)
-	fmt.Fprintf(tw, "State:\t%s\n", dash(z.State))
+	if z.Readiness != "" {
+		fmt.Fprintf(tw, "State:\t%s (%s)\n", dash(z.State), z.Readiness)
+	} else {
+		fmt.Fprintf(tw, "State:\t%s\n", dash(z.State))
+	}
 	fmt.Fprintf(tw, "Primaries:\t%s\n", dash(strings.Join(primaryStrings(z.Primaries), ", ")))
 	if len(z.Nameservers) > 0 {
 		fmt.Fprintf(tw, "Nameservers:\t%s\n", strings.Join(z.Nameservers, ", "))
