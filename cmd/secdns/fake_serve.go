@@ -108,7 +108,7 @@ type servedFake struct {
 }
 
 // fakeServe runs the fakes until ctx ends.
-func (a *app) fakeServe(ctx context.Context, fo *fakeServeFlags) (err error) {
+func (a *app) fakeServe(ctx context.Context, fo *fakeServeFlags) error {
 	var served []*servedFake
 	defer func() {
 		for _, s := range served {

@@ -2,17 +2,25 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
+	"github.com/secondarydns/secondarydns-go/internal/dnswire"
+	"github.com/secondarydns/secondarydns-go/internal/primary"
 )
 
 // freePorts are the flags that put every fake of `fake serve` on a free
@@ -148,6 +156,61 @@ func TestFakeServe(t *testing.T) {
 	code, rest := fs.stop(t, syscall.SIGTERM)
 	assert.Equal(t, 0, code, fs.stderr.String())
 	assert.Empty(t, rest)
+}
+
+// TestFakeServeDNS checks --dns: a zone created at the served Cloudflare fake
+// (by an SDK program, as the CLI refuses loopback primaries) with a primary on
+// loopback is transferred by the fake's DNS side and served at the printed
+// address.
+func TestFakeServeDNS(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pri, err := primary.Start(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = pri.Close() })
+	const zone, serial = "example.com", 2026120107
+	_, err = pri.SetZone(zone, primary.ExampleZone(zone, serial))
+	require.NoError(t, err)
+	priAddr := netip.MustParseAddrPort(pri.Addr())
+
+	fs := startFakeServe(t, append([]string{"--json", "--dns"}, freePorts...)...)
+	var got struct {
+		Fakes []servedFake `json:"fakes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(fs.lines[0]), &got))
+	var cf servedFake
+	for _, f := range got.Fakes {
+		if f.Provider == "cloudflare" {
+			cf = f
+		}
+	}
+	require.NotEmpty(t, cf.DNS)
+	c, err := cloudflare.New(cf.Env["CLOUDFLARE_API_TOKEN"], cf.Env["CLOUDFLARE_ACCOUNT_ID"],
+		facade.WithBaseURL(cf.BaseURL), facade.WithPrivatePrimaries())
+	require.NoError(t, err)
+	_, err = c.CreateZone(ctx, zone, []facade.Primary{{Addr: priAddr.Addr(), Port: priAddr.Port()}})
+	require.NoError(t, err)
+
+	// Wait for the event (the DNS side serves the primary's serial); the
+	// deadline only turns a hang into a failure.
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var soa dnswire.SOA
+	for {
+		soa, err = dnswire.QuerySOA(wctx, cf.DNS, zone)
+		if (err == nil && soa.Serial == serial) || wctx.Err() != nil {
+			break
+		}
+		select {
+		case <-wctx.Done():
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	require.NoError(t, err, "the fake's DNS side never served the zone")
+	assert.Equal(t, uint32(serial), soa.Serial)
+
+	code, _ := fs.stop(t, syscall.SIGTERM)
+	assert.Equal(t, 0, code, fs.stderr.String())
 }
 
 // TestFakeServeJSON checks the --json form, the DNS side, and that Ctrl-C
