@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
+
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -61,7 +63,7 @@ func (c *Client) ListACLs(ctx context.Context) iter.Seq2[ACL, error] {
 	const op = "ListACLs"
 	return singlePage(ctx, c, op, func(ctx context.Context) ([]ACL, error) {
 		rsp, err := c.api.ListACLsWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.ListACLsResponse).GetJSON200); err != nil {
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
@@ -83,7 +85,7 @@ func (c *Client) GetACL(ctx context.Context, id string) (ACL, error) {
 		return ACL{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.GetACLWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.GetACLResponse).GetJSON200); err != nil {
 		return ACL{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -100,7 +102,7 @@ func (c *Client) CreateACL(ctx context.Context, a ACL) (ACL, error) {
 		return ACL{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.CreateACLWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.CreateACLResponse).GetJSON200); err != nil {
 		return ACL{}, err
 	}
 	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
@@ -120,7 +122,7 @@ func (c *Client) UpdateACL(ctx context.Context, a ACL) (ACL, error) {
 		return ACL{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.UpdateACLWithResponse(ctx, c.accountID, a.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.UpdateACLResponse).GetJSON200); err != nil {
 		return ACL{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -136,5 +138,6 @@ func (c *Client) DeleteACL(ctx context.Context, id string) error {
 		return c.invalid(op, err)
 	}
 	rsp, err := c.api.DeleteACLWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*cloudflareapi.DeleteACLResponse).GetJSON200)
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -21,16 +22,11 @@ const DefaultBaseURL = "https://api.cloudflare.com/client/v4"
 //
 // A Client is safe for concurrent use. Its token is never printed.
 type Client struct {
-	core      *facade.Core
+	core      *core.Core
 	api       *cloudflareapi.ClientWithResponses
 	accountID string
 
-	// provision serialises the facade calls that look up and create
-	// account-wide resources (peers, TSIG keys), so that concurrent
-	// CreateZone/SetPrimaries calls on one Client share peers instead of
-	// creating duplicates, and a rollback never removes a peer another call
-	// of this Client has just reused. Its wait honours the caller's context.
-	provision *facade.Lock
+	ns neutralState // the neutral layer's caches (secondary.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -51,15 +47,21 @@ func New(token, accountID string, opts ...facade.Option) (*Client, error) {
 	if err := checkHexID("account ID", accountID); err != nil {
 		return nil, newErr(op, err)
 	}
-	core, err := facade.NewCore(facade.ProviderCloudflare, token, DefaultBaseURL, opts...)
+	cc, err := core.NewCore(provider(), token, DefaultBaseURL, opts...)
 	if err != nil {
 		return nil, newErr(op, err)
 	}
-	api, err := cloudflareapi.NewClientWithResponses(core.BaseURL(), cloudflareapi.WithHTTPClient(core))
+	api, err := cloudflareapi.NewClientWithResponses(cc.BaseURL(), cloudflareapi.WithHTTPClient(cc))
 	if err != nil {
-		return nil, core.Invalid(op, err)
+		return nil, cc.Invalid(op, err)
 	}
-	return &Client{core: core, api: api, accountID: accountID, provision: facade.NewLock()}, nil
+	return &Client{core: cc, api: api, accountID: accountID}, nil
+}
+
+// provider is what the core needs to know about Cloudflare: its name, where its
+// answers carry a request ID and which error codes mean "already exists" (1061: "<zone> already exists"; 1049, "<zone> is not a registered domain", is invalid input).
+func provider() core.Provider {
+	return core.Provider{Name: facade.ProviderCloudflare, RequestIDHeaders: []string{"Cf-Ray"}, ConflictCodes: []string{"1061"}}
 }
 
 func newErr(op string, err error) error {
@@ -95,13 +97,13 @@ func (c *Client) GoString() string { return c.String() }
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
 // Stats returns the transport counters (requests, retries, ...) of the
-// client's [facade.Core].
+// client's [core.Core].
 func (c *Client) Stats() facade.Stats { return c.core.Stats() }
 
 // checkHexID validates a Cloudflare identifier: 32 lower-case hexadecimal
 // digits. Errors are [*facade.Error] of kind [facade.ErrInvalidInput].
 func checkHexID(field, id string) error {
-	if err := facade.RequireID(field, id); err != nil {
+	if err := core.RequireID(field, id); err != nil {
 		return err
 	}
 	if !isHexID(id) {
@@ -144,11 +146,11 @@ func (c *Client) unexpected(op string, hr *http.Response, body []byte) error {
 	return c.core.Check(op, hr, body, nil, false)
 }
 
-// singlePage adapts a non-paginated list call to facade.PaginateFor, so
+// singlePage adapts a non-paginated list call to core.PaginateFor, so
 // that every list of the package is an iter.Seq2 built the same way, with
 // every error labelled with op.
 func singlePage[T any](ctx context.Context, c *Client, op string, fetch func(ctx context.Context) ([]T, error)) iter.Seq2[T, error] {
-	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, _ string) ([]T, string, error) {
+	return core.PaginateFor(ctx, c.core, op, func(ctx context.Context, _ string) ([]T, string, error) {
 		items, err := fetch(ctx)
 		return items, "", err
 	})

@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
+
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -126,7 +128,7 @@ func (c *Client) getIncoming(ctx context.Context, op, zoneID string) (Incoming, 
 		return Incoming{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.GetIncomingWithResponse(ctx, zoneID)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.GetIncomingResponse).GetJSON200); err != nil {
 		return Incoming{}, err
 	}
 	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
@@ -151,7 +153,7 @@ func (c *Client) createIncoming(ctx context.Context, op, zoneID string, in Incom
 		return Incoming{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.CreateIncomingWithResponse(ctx, zoneID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.CreateIncomingResponse).GetJSON200); err != nil {
 		return Incoming{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -175,7 +177,7 @@ func (c *Client) updateIncoming(ctx context.Context, op, zoneID string, in Incom
 		return Incoming{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.UpdateIncomingWithResponse(ctx, zoneID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.UpdateIncomingResponse).GetJSON200); err != nil {
 		return Incoming{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -192,7 +194,8 @@ func (c *Client) DeleteIncoming(ctx context.Context, zoneID string) error {
 		return c.invalid(op, err)
 	}
 	rsp, err := c.api.DeleteIncomingWithResponse(ctx, zoneID)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*cloudflareapi.DeleteIncomingResponse).GetJSON200)
+	return err
 }
 
 // ForceAXFR asks Cloudflare to transfer the zone from its primaries now
@@ -207,5 +210,6 @@ func (c *Client) forceAXFR(ctx context.Context, op, zoneID string) error {
 		return c.invalid(op, err)
 	}
 	rsp, err := c.api.ForceAXFRWithResponse(ctx, zoneID)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*cloudflareapi.ForceAXFRResponse).GetJSON200)
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -93,7 +94,7 @@ func (c *Client) ListPeers(ctx context.Context) iter.Seq2[Peer, error] {
 func (c *Client) listPeers(ctx context.Context, op string) iter.Seq2[Peer, error] {
 	return singlePage(ctx, c, op, func(ctx context.Context) ([]Peer, error) {
 		rsp, err := c.api.ListPeersWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.ListPeersResponse).GetJSON200); err != nil {
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
@@ -119,7 +120,7 @@ func (c *Client) GetPeer(ctx context.Context, id string) (Peer, error) {
 		return Peer{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.GetPeerWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.GetPeerResponse).GetJSON200); err != nil {
 		return Peer{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -143,7 +144,7 @@ func (c *Client) createPeer(ctx context.Context, op string, p Peer) (Peer, error
 		return Peer{}, err
 	}
 	rsp, err := c.api.CreatePeerWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.CreatePeerResponse).GetJSON200); err != nil {
 		return Peer{}, err
 	}
 	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
@@ -166,7 +167,7 @@ func (c *Client) UpdatePeer(ctx context.Context, p Peer) (Peer, error) {
 		return Peer{}, err
 	}
 	rsp, err := c.api.UpdatePeerWithResponse(ctx, c.accountID, p.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.UpdatePeerResponse).GetJSON200); err != nil {
 		return Peer{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -186,5 +187,6 @@ func (c *Client) deletePeer(ctx context.Context, op, id string) error {
 		return c.invalid(op, err)
 	}
 	rsp, err := c.api.DeletePeerWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*cloudflareapi.DeletePeerResponse).GetJSON200)
+	return err
 }

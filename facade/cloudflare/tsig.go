@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -81,7 +82,7 @@ func normalizeTSIGName(name string) string {
 
 func (k TSIGKey) body() (cloudflareapi.SecondaryDNSTsigInput, error) {
 	var zero cloudflareapi.SecondaryDNSTsigInput
-	if err := facade.RequireID("TSIG name", k.Name); err != nil {
+	if err := core.RequireID("TSIG name", k.Name); err != nil {
 		return zero, err
 	}
 	if k.Name == "." {
@@ -116,7 +117,7 @@ func (c *Client) ListTSIGs(ctx context.Context) iter.Seq2[TSIGKey, error] {
 func (c *Client) listTSIGs(ctx context.Context, op string) iter.Seq2[TSIGKey, error] {
 	return singlePage(ctx, c, op, func(ctx context.Context) ([]TSIGKey, error) {
 		rsp, err := c.api.ListTSIGsWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.ListTSIGsResponse).GetJSON200); err != nil {
 			return nil, err
 		}
 		if rsp.JSON200.Result == nil {
@@ -141,7 +142,7 @@ func (c *Client) getTSIG(ctx context.Context, op, id string) (TSIGKey, error) {
 		return TSIGKey{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.GetTSIGWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.GetTSIGResponse).GetJSON200); err != nil {
 		return TSIGKey{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -163,7 +164,7 @@ func (c *Client) createTSIG(ctx context.Context, op string, k TSIGKey) (TSIGKey,
 		return TSIGKey{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.CreateTSIGWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.CreateTSIGResponse).GetJSON200); err != nil {
 		return TSIGKey{}, err
 	}
 	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
@@ -183,7 +184,7 @@ func (c *Client) UpdateTSIG(ctx context.Context, k TSIGKey) (TSIGKey, error) {
 		return TSIGKey{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.UpdateTSIGWithResponse(ctx, c.accountID, k.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.UpdateTSIGResponse).GetJSON200); err != nil {
 		return TSIGKey{}, err
 	}
 	if rsp.JSON200.Result == nil {
@@ -202,5 +203,6 @@ func (c *Client) deleteTSIG(ctx context.Context, op, id string) error {
 		return c.invalid(op, err)
 	}
 	rsp, err := c.api.DeleteTSIGWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*cloudflareapi.DeleteTSIGResponse).GetJSON200)
+	return err
 }

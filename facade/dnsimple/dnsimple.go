@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/dnsimpleapi"
 )
 
@@ -35,18 +36,11 @@ func WithSandbox() facade.Option { return facade.WithBaseURL(SandboxURL) }
 // Client is a DNSimple client for one account. It implements
 // [facade.SecondaryDNS]. A Client is safe for concurrent use.
 type Client struct {
-	core    *facade.Core
+	core    *core.Core
 	api     *dnsimpleapi.ClientWithResponses
 	account dnsimpleapi.Account
 
-	// provision serialises CreateZone and SetPrimaries, which look up,
-	// create, link and (when rolling back) delete account-wide primary
-	// servers: concurrent calls on one Client then share servers instead of
-	// creating duplicates, and a rollback never deletes a server another
-	// call has just decided to reuse. Clients in other processes can still
-	// race; the rollback then only deletes servers no zone links to. Its
-	// wait honours the caller's context.
-	provision *facade.Lock
+	ns neutralState // the neutral layer's caches (secondarydns.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -57,18 +51,24 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // ID or an invalid option yields a *[facade.Error] of kind
 // [facade.ErrInvalidInput] with Operation "New".
 func New(token string, accountID int64, opts ...facade.Option) (*Client, error) {
-	core, err := facade.NewCore(facade.ProviderDNSimple, token, ProductionURL, opts...)
+	cc, err := core.NewCore(provider(), token, ProductionURL, opts...)
 	if err != nil {
 		return nil, facade.Invalid("New", err)
 	}
 	if accountID <= 0 || int64(int(accountID)) != accountID {
-		return nil, core.Invalid("New", fmt.Errorf("account ID %d: must be a positive integer", accountID))
+		return nil, cc.Invalid("New", fmt.Errorf("account ID %d: must be a positive integer", accountID))
 	}
-	api, err := dnsimpleapi.NewClientWithResponses(core.BaseURL(), dnsimpleapi.WithHTTPClient(core))
+	api, err := dnsimpleapi.NewClientWithResponses(cc.BaseURL(), dnsimpleapi.WithHTTPClient(cc))
 	if err != nil {
-		return nil, core.Invalid("New", err)
+		return nil, cc.Invalid("New", err)
 	}
-	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID), provision: facade.NewLock()}, nil
+	return &Client{core: cc, api: api, account: dnsimpleapi.Account(accountID)}, nil
+}
+
+// provider is what the core needs to know about DNSimple: its name, where its
+// answers carry a request ID.
+func provider() core.Provider {
+	return core.Provider{Name: facade.ProviderDNSimple, RequestIDHeaders: []string{"X-Request-Id"}}
 }
 
 // Provider returns [facade.ProviderDNSimple].
@@ -231,7 +231,7 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
 		if rsp.JSON200.Data == nil {
@@ -269,7 +269,7 @@ func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryS
 		body.Port = &port
 	}
 	rsp, err := c.api.CreatePrimaryServerWithResponse(ctx, c.account, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreatePrimaryServerResponse).GetJSON201); err != nil {
 		return PrimaryServer{}, err
 	}
 	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, rsp.JSON201.Data)
@@ -289,7 +289,7 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 		return PrimaryServer{}, err
 	}
 	rsp, err := c.api.GetPrimaryServerWithResponse(ctx, c.account, pid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetPrimaryServerResponse).GetJSON200); err != nil {
 		return PrimaryServer{}, err
 	}
 	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
@@ -306,7 +306,7 @@ func (c *Client) deletePrimaryServer(ctx context.Context, op string, id int64) e
 		return err
 	}
 	rsp, err := c.api.DeletePrimaryServerWithResponse(ctx, c.account, pid)
-	return c.core.CheckResponse(op, rsp, err)
+	return core.Exec(c.core, op, rsp, err)
 }
 
 // LinkPrimaryServer links the primary server id to the secondary zone and
@@ -333,13 +333,13 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 	body := dnsimpleapi.PrimaryServerZone{Zone: name}
 	if link {
 		rsp, err := c.api.LinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.LinkPrimaryServerResponse).GetJSON200); err != nil {
 			return PrimaryServer{}, err
 		}
 		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
 	}
 	rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.UnlinkPrimaryServerResponse).GetJSON200); err != nil {
 		return PrimaryServer{}, err
 	}
 	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
@@ -358,7 +358,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, c.account, dnsimpleapi.CreateSecondaryZoneJSONRequestBody{Name: n})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateSecondaryZoneResponse).GetJSON201); err != nil {
 		return Zone{}, err
 	}
 	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
@@ -394,7 +394,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
 		if rsp.JSON200.Data == nil {
@@ -423,7 +423,7 @@ func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.GetZoneWithResponse(ctx, c.account, n)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetZoneResponse).GetJSON200); err != nil {
 		return Zone{}, err
 	}
 	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON200.Data)
@@ -459,7 +459,7 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200); err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
 		if rsp.JSON200.Data == nil {
@@ -484,7 +484,7 @@ func (c *Client) CreateDomain(ctx context.Context, name string) (Domain, error) 
 		return Domain{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateDomainWithResponse(ctx, c.account, dnsimpleapi.CreateDomainJSONRequestBody{Name: n})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateDomainResponse).GetJSON201); err != nil {
 		return Domain{}, err
 	}
 	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
@@ -499,7 +499,7 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 		return Domain{}, err
 	}
 	rsp, err := c.api.GetDomainWithResponse(ctx, c.account, d)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetDomainResponse).GetJSON200); err != nil {
 		return Domain{}, err
 	}
 	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &rsp.JSON200.Data)
@@ -517,16 +517,16 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 		return err
 	}
 	rsp, err := c.api.DeleteDomainWithResponse(ctx, c.account, d)
-	return c.core.CheckResponse(op, rsp, err)
+	return core.Exec(c.core, op, rsp, err)
 }
 
-// paginate runs a page/per_page listing through facade.PaginateUnique,
+// paginate runs a page/per_page listing through core.PaginateUnique,
 // with items identified by id: the cursor is the next page number, present
 // while current_page < total_pages. Errors are labelled with op.
 func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64,
 	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
 	key := func(v T) string { return strconv.FormatInt(id(v), 10) }
-	return facade.PaginateUnique(ctx, c.core, op, key, func(ctx context.Context, cursor string) ([]T, string, error) {
+	return core.PaginateUnique(ctx, c.core, op, key, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
 		if cursor != "" {
@@ -625,7 +625,7 @@ func (c *Client) convertPrimaryServer(op string, hr *http.Response, body []byte,
 		UpdatedAt: s.UpdatedAt,
 	}
 	for _, z := range s.LinkedSecondaryZones {
-		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, facade.NormalizeReportedName(z))
+		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, core.NormalizeReportedName(z))
 	}
 	return out, nil
 }
@@ -649,7 +649,7 @@ func (c *Client) convertZone(op string, hr *http.Response, body []byte, z *dnsim
 	out := Zone{
 		ID:        int64(z.ID),
 		AccountID: int64(z.AccountID),
-		Name:      facade.NormalizeReportedName(z.Name),
+		Name:      core.NormalizeReportedName(z.Name),
 		Secondary: z.Secondary,
 		Reverse:   z.Reverse,
 		Active:    z.Active != nil && *z.Active,
@@ -684,7 +684,7 @@ func (c *Client) convertDomain(op string, hr *http.Response, body []byte, d *dns
 	out := Domain{
 		ID:           int64(d.ID),
 		AccountID:    int64(d.AccountID),
-		Name:         facade.NormalizeReportedName(d.Name),
+		Name:         core.NormalizeReportedName(d.Name),
 		UnicodeName:  d.UnicodeName,
 		State:        string(d.State),
 		AutoRenew:    d.AutoRenew,

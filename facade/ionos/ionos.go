@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/ionosapi"
 )
 
@@ -44,8 +45,9 @@ const (
 // Client is an IONOS Cloud DNS client for secondary zones. It implements
 // [facade.SecondaryDNS]. A Client is safe for concurrent use.
 type Client struct {
-	core *facade.Core
+	core *core.Core
 	api  *ionosapi.ClientWithResponses
+	ns   neutralState // the neutral layer's caches (secondarydns.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -56,15 +58,21 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // WithMaxBodyBytes, WithPrivatePrimaries, WithListLimits). An empty token or an invalid option yields a
 // *[facade.Error] of kind [facade.ErrInvalidInput] with Operation "New".
 func New(token string, opts ...facade.Option) (*Client, error) {
-	core, err := facade.NewCore(facade.ProviderIONOS, token, DefaultBaseURL, opts...)
+	cc, err := core.NewCore(provider(), token, DefaultBaseURL, opts...)
 	if err != nil {
 		return nil, facade.Invalid("New", err)
 	}
-	api, err := ionosapi.NewClientWithResponses(core.BaseURL(), ionosapi.WithHTTPClient(core))
+	api, err := ionosapi.NewClientWithResponses(cc.BaseURL(), ionosapi.WithHTTPClient(cc))
 	if err != nil {
-		return nil, core.Invalid("New", err)
+		return nil, cc.Invalid("New", err)
 	}
-	return &Client{core: core, api: api}, nil
+	return &Client{core: cc, api: api}, nil
+}
+
+// provider is what the core needs to know about IONOS: its name, where its
+// answers carry a request ID.
+func provider() core.Provider {
+	return core.Provider{Name: facade.ProviderIONOS, RequestIDHeaders: []string{"X-Request-Id", "X-Correlation-Id"}}
 }
 
 // Provider returns [facade.ProviderIONOS].
@@ -156,7 +164,7 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return func(yield func(SecondaryZone, error) bool) { yield(SecondaryZone{}, err) }
 	}
-	return facade.PaginateUnique(ctx, c.core, op, func(z SecondaryZone) string { return z.ID }, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
+	return core.PaginateUnique(ctx, c.core, op, func(z SecondaryZone) string { return z.ID }, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
 		p := *params
 		offset := 0
 		if cursor != "" {
@@ -165,7 +173,7 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 			p.Offset = &o
 		}
 		rsp, err := c.api.ListSecondaryZonesWithResponse(ctx, &p)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.ListSecondaryZonesResponse).GetJSON200); err != nil {
 			return nil, "", err
 		}
 		if rsp.JSON200.Items == nil {
@@ -228,7 +236,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op string, in Secondar
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, ionosapi.SecondaryZoneCreate{Properties: body})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.CreateSecondaryZoneResponse).GetJSON202); err != nil {
 		return SecondaryZone{}, err
 	}
 	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uuid.Nil, body.ZoneName)
@@ -270,7 +278,7 @@ func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (Secondary
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.GetSecondaryZoneWithResponse(ctx, uid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetSecondaryZoneResponse).GetJSON200); err != nil {
 		return SecondaryZone{}, err
 	}
 	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON200, uid, "")
@@ -293,7 +301,7 @@ func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in Seco
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.UpdateSecondaryZoneWithResponse(ctx, uid, ionosapi.SecondaryZoneEnsure{Properties: body})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.UpdateSecondaryZoneResponse).GetJSON202); err != nil {
 		return SecondaryZone{}, err
 	}
 	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uid, body.ZoneName)
@@ -311,7 +319,8 @@ func (c *Client) deleteSecondaryZone(ctx context.Context, op, id string) error {
 		return err
 	}
 	rsp, err := c.api.DeleteSecondaryZoneWithResponse(ctx, uid)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*ionosapi.DeleteSecondaryZoneResponse).GetJSON202)
+	return err
 }
 
 // GetZoneTransferStatus returns the transfer status of the zone with the
@@ -326,7 +335,7 @@ func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]Pr
 		return nil, err
 	}
 	rsp, err := c.api.GetZoneTransferStatusWithResponse(ctx, uid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetZoneTransferStatusResponse).GetJSON202); err != nil {
 		return nil, err
 	}
 	if rsp.JSON202.Items == nil {
@@ -359,7 +368,8 @@ func (c *Client) startZoneTransfer(ctx context.Context, op, id string) error {
 		return err
 	}
 	rsp, err := c.api.StartZoneTransferWithResponse(ctx, uid)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*ionosapi.StartZoneTransferResponse).GetJSON202)
+	return err
 }
 
 // WaitUntilAvailable polls the zone with the UUID id until it is
@@ -397,7 +407,7 @@ func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (Seconda
 
 // parseID validates a zone UUID before it is put into a URL.
 func (c *Client) parseID(op, id string) (uuid.UUID, error) {
-	if err := facade.RequireID("zone id", id); err != nil {
+	if err := core.RequireID("zone id", id); err != nil {
 		return uuid.UUID{}, c.core.Invalid(op, err)
 	}
 	u, err := uuid.Parse(id)
@@ -442,7 +452,7 @@ func (c *Client) convertZone(op string, hr *http.Response, body []byte, r *ionos
 	}
 	z := SecondaryZone{
 		ID:          r.ID.String(),
-		Name:        facade.NormalizeReportedName(r.Properties.ZoneName),
+		Name:        core.NormalizeReportedName(r.Properties.ZoneName),
 		State:       strings.ToUpper(string(r.Metadata.State)),
 		Nameservers: r.Metadata.Nameservers, // the decoded response is ours alone
 		PrimaryIPs:  make([]netip.Addr, 0, len(r.Properties.PrimaryIps)),

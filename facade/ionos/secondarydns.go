@@ -5,24 +5,55 @@ import (
 	"iter"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
+	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
 // This file implements facade.SecondaryDNS on top of the typed methods.
-// IONOS addresses zones by UUID, so every by-name method first resolves the
-// name with a filtered list (filter.zoneName is a "contains" filter; the
-// exact match is picked client-side).
+// IONOS addresses zones by UUID. The client remembers each zone's UUID from
+// every answer naming the zone: ListZones, CreateZone, GetZone,
+// SetPrimaries and the lookups below. DeleteZone, Transfer and
+// TransferStatus act by the remembered UUID directly; IONOS never reuses a
+// UUID, so a remembered one addresses that zone or none: a 404 makes the
+// client forget it and resolve the name afresh with a filtered list
+// (filter.zoneName is a "contains" filter; the exact match is picked
+// client-side), then act once more. SetPrimaries always looks the zone up
+// first: its PUT is an upsert ("ensure") that would re-create a zone
+// deleted since its UUID was remembered, and it must resend the zone's
+// current description.
+
+// neutralState is the client's neutral-layer state: the zone name -> UUID
+// cache (bounded by [neutral.DefaultIDsCap] entries).
+type neutralState struct {
+	once sync.Once
+	ids  *neutral.IDs[string]
+}
+
+// zoneIDs returns the client's name -> UUID cache.
+func (c *Client) zoneIDs() *neutral.IDs[string] {
+	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[string](0) })
+	return c.ns.ids
+}
+
+// remember records z's UUID and returns it.
+func (c *Client) remember(z SecondaryZone) string {
+	c.zoneIDs().Put(z.Name, z.ID)
+	return z.ID
+}
 
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{}) {
+		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}) {
 			if err != nil {
 				yield(facade.Zone{}, err)
 				return
 			}
+			c.remember(z)
 			if !yield(toZone(z), nil) {
 				return
 			}
@@ -37,6 +68,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	c.remember(z)
 	return toZone(z), nil
 }
 
@@ -51,11 +83,11 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // [facade.ErrConflict]. If the create request's outcome is unknown (the
 // connection dropped, or ctx ended, after it was sent), CreateZone looks the
 // zone up and deletes it if it has exactly the requested primaries and
-// description, on [facade.CleanupContext], before returning the error: a
+// description, within [facade.CleanupTimeout], before returning the error: a
 // failed CreateZone leaves nothing behind.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: IONOS secondary zones do not support TSIG")
 	}
@@ -71,6 +103,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		}
 		return facade.Zone{}, err
 	}
+	c.remember(z)
 	if o.WaitAvailable {
 		w, err := c.waitUntilAvailable(ctx, op, z.ID)
 		if w.ID != "" {
@@ -86,11 +119,11 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 // undoCreate deletes the zone a CreateSecondaryZone request whose outcome
 // is unknown (the connection dropped or the caller cancelled after it was
 // sent) may have created, so that a failed CreateZone leaves nothing
-// behind. It runs on facade.CleanupContext, and deletes only a zone of that
+// behind. It runs on core.CleanupContext, and deletes only a zone of that
 // name with exactly the requested primaries and description: one that
 // differs was created by someone else.
 func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInput) {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	z, err := c.lookup(ctx, op, in.Name)
 	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
@@ -118,7 +151,9 @@ func sameAddrs(a, b []netip.Addr) bool {
 
 // SetPrimaries replaces the zone's primaries, keeping its name and
 // description ([facade.SecondaryDNS]). The same port and TSIG limits as in
-// [Client.CreateZone] apply.
+// [Client.CreateZone] apply. It looks the zone up, then updates it by UUID
+// (two requests; see the file comment for why the UUID is not taken from
+// the cache).
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	in, err := c.input(op, name, primaries)
@@ -134,28 +169,29 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	c.remember(z)
 	return toZone(z), nil
 }
 
 // DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.lookup(ctx, op, name)
-	if err != nil {
+	return c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		err := c.deleteSecondaryZone(ctx, op, id)
+		if err == nil {
+			c.zoneIDs().Forget(n)
+		}
 		return err
-	}
-	return c.deleteSecondaryZone(ctx, op, z.ID)
+	})
 }
 
 // Transfer starts a zone transfer (AXFR) of the zone called name
 // ([facade.SecondaryDNS]).
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	z, err := c.lookup(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.startZoneTransfer(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, _ string, id string) error {
+		return c.startZoneTransfer(ctx, op, id)
+	})
 }
 
 // TransferStatus reports the per-primary transfer status of the zone called
@@ -164,23 +200,38 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // provider's status in lower case.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
 	const op = "TransferStatus"
-	z, err := c.lookup(ctx, op, name)
+	var ts facade.TransferStatus
+	err := c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		st, err := c.getZoneTransferStatus(ctx, op, id)
+		if err != nil {
+			return err
+		}
+		ts = facade.TransferStatus{Zone: n, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
+		for _, s := range st {
+			ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
+				Primary: facade.Primary{Addr: s.IP},
+				Status:  strings.ToLower(s.Status),
+				Error:   s.Error,
+			})
+		}
+		return nil
+	})
 	if err != nil {
 		return facade.TransferStatus{}, err
-	}
-	st, err := c.getZoneTransferStatus(ctx, op, z.ID)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	ts := facade.TransferStatus{Zone: z.Name, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
-	for _, s := range st {
-		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
-			Primary: facade.Primary{Addr: s.IP},
-			Status:  strings.ToLower(s.Status),
-			Error:   s.Error,
-		})
 	}
 	return ts, nil
+}
+
+// byName runs act on the zone called name by its remembered ID, or by the
+// ID a fresh lookup finds (see [neutral.ByName]).
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, id string) error) error {
+	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (string, error) {
+		z, err := c.lookup(ctx, op, n)
+		if err != nil {
+			return "", err
+		}
+		return c.remember(z), nil
+	}, act)
 }
 
 // input validates a zone name and primaries for IONOS.
@@ -206,7 +257,7 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // lookup resolves a zone name to the zone, with a filtered list and an
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
-	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
+	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
 		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }

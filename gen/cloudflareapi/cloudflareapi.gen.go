@@ -3751,6 +3751,14 @@ func (r ListACLsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListACLsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListACLsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3797,6 +3805,14 @@ func (r CreateACLResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r CreateACLResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3847,6 +3863,14 @@ func (r DeleteACLResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteACLResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3893,6 +3917,14 @@ func (r GetACLResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r GetACLResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3943,6 +3975,14 @@ func (r UpdateACLResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r UpdateACLResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3989,6 +4029,14 @@ func (r ListPeersResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r ListPeersResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListPeersResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4039,6 +4087,14 @@ func (r CreatePeerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreatePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreatePeerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4085,6 +4141,14 @@ func (r DeletePeerResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r DeletePeerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeletePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4135,6 +4199,14 @@ func (r GetPeerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetPeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetPeerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4181,6 +4253,14 @@ func (r UpdatePeerResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r UpdatePeerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdatePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4231,6 +4311,14 @@ func (r ListTSIGsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListTSIGsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListTSIGsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4277,6 +4365,14 @@ func (r CreateTSIGResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r CreateTSIGResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4327,6 +4423,14 @@ func (r DeleteTSIGResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteTSIGResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4375,6 +4479,14 @@ func (r GetTSIGResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetTSIGResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4421,6 +4533,14 @@ func (r UpdateTSIGResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r UpdateTSIGResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4497,6 +4617,14 @@ func (r ListZonesResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListZonesResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4569,6 +4697,14 @@ func (r CreateZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4615,6 +4751,14 @@ func (r DeleteZoneResponse) GetJSON4XX() *ZonesAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r DeleteZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4689,6 +4833,14 @@ func (r GetZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4735,6 +4887,14 @@ func (r ForceAXFRResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r ForceAXFRResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ForceAXFRResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4785,6 +4945,14 @@ func (r DeleteIncomingResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteIncomingResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4831,6 +4999,14 @@ func (r GetIncomingResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure 
 // GetBody returns the raw response body bytes
 func (r GetIncomingResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4881,6 +5057,14 @@ func (r CreateIncomingResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateIncomingResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4927,6 +5111,14 @@ func (r UpdateIncomingResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailu
 // GetBody returns the raw response body bytes
 func (r UpdateIncomingResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

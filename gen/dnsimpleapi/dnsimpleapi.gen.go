@@ -2072,6 +2072,14 @@ func (r ListDomainsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListDomainsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListDomainsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2149,6 +2157,14 @@ func (r CreateDomainResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateDomainResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2218,6 +2234,14 @@ func (r DeleteDomainResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r DeleteDomainResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2304,6 +2328,14 @@ func (r GetDomainResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetDomainResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2376,6 +2408,14 @@ func (r ListPrimaryServersResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r ListPrimaryServersResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListPrimaryServersResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2455,6 +2495,14 @@ func (r CreatePrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreatePrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreatePrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2517,6 +2565,14 @@ func (r DeletePrimaryServerResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r DeletePrimaryServerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeletePrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2603,6 +2659,14 @@ func (r GetPrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetPrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2687,6 +2751,14 @@ func (r LinkPrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *LinkPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r LinkPrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2769,6 +2841,14 @@ func (r UnlinkPrimaryServerResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r UnlinkPrimaryServerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UnlinkPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2859,6 +2939,14 @@ func (r CreateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2931,6 +3019,14 @@ func (r ListZonesResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r ListZonesResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3012,6 +3108,14 @@ func (r GetZoneResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r GetZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

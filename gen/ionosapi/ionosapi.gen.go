@@ -1256,6 +1256,14 @@ func (r ListSecondaryZonesResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListSecondaryZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListSecondaryZonesResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1353,6 +1361,14 @@ func (r CreateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1443,6 +1459,14 @@ func (r DeleteSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1531,6 +1555,14 @@ func (r GetSecondaryZoneResponse) GetJSON500() *InternalError {
 // GetBody returns the raw response body bytes
 func (r GetSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -1637,6 +1669,14 @@ func (r UpdateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r UpdateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1727,6 +1767,14 @@ func (r GetZoneTransferStatusResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneTransferStatusResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetZoneTransferStatusResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1815,6 +1863,14 @@ func (r StartZoneTransferResponse) GetJSON500() *InternalError {
 // GetBody returns the raw response body bytes
 func (r StartZoneTransferResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *StartZoneTransferResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

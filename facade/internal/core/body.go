@@ -1,10 +1,13 @@
-package facade
+package core
 
 import (
 	"context"
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
 
 // successBody is the body of a 2xx response as the generated parsers read
@@ -56,7 +59,7 @@ func (b *successBody) Read(p []byte) (int, error) {
 	case err == nil:
 	case err == io.EOF:
 		if b.json && b.first != 0 && !plausibleJSON(b.first, b.last) {
-			b.err = b.c.undecodable(b.resp, b.head[:b.headLen], "response body is not valid JSON")
+			b.err = b.c.undecodable(b.resp, b.head[:b.headLen], nil, "response body is not valid JSON")
 			return n, b.err
 		}
 	default:
@@ -67,12 +70,12 @@ func (b *successBody) Read(p []byte) (int, error) {
 }
 
 // lost is the error for a success body whose reading failed.
-func (b *successBody) lost(err error) *Error {
+func (b *successBody) lost(err error) *facade.Error {
 	e := transportError(b.c.provider, "", b.ctx.Err(), err)
 	e.StatusCode = b.resp.StatusCode
-	e.RequestID = RequestID(b.c.provider, b.resp.Header)
+	e.RequestID = b.c.info.RequestID(b.resp.Header)
 	e.Messages = []string{"the server answered " + strconv.Itoa(b.resp.StatusCode) +
-		" (the request took effect), but its body could not be read: " + clip(err.Error(), maxMessageBytes)}
+		" (the request took effect), but its body could not be read: " + text.Clip(err.Error(), maxMessageBytes)}
 	return e
 }
 

@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -204,7 +206,7 @@ func TestPaginateBounded(t *testing.T) {
 		}, fetched
 	}
 	newCore := func(t *testing.T, opts ...Option) *Core {
-		c, err := NewCore(ProviderIONOS, "t", "https://api.example", opts...)
+		c, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", opts...)
 		require.NoError(t, err)
 		return c
 	}
@@ -266,10 +268,10 @@ func TestPaginateBounded(t *testing.T) {
 func TestWithListLimits(t *testing.T) {
 	t.Parallel()
 	for _, l := range []ListLimits{{MaxPages: -1}, {MaxItems: -1}} {
-		_, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(l))
+		_, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", WithListLimits(l))
 		require.ErrorIs(t, err, ErrInvalidInput, "%+v", l)
 	}
-	c, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(ListLimits{MaxItems: 5}))
+	c, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", WithListLimits(ListLimits{MaxItems: 5}))
 	require.NoError(t, err)
 	assert.Equal(t, ListLimits{MaxPages: DefaultMaxListPages, MaxItems: 5}, c.limits)
 }
