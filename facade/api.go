@@ -40,8 +40,9 @@ import (
 //   - Every error is an [*Error] with Provider and Operation (the method name,
 //     e.g. "GetZone") set; classify it with errors.Is and the Err* sentinels.
 //   - ctx governs every HTTP request and every wait, including retry
-//     backoffs and the wait for a client's own lock serialising
-//     provisioning; cancellation returns promptly with an error matching
+//     backoffs and the wait for a client's own lock serialising the
+//     creation of account objects (peers, primary servers); cancellation
+//     returns promptly with an error matching
 //     context.Canceled (or context.DeadlineExceeded), after at most the
 //     clean-up a multi-request method owes (see CreateZone).
 //   - Implementations are safe for concurrent use.
@@ -159,9 +160,11 @@ const (
 )
 
 // Capabilities tells what a provider's secondary zones support (see
-// [SecondaryDNS.Capabilities]). A false field means the matching request
-// fails with [ErrUnsupported] before anything is sent, or, for the
-// reporting fields, that the value stays zero.
+// [SecondaryDNS.Capabilities]). A false Transfer, TSIG or PrimaryPorts
+// means the matching request fails with [ErrUnsupported] before anything is
+// sent; a false Description means [WithDescription] is accepted and ignored
+// (a note, not a setting the zone depends on); a false reporting field
+// (Serial, LastTransfer, PrimaryStatus) means the value stays zero.
 type Capabilities struct {
 	// Transfer: [SecondaryDNS.Transfer] can trigger a transfer.
 	Transfer bool

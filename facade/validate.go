@@ -46,8 +46,8 @@ var zoneProfile = idna.New(
 // not in NFC. Such a name would silently address another zone
 // ("ex\u200bample.com" is example.com after mapping).
 //
-// Errors are [*Error] of kind [ErrInvalidInput] without Operation; wrap them
-// with [Core.Invalid].
+// Errors are [*Error] of kind [ErrInvalidInput] without Operation; label them
+// with [Invalid].
 //
 //	NormalizeZoneName("Bücher.Example.") // "xn--bcher-kva.example", nil
 func NormalizeZoneName(name string) (string, error) {

@@ -231,21 +231,22 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
-		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of primary servers (\"data\" missing)")
 		}
-		out := make([]PrimaryServer, 0, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i])
+		out := make([]PrimaryServer, 0, len(got.Data))
+		for i := range got.Data {
+			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &got.Data[i])
 			if err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 			out = append(out, s)
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -269,10 +270,11 @@ func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryS
 		body.Port = &port
 	}
 	rsp, err := c.api.CreatePrimaryServerWithResponse(ctx, c.account, body)
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreatePrimaryServerResponse).GetJSON201); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreatePrimaryServerResponse).GetJSON201)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, rsp.JSON201.Data)
+	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, got.Data)
 	if err == nil && (out.IP != ps[0].Addr || (in.Port != 0 && out.Port != in.Port)) {
 		err = c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "asked to create primary server %s, the server answered with %s",
 			netip.AddrPortFrom(ps[0].Addr, ps[0].PortOrDefault()), netip.AddrPortFrom(out.IP, out.Port))
@@ -289,10 +291,11 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 		return PrimaryServer{}, err
 	}
 	rsp, err := c.api.GetPrimaryServerWithResponse(ctx, c.account, pid)
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetPrimaryServerResponse).GetJSON200); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetPrimaryServerResponse).GetJSON200)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 }
 
 // DeletePrimaryServer deletes the primary server id.
@@ -333,16 +336,18 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 	body := dnsimpleapi.PrimaryServerZone{Zone: name}
 	if link {
 		rsp, err := c.api.LinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.LinkPrimaryServerResponse).GetJSON200); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.LinkPrimaryServerResponse).GetJSON200)
+		if err != nil {
 			return PrimaryServer{}, err
 		}
-		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 	}
 	rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.UnlinkPrimaryServerResponse).GetJSON200); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.UnlinkPrimaryServerResponse).GetJSON200)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 }
 
 // CreateSecondaryZone creates a secondary zone (without primaries; link
@@ -358,10 +363,11 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, c.account, dnsimpleapi.CreateSecondaryZoneJSONRequestBody{Name: n})
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateSecondaryZoneResponse).GetJSON201); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateSecondaryZoneResponse).GetJSON201)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // ListAccountZones iterates over the account's zones, primary and
@@ -394,19 +400,20 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
-		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"data\" missing)")
 		}
-		out := make([]Zone, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+		out := make([]Zone, len(got.Data))
+		for i := range got.Data {
+			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -423,10 +430,11 @@ func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.GetZoneWithResponse(ctx, c.account, n)
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetZoneResponse).GetJSON200); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetZoneResponse).GetJSON200)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON200.Data)
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // ListDomains iterates over the account's domains, fetching pages lazily.
@@ -459,19 +467,20 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
-		if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of domains (\"data\" missing)")
 		}
-		out := make([]Domain, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+		out := make([]Domain, len(got.Data))
+		for i := range got.Data {
+			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -484,10 +493,11 @@ func (c *Client) CreateDomain(ctx context.Context, name string) (Domain, error) 
 		return Domain{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateDomainWithResponse(ctx, c.account, dnsimpleapi.CreateDomainJSONRequestBody{Name: n})
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateDomainResponse).GetJSON201); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateDomainResponse).GetJSON201)
+	if err != nil {
 		return Domain{}, err
 	}
-	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // GetDomain returns the domain given by name or decimal ID, or an error
@@ -499,10 +509,11 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 		return Domain{}, err
 	}
 	rsp, err := c.api.GetDomainWithResponse(ctx, c.account, d)
-	if _, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetDomainResponse).GetJSON200); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetDomainResponse).GetJSON200)
+	if err != nil {
 		return Domain{}, err
 	}
-	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &rsp.JSON200.Data)
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &got.Data)
 }
 
 // DeleteDomain deletes the domain given by name or decimal ID. This is
@@ -525,8 +536,7 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 // while current_page < total_pages. Errors are labelled with op.
 func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64,
 	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
-	key := func(v T) string { return strconv.FormatInt(id(v), 10) }
-	return core.PaginateUnique(ctx, c.core, op, key, func(ctx context.Context, cursor string) ([]T, string, error) {
+	return core.PaginateUniqueInt(ctx, c.core, op, id, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
 		if cursor != "" {

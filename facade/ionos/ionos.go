@@ -173,22 +173,23 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 			p.Offset = &o
 		}
 		rsp, err := c.api.ListSecondaryZonesWithResponse(ctx, &p)
-		if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.ListSecondaryZonesResponse).GetJSON200); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*ionosapi.ListSecondaryZonesResponse).GetJSON200)
+		if err != nil {
 			return nil, "", err
 		}
-		if rsp.JSON200.Items == nil {
+		if got.Items == nil {
 			return nil, "", c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"items\" missing)")
 		}
-		zones := make([]SecondaryZone, 0, len(rsp.JSON200.Items))
-		for i := range rsp.JSON200.Items {
-			z, err := c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Items[i])
+		zones := make([]SecondaryZone, 0, len(got.Items))
+		for i := range got.Items {
+			z, err := c.convertZone(op, rsp.HTTPResponse, rsp.Body, &got.Items[i])
 			if err != nil {
 				return nil, "", err
 			}
 			zones = append(zones, z)
 		}
 		next := ""
-		if rsp.JSON200.UnderscoreLinks.Next != nil && len(zones) > 0 {
+		if got.UnderscoreLinks.Next != nil && len(zones) > 0 {
 			next = strconv.Itoa(offset + len(zones))
 		}
 		return zones, next, nil
@@ -236,10 +237,11 @@ func (c *Client) createSecondaryZone(ctx context.Context, op string, in Secondar
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, ionosapi.SecondaryZoneCreate{Properties: body})
-	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.CreateSecondaryZoneResponse).GetJSON202); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.CreateSecondaryZoneResponse).GetJSON202)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uuid.Nil, body.ZoneName)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uuid.Nil, body.ZoneName)
 }
 
 func (c *Client) zoneBody(op string, in SecondaryZoneInput) (ionosapi.SecondaryZone, error) {
@@ -278,10 +280,11 @@ func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (Secondary
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.GetSecondaryZoneWithResponse(ctx, uid)
-	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetSecondaryZoneResponse).GetJSON200); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetSecondaryZoneResponse).GetJSON200)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON200, uid, "")
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uid, "")
 }
 
 // UpdateSecondaryZone replaces the zone with the UUID id by in (name,
@@ -301,10 +304,11 @@ func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in Seco
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.UpdateSecondaryZoneWithResponse(ctx, uid, ionosapi.SecondaryZoneEnsure{Properties: body})
-	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.UpdateSecondaryZoneResponse).GetJSON202); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.UpdateSecondaryZoneResponse).GetJSON202)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uid, body.ZoneName)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uid, body.ZoneName)
 }
 
 // DeleteSecondaryZone deletes the zone with the UUID id. IONOS deletes
@@ -335,14 +339,15 @@ func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]Pr
 		return nil, err
 	}
 	rsp, err := c.api.GetZoneTransferStatusWithResponse(ctx, uid)
-	if _, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetZoneTransferStatusResponse).GetJSON202); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetZoneTransferStatusResponse).GetJSON202)
+	if err != nil {
 		return nil, err
 	}
-	if rsp.JSON202.Items == nil {
+	if got.Items == nil {
 		return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no transfer status (\"items\" missing)")
 	}
-	out := make([]PrimaryTransferStatus, 0, len(rsp.JSON202.Items))
-	for _, it := range rsp.JSON202.Items {
+	out := make([]PrimaryTransferStatus, 0, len(got.Items))
+	for _, it := range got.Items {
 		ip, err := c.parseAddr(op, rsp.HTTPResponse, rsp.Body, it.PrimaryIP)
 		if err != nil {
 			return nil, err

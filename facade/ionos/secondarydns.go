@@ -47,22 +47,19 @@ func (c *Client) remember(z SecondaryZone) string {
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
-	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+	return neutral.List(c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}), func() func(SecondaryZone) (facade.Zone, bool, error) {
+		return func(z SecondaryZone) (facade.Zone, bool, error) {
 			c.remember(z)
-			if !yield(toZone(z), nil) {
-				return
-			}
+			return toZone(z), true, nil
 		}
-	}
+	})
 }
 
 // GetZone returns the secondary zone called name, or an error matching
-// [facade.ErrNotFound] ([facade.SecondaryDNS]).
+// [facade.ErrNotFound] ([facade.SecondaryDNS]). Zone.State is the IONOS
+// provisioning state in lower case; Zone.Readiness reads it as: AVAILABLE
+// ready, PROVISIONING pending, FAILED and DESTROYING failed, anything else
+// unknown. Primaries carry Port 53.
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	z, err := c.lookup(ctx, "GetZone", name)
 	if err != nil {
@@ -74,8 +71,9 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 
 // CreateZone creates a secondary zone transferring from primaries
 // ([facade.SecondaryDNS]). IONOS supports neither primary ports other than
-// 53 nor TSIG: such requests fail with [facade.ErrInvalidInput] matching
-// errors.ErrUnsupported before any request. [facade.WithDescription] sets
+// 53 nor TSIG (Capabilities says so): such requests fail with
+// [facade.ErrUnsupported], also matching errors.ErrUnsupported, before any
+// request. [facade.WithDescription] sets
 // the zone's description; with [facade.WithWaitUntilAvailable] the call
 // returns once the zone is [StateAvailable] (see [Client.WaitUntilAvailable];
 // a zone that fails to provision, or whose wait ctx ends, is left in place
@@ -209,7 +207,7 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 		ts = facade.TransferStatus{Zone: n, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
 		for _, s := range st {
 			ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
-				Primary: facade.Primary{Addr: s.IP},
+				Primary: facade.Primary{Addr: s.IP}.Effective(),
 				Status:  strings.ToLower(s.Status),
 				Error:   s.Error,
 			})
@@ -262,8 +260,19 @@ func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, er
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }
 
+// readiness maps the IONOS provisioning states (lower-cased in
+// Zone.State) to the neutral readiness: AVAILABLE is ready, PROVISIONING
+// pending, FAILED failed, and DESTROYING failed too (the zone is going away
+// and will not be served again); any other state is unknown.
+var readiness = map[string]facade.Readiness{
+	"available":    facade.ReadinessReady,
+	"provisioning": facade.ReadinessPending,
+	"failed":       facade.ReadinessFailed,
+	"destroying":   facade.ReadinessFailed,
+}
+
 // toZone converts a SecondaryZone to the neutral type. IONOS primaries
-// always use port 53, reported as Port 0 (the default).
+// always use port 53, reported as Port 53 (the effective form).
 func toZone(z SecondaryZone) facade.Zone {
 	out := facade.Zone{
 		Provider:    facade.ProviderIONOS,
@@ -273,8 +282,9 @@ func toZone(z SecondaryZone) facade.Zone {
 		Nameservers: append([]string(nil), z.Nameservers...),
 		Primaries:   make([]facade.Primary, len(z.PrimaryIPs)),
 	}
+	out.Readiness = neutral.Readiness(out.State, readiness)
 	for i, a := range z.PrimaryIPs {
-		out.Primaries[i] = facade.Primary{Addr: a}
+		out.Primaries[i] = facade.Primary{Addr: a}.Effective()
 	}
 	return out
 }

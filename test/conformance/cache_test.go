@@ -1,9 +1,11 @@
 package conformance_test
 
 import (
-	"context"
+	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,6 +15,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
 	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
+	"github.com/secondarydns/secondarydns-go/test/conformance"
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
@@ -50,7 +53,7 @@ func TestIONOSStaleZoneID(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEqual(t, old.ID, fresh.ID)
 
-			require.NoError(t, call(ctx, c, op, "stale.example", cachePrimaries[1:]), op)
+			require.NoError(t, conformance.Call(ctx, c, op, "stale.example", cachePrimaries[1:]), op)
 			zones := f.Zones()
 			switch op {
 			case "DeleteZone":
@@ -68,7 +71,7 @@ func TestIONOSStaleZoneID(t *testing.T) {
 			if op != "DeleteZone" {
 				require.NoError(t, other.DeleteZone(ctx, "stale.example"))
 			}
-			err = call(ctx, c, op, "stale.example", cachePrimaries[1:])
+			err = conformance.Call(ctx, c, op, "stale.example", cachePrimaries[1:])
 			require.ErrorIs(t, err, facade.ErrNotFound, op)
 			assert.Empty(t, f.Zones(), "%s of a deleted zone re-created it", op)
 		})
@@ -91,31 +94,13 @@ func TestIONOSRememberedIDCost(t *testing.T) {
 	}
 	for _, op := range []string{"SetPrimaries", "Transfer", "TransferStatus", "DeleteZone"} {
 		before := f.Stats().Requests
-		require.NoError(t, call(ctx, c, op, "listed.example", cachePrimaries))
+		require.NoError(t, conformance.Call(ctx, c, op, "listed.example", cachePrimaries))
 		want := 1
 		if op == "SetPrimaries" {
 			want = 2
 		}
 		assert.Equal(t, want, f.Stats().Requests-before, "%s of a listed zone: requests", op)
 	}
-}
-
-// call runs a by-name method of the neutral interface.
-func call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
-	var err error
-	switch op {
-	case "SetPrimaries":
-		_, err = c.SetPrimaries(ctx, name, ps)
-	case "DeleteZone":
-		err = c.DeleteZone(ctx, name)
-	case "Transfer":
-		err = c.Transfer(ctx, name)
-	case "TransferStatus":
-		_, err = c.TransferStatus(ctx, name)
-	default:
-		panic(op)
-	}
-	return err
 }
 
 // TestDNSimpleStalePrimaryServer: the primary servers a client cached were
@@ -233,6 +218,62 @@ func TestConcurrentCreatesShareNewObjects(t *testing.T) {
 				require.NoError(t, err, "call %d", i)
 			}
 			assert.Equal(t, p.objects, objects(), "account objects")
+		})
+	}
+}
+
+// TestFailedWaitReturnsZone: a CreateZone WithWaitUntilAvailable whose
+// wait fails (every poll's connection dropped) keeps the zone and returns
+// it as created, with Provider, ID and Name set, together with the error
+// (the failed-wait contract of facade.SecondaryDNS.CreateZone).
+func TestFailedWaitReturnsZone(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		start  func(t *testing.T) (*fakes.Server, facade.SecondaryDNS)
+		isPoll func(r *http.Request) bool
+	}{
+		{facade.ProviderIONOS, func(t *testing.T) (*fakes.Server, facade.SecondaryDNS) {
+			f := fakes.StartIONOS(t, fakes.WithProvisioningReads(1000))
+			c, err := ionos.New(f.Token(), clientOptions(f.URL())...)
+			require.NoError(t, err)
+			return f.Server, c
+		}, func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/secondaryzones/")
+		}},
+		{facade.ProviderCloudflare, func(t *testing.T) (*fakes.Server, facade.SecondaryDNS) {
+			f := fakes.StartCloudflare(t)
+			c, err := cloudflare.New(f.Token(), f.AccountID(), clientOptions(f.URL())...)
+			require.NoError(t, err)
+			return f.Server, c
+		}, func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/zones/") && !strings.Contains(r.URL.Path, "secondary_dns")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := tc.start(t)
+			var polls atomic.Int32
+			srv.SetHook(func(_ int, r *http.Request, handle, drop func()) {
+				if tc.isPoll(r) {
+					polls.Add(1)
+					drop()
+					return
+				}
+				handle()
+			})
+			z, err := c.CreateZone(t.Context(), "wait.example", cachePrimaries, facade.WithWaitUntilAvailable())
+			require.Error(t, err)
+			assert.Positive(t, polls.Load(), "the wait polled")
+			assert.Equal(t, tc.name, z.Provider, "the zone as created comes with the error")
+			assert.NotEmpty(t, z.ID)
+			assert.Equal(t, "wait.example", z.Name)
+			assert.True(t, facade.EqualPrimaries(cachePrimaries, z.Primaries), "%v", z.Primaries)
+			srv.SetHook(nil)
+			got, err := c.GetZone(t.Context(), "wait.example")
+			require.NoError(t, err, "the zone is kept")
+			assert.Equal(t, z.ID, got.ID)
 		})
 	}
 }

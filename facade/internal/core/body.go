@@ -27,6 +27,8 @@ type successBody struct {
 	c    *Core
 	resp *http.Response
 	json bool
+	// done ends the attempt's deadline; called by Close.
+	done context.CancelFunc
 
 	n           int64
 	first, last byte
@@ -35,8 +37,8 @@ type successBody struct {
 	err         error
 }
 
-func (c *Core) newSuccessBody(ctx context.Context, resp *http.Response) *successBody {
-	return &successBody{rc: resp.Body, ctx: ctx, c: c, resp: resp, json: isJSONContent(resp.Header)}
+func (c *Core) newSuccessBody(ctx context.Context, resp *http.Response, done context.CancelFunc) *successBody {
+	return &successBody{rc: resp.Body, ctx: ctx, c: c, resp: resp, json: isJSONContent(resp.Header), done: done}
 }
 
 // Read implements io.Reader.
@@ -101,8 +103,12 @@ func (b *successBody) observe(chunk []byte) {
 	}
 }
 
-// Close implements io.Closer.
-func (b *successBody) Close() error { return b.rc.Close() }
+// Close implements io.Closer; it also ends the attempt's deadline.
+func (b *successBody) Close() error {
+	err := b.rc.Close()
+	b.done()
+	return err
+}
 
 func isJSONSpace(ch byte) bool { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -99,12 +98,18 @@ type Provider struct {
 // field of a Core holds the token in printable form, so printing a Core
 // value shows no credential either.
 type Core struct {
-	provider  string
-	info      Provider
-	token     *facade.Secret // pointer: printing a Core value shows an address, not the token
-	baseURL   string
-	base      *url.URL
+	provider string
+	info     Provider
+	token    *facade.Secret // pointer: printing a Core value shows an address, not the token
+	baseURL  string
+	base     *url.URL
+	// direct holds the transport every attempt goes through directly, or
+	// is nil when client must be used (its Jar keeps cookies); timeout
+	// bounds one attempt (the HTTP client's Timeout), 0 for none. (A
+	// pointer: printing a Core never walks the transport's state.)
+	direct    *direct
 	client    *http.Client
+	timeout   time.Duration
 	userAgent string
 	retry     facade.RetryPolicy
 	logger    *slog.Logger
@@ -181,11 +186,22 @@ func NewCore(p Provider, token, defaultBaseURL string, opts ...facade.Option) (*
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: facade.DefaultTimeout}
 	}
-	// Redirects are never followed, whoever's client this is: a copy with
-	// its own CheckRedirect, so the caller's client is not modified.
+	// Redirects are never followed, whoever's client this is: attempts go
+	// to its transport directly, or, if it keeps cookies, through a copy
+	// with its own CheckRedirect, so the caller's client is not modified.
+	// Either way the core bounds each attempt by the client's Timeout.
 	client := *cfg.Client
+	timeout := client.Timeout
+	var d *direct
+	if client.Jar == nil {
+		d = &direct{rt: client.Transport}
+		if d.rt == nil {
+			d.rt = http.DefaultTransport
+		}
+	}
 	client.CheckRedirect = refuseRedirect
 	client.Transport = redirectGuard{next: client.Transport}
+	client.Timeout = 0
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil { // cannot happen: normalizeBaseURL parsed it
 		return fail(err)
@@ -207,7 +223,9 @@ func NewCore(p Provider, token, defaultBaseURL string, opts ...facade.Option) (*
 		token:     &secret,
 		baseURL:   cfg.BaseURL,
 		base:      base,
+		direct:    d,
 		client:    &client,
+		timeout:   timeout,
 		userAgent: cfg.UserAgent,
 		retry:     facade.RetryPolicy(cfg.Retry),
 		logger:    cfg.Logger,
@@ -347,9 +365,8 @@ func (c *Core) priorUnknown(req *http.Request, e *facade.Error, unknown bool) *f
 // User-Agent and Accept headers, so that req itself (which may belong to
 // the caller) never carries the token. From the second attempt on, the body
 // comes from req.GetBody.
-func (c *Core) outgoing(req *http.Request, n int) (*http.Request, error) {
-	r := new(http.Request)
-	*r = *req
+func (c *Core) outgoing(ctx context.Context, req *http.Request, n int) (*http.Request, error) {
+	r := req.WithContext(ctx)
 	h := make(http.Header, len(req.Header)+3)
 	for k, v := range req.Header {
 		h[k] = v
@@ -377,27 +394,74 @@ func (c *Core) outgoing(req *http.Request, n int) (*http.Request, error) {
 // ends) for error decoding.
 func (c *Core) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, []byte, error) {
 	c.attempts.Add(1)
-	out, err := c.outgoing(req, n)
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	out, err := c.outgoing(actx, req, n)
 	if err != nil {
+		cancel()
 		return nil, nil, err
 	}
 	start := time.Now()
-	resp, err := c.client.Do(out)
+	resp, err := c.send(out)
 	var body []byte
 	if err == nil {
 		restoreLocation(resp)
 		switch {
 		case isSuccess(resp.StatusCode):
-			resp.Body = c.newSuccessBody(ctx, resp)
+			// The attempt's deadline holds until the caller has read
+			// the body: the body's Close ends it.
+			resp.Body = c.newSuccessBody(actx, resp, cancel)
+			cancel = nil
 		case resp.StatusCode < 200:
 			_ = resp.Body.Close()
 			resp.Body = http.NoBody
 		default:
-			body, err = c.readBody(ctx, resp)
+			body, err = c.readBody(actx, resp)
 		}
+	}
+	if cancel != nil {
+		cancel()
 	}
 	c.logAttempt(ctx, req, n, resp, err, time.Since(start))
 	return resp, body, err
+}
+
+// send performs one round trip of out: on the transport directly (no
+// redirect is followed: a 3xx is an answer like any other), or through the
+// client when it keeps cookies. It checks what http.Client would: a
+// transport answering nothing, or a response without a body.
+func (c *Core) send(out *http.Request) (*http.Response, error) {
+	if c.direct == nil {
+		return c.client.Do(out)
+	}
+	resp, err := c.direct.rt.RoundTrip(out)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, &url.Error{Op: urlErrorOp(out.Method), URL: out.URL.String(), Err: err}
+	case resp == nil:
+		return nil, &url.Error{Op: urlErrorOp(out.Method), URL: out.URL.String(),
+			Err: fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", c.direct.rt)}
+	case resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	return resp, nil
+}
+
+// direct is the transport a Core calls without an http.Client.
+type direct struct{ rt http.RoundTripper }
+
+// urlErrorOp is the Op of the *url.Error http.Client returns: the method
+// in title case ("Get").
+func urlErrorOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
 }
 
 // errBodyTooLarge marks a body over the cap; such responses are never retried.
@@ -619,9 +683,21 @@ func neverSent(err error) bool {
 	return errors.As(err, &dns)
 }
 
+// isJSONContent reports a JSON media type (application/json or
+// anything+json, parameters ignored), without allocating.
 func isJSONContent(h http.Header) bool {
-	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	mt := h.Get("Content-Type")
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.TrimSpace(mt)
+	const suffix = "+json"
+	slash := strings.IndexByte(mt, '/')
+	if slash <= 0 || slash == len(mt)-1 || strings.ContainsAny(mt, " \t\"(),:<>?@[\\]{}=") || strings.Count(mt, "/") != 1 {
+		return false
+	}
+	return strings.EqualFold(mt, "application/json") ||
+		(len(mt) > len(suffix) && strings.EqualFold(mt[len(mt)-len(suffix):], suffix))
 }
 
 // sameOrigin compares scheme, host and effective port.

@@ -169,9 +169,10 @@ func TestCoreNeverFollowsRedirects(t *testing.T) {
 							var err error
 							c, err = NewCore(testProvider(ProviderIONOS), testToken, srv.URL, WithRetryPolicy(fastPolicy()))
 							require.NoError(t, err)
-							require.IsType(t, redirectGuard{}, c.client.Transport)
-							require.Nil(t, c.client.Transport.(redirectGuard).next, "the default client uses http.DefaultTransport")
-							c.client.Transport = redirectGuard{next: ownClient(t).Transport}
+							require.NotNil(t, c.direct)
+							require.Same(t, http.DefaultTransport, c.direct.rt, "the default client uses http.DefaultTransport")
+							assert.Equal(t, DefaultTimeout, c.timeout)
+							c.direct = &direct{rt: ownClient(t).Transport}
 						case "caller":
 							caller = ownClient(t)
 						case "caller-follows":

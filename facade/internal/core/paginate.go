@@ -89,15 +89,31 @@ func PaginateFor[T any](ctx context.Context, c *Core, op string, fetch PageFunc[
 // stays bounded by one page plus 8 bytes per item, itself bounded by the
 // item limit. A nil key makes it PaginateFor.
 func PaginateUnique[T any](ctx context.Context, c *Core, op string, key func(T) string, fetch PageFunc[T]) iter.Seq2[T, error] {
-	return paginate(ctx, c.limits, key, fetch, func(err error) error { return c.Wrap(op, err) }, func(e *facade.Error) error {
+	var id func(maphash.Seed, T) uint64
+	if key != nil {
+		id = func(seed maphash.Seed, it T) uint64 { return maphash.String(seed, key(it)) }
+	}
+	return paginateFor(ctx, c, op, id, fetch)
+}
+
+// PaginateUniqueInt is [PaginateUnique] for items identified by an integer
+// (e.g. DNSimple's IDs), remembered as they are: no string is built per item.
+func PaginateUniqueInt[T any](ctx context.Context, c *Core, op string, key func(T) int64, fetch PageFunc[T]) iter.Seq2[T, error] {
+	return paginateFor(ctx, c, op, func(_ maphash.Seed, it T) uint64 { return uint64(key(it)) }, fetch)
+}
+
+// paginateFor is paginate with c's limits and labels.
+func paginateFor[T any](ctx context.Context, c *Core, op string, id func(maphash.Seed, T) uint64, fetch PageFunc[T]) iter.Seq2[T, error] {
+	return paginate(ctx, c.limits, id, fetch, func(err error) error { return c.Wrap(op, err) }, func(e *facade.Error) error {
 		e.Provider, e.Operation = c.provider, op
 		return e
 	})
 }
 
-// paginate implements the Paginate family: key (optional) identifies items,
-// wrap relabels errors from fetch, label its own errors.
-func paginate[T any](ctx context.Context, lim facade.ListLimits, key func(T) string, fetch PageFunc[T], wrap func(error) error, label func(*facade.Error) error) iter.Seq2[T, error] {
+// paginate implements the Paginate family: id (optional) identifies items
+// (a 64-bit hash of their key under a seed of this listing), wrap relabels
+// errors from fetch, label its own errors.
+func paginate[T any](ctx context.Context, lim facade.ListLimits, id func(maphash.Seed, T) uint64, fetch PageFunc[T], wrap func(error) error, label func(*facade.Error) error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		fail := func(format string, args ...any) {
@@ -110,7 +126,7 @@ func paginate[T any](ctx context.Context, lim facade.ListLimits, key func(T) str
 			seed  maphash.Seed
 			known map[uint64]struct{}
 		)
-		if key != nil {
+		if id != nil {
 			seed, known = maphash.MakeSeed(), map[uint64]struct{}{}
 		}
 		cursor := ""
@@ -132,8 +148,8 @@ func paginate[T any](ctx context.Context, lim facade.ListLimits, key func(T) str
 			pages++
 			fresh := 0
 			for _, it := range page {
-				if key != nil {
-					h := maphash.String(seed, key(it))
+				if id != nil {
+					h := id(seed, it)
 					if _, dup := known[h]; dup {
 						continue
 					}
@@ -151,7 +167,7 @@ func paginate[T any](ctx context.Context, lim facade.ListLimits, key func(T) str
 			if next == "" {
 				return
 			}
-			if key != nil && len(page) > 0 && fresh == 0 {
+			if id != nil && len(page) > 0 && fresh == 0 {
 				fail("server repeated page: every item of page %d (cursor %q) was already listed", pages, text.Clip(cursor, 64))
 				return
 			}

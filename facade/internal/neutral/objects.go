@@ -204,7 +204,9 @@ func (o *Objects[T]) Pin(v T) (h Handle[T], ok bool) {
 // Claim claims the object with the given id for deletion by a rollback
 // that holds own pins on it: unless other calls hold it pinned too, it is
 // removed from the cache, further pins fail, and Claim reports true; the
-// caller then deletes it and calls [Objects.Settle]. Otherwise the object
+// caller then checks, with a fresh read, that nothing uses it (a call
+// that pinned it before the claim may have finished since), deletes it and
+// calls [Objects.Settle], or calls [Objects.Unclaim]. Otherwise the object
 // is in use and must be kept.
 func (o *Objects[T]) Claim(id string, own int) bool {
 	o.mu.Lock()
@@ -223,6 +225,18 @@ func (o *Objects[T]) Settle(id string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	delete(o.doomed, id)
+}
+
+// Unclaim ends a claim on v without deleting it (it turned out to be in
+// use, or its deletion failed): v is cached again and may be pinned.
+func (o *Objects[T]) Unclaim(v T) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	id := o.id(v)
+	delete(o.doomed, id)
+	if o.items != nil {
+		o.items[id] = v
+	}
 }
 
 // Pins counts the handles among hs for the object with the given id.

@@ -3,6 +3,7 @@ package neutral
 import (
 	"context"
 	"errors"
+	"iter"
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/internal/core"
@@ -43,4 +44,53 @@ func ByName[R any](ctx context.Context, c *core.Core, op, name string, ids *IDs[
 		return err
 	}
 	return act(ctx, n, r)
+}
+
+// Readiness maps a provider's zone state (as the adapter reports it in
+// Zone.State) to the neutral [facade.Readiness] with the adapter's table;
+// an empty or unlisted state is [facade.ReadinessUnknown].
+func Readiness(state string, table map[string]facade.Readiness) facade.Readiness {
+	if r, ok := table[state]; ok {
+		return r
+	}
+	return facade.ReadinessUnknown
+}
+
+// Primaries returns ps in their effective form ([facade.Primary.Effective]):
+// every primary with its port, 53 where the provider has none.
+func Primaries(ps []facade.Primary) []facade.Primary {
+	out := make([]facade.Primary, len(ps))
+	for i, p := range ps {
+		out[i] = p.Effective()
+	}
+	return out
+}
+
+// List is the shape of every adapter's ListZones: it ranges over the
+// provider's listing and yields each item through the converter newConv
+// makes for this iteration (so that a converter may load what it needs
+// lazily, once per iteration, e.g. the account's peers). A converter
+// returns ok false to skip an item (e.g. a primary zone). The first error,
+// from the listing or a converter, is yielded once, last, with a zero
+// Zone; nothing more is fetched once the consumer stops.
+func List[Z any](list iter.Seq2[Z, error], newConv func() func(z Z) (out facade.Zone, ok bool, err error)) iter.Seq2[facade.Zone, error] {
+	return func(yield func(facade.Zone, error) bool) {
+		conv := newConv()
+		for z, err := range list {
+			var (
+				out facade.Zone
+				ok  bool
+			)
+			if err == nil {
+				out, ok, err = conv(z)
+			}
+			if err != nil {
+				yield(facade.Zone{}, err)
+				return
+			}
+			if ok && !yield(out, nil) {
+				return
+			}
+		}
+	}
 }
