@@ -158,7 +158,7 @@ func TestMultiProviderLifecycle(t *testing.T) {
 	for _, row := range st.Providers {
 		assert.True(t, row.Found, row.Provider)
 		assert.Equal(t, []string{"192.0.2.1:53", "[2001:db8::1]:53"}, row.Primaries, row.Provider)
-		assert.NotEmpty(t, row.Readiness, row.Provider)
+		assert.Equal(t, "ready", row.Readiness, row.Provider)
 	}
 	assert.Nil(t, st.Providers[0].Serial, "IONOS reports no serial")
 	assert.Nil(t, st.Providers[0].LastTransfer, "IONOS reports no last transfer")
