@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -29,6 +30,9 @@ const (
 	// exitUnsupported: the provider cannot do what was asked (see
 	// facade.Capabilities); nothing was sent.
 	exitUnsupported = 6
+	// exitDisagree: status found the zone at every provider, but they
+	// disagree (primaries or serial).
+	exitDisagree = 7
 )
 
 // usageError is a mistake in how the command was called.
@@ -58,6 +62,8 @@ type commandEntry struct {
 	run     func(ctx context.Context, a *app, args []string) error
 	// minArgs and maxArgs bound the positional arguments (maxArgs < 0: any).
 	minArgs, maxArgs int
+	// noJSON refuses --json (a narrated command such as demo).
+	noJSON bool
 }
 
 // cmdOptions holds the flags that only some commands take.
@@ -73,7 +79,11 @@ type cmdOptions struct {
 
 // globals are the flags every command takes.
 type globals struct {
+	// provider is the selection as given: -p/--provider values joined
+	// with commas (repeated flags accumulate), else $SECDNS_PROVIDER. On a
+	// connected per-provider app it is that provider's type.
 	provider string
+	config   string
 	token    string
 	account  string
 	baseURL  string
@@ -102,13 +112,21 @@ type app struct {
 	// privatePrimaries makes connect accept loopback primaries (the demo's
 	// in-process primary).
 	privatePrimaries bool
+
+	// name is the provider as the user named it (a config file name or the
+	// type), conf its config file entry (nil: flags and environment).
+	name string
+	conf *providerConf
+	// progress prefixes progress lines (the provider, when several run).
+	progress string
 }
 
 // registerGlobals adds the global flags to fs. Their defaults are g's current
 // values, so flags given before the command survive the command's own parse.
 func registerGlobals(fs *flag.FlagSet, g *globals) {
-	fs.StringVar(&g.provider, "provider", g.provider, "provider: ionos, dnsimple or cloudflare (or $SECDNS_PROVIDER)")
-	fs.StringVar(&g.provider, "p", g.provider, "shorthand for --provider")
+	fs.Var((*providerFlag)(&g.provider), "provider", "`NAMES`: ionos, dnsimple, cloudflare or names from the config file, comma-separated or repeated; all for every configured one (or $SECDNS_PROVIDER)")
+	fs.Var((*providerFlag)(&g.provider), "p", "`NAMES`: shorthand for --provider")
+	fs.StringVar(&g.config, "config", g.config, "`FILE` naming providers and where their credentials come from (default: $SECDNS_CONFIG, else $XDG_CONFIG_HOME/secdns/config.yaml or ~/.config/secdns/config.yaml, if it exists)")
 	fs.StringVar(&g.token, "token", g.token, "API token (default: $IONOS_TOKEN, $DNSIMPLE_TOKEN or $CLOUDFLARE_API_TOKEN)")
 	fs.StringVar(&g.account, "account", g.account, "account ID for DNSimple and Cloudflare (default: $DNSIMPLE_ACCOUNT or $CLOUDFLARE_ACCOUNT_ID)")
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "API base URL (default: the provider's production API)")
@@ -120,7 +138,7 @@ func registerGlobals(fs *flag.FlagSet, g *globals) {
 
 // run is the whole program, testable: it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	a := &app{stdout: stdout, stderr: stderr, getenv: getenv, g: globals{timeout: 2 * time.Minute}}
+	a := &app{stdout: stdout, stderr: &syncWriter{w: stderr}, getenv: getenv, g: globals{timeout: 2 * time.Minute}}
 	err := a.dispatch(ctx, args)
 	if a.cleanup != nil {
 		a.cleanup()
@@ -131,7 +149,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "secdns: %s\n", oneLine(err.Error()))
+	var re *reportedExit
+	if !errors.As(err, &re) {
+		provider := ""
+		if a.g.json {
+			provider = a.name
+		}
+		a.printError(err, provider)
+	}
 	return exitCode(err)
 }
 
@@ -229,6 +254,9 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		a.g.provider = a.getenv("SECDNS_PROVIDER")
 	}
 	a.g.provider = strings.ToLower(a.g.provider)
+	if a.g.json && c.noJSON {
+		return usagef("%s does not support --json", c.name)
+	}
 	return c.run(ctx, a, pos)
 }
 
@@ -271,9 +299,27 @@ func (a *app) connect(ctx context.Context) error {
 		a.cleanup = f.close
 		a.g.baseURL, a.g.token, a.g.account = f.url, f.token, f.account
 	}
+	cred, ok := credentialsFor(p)
+	if !ok {
+		return usagef("unknown provider %q: use ionos, dnsimple or cloudflare", p)
+	}
+	token, acct, baseURL := a.g.token, a.g.account, a.g.baseURL
+	if a.conf != nil && !a.g.fake {
+		if baseURL == "" {
+			baseURL = a.conf.baseURL
+		}
+		if token == "" || (acct == "" && cred.accountEnv != "") {
+			t, ac, err := a.conf.credentials(a.getenv)
+			if err != nil {
+				return err
+			}
+			token = cmp.Or(token, t)
+			acct = cmp.Or(acct, ac)
+		}
+	}
 	opts := []facade.Option{facade.WithLogger(a.logger), facade.WithUserAgent("secdns/" + facade.Version)}
-	if a.g.baseURL != "" {
-		opts = append(opts, facade.WithBaseURL(a.g.baseURL))
+	if baseURL != "" {
+		opts = append(opts, facade.WithBaseURL(baseURL))
 	}
 	if a.g.fake {
 		opts = append(opts, facade.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
@@ -281,11 +327,6 @@ func (a *app) connect(ctx context.Context) error {
 	if a.privatePrimaries {
 		opts = append(opts, facade.WithPrivatePrimaries())
 	}
-	cred, ok := credentialsFor(p)
-	if !ok {
-		return usagef("unknown provider %q: use ionos, dnsimple or cloudflare", p)
-	}
-	token, acct := a.g.token, a.g.account
 	if token == "" {
 		token = a.getenv(cred.tokenEnv)
 	}
@@ -348,9 +389,14 @@ func knownProvider(p string) bool {
 	return ok
 }
 
+// needProvider selects the one provider a provider-object command works
+// on, which must be of type p.
 func (a *app) needProvider(p string) error {
 	if a.g.provider == "" {
 		return usagef("this command is for --provider %s", p)
+	}
+	if err := a.onOne(); err != nil {
+		return err
 	}
 	if a.g.provider != p {
 		return usagef("this command is for --provider %s only", p)
@@ -366,7 +412,12 @@ Your own nameserver (BIND, Knot, PowerDNS, NSD) stays the primary; the
 provider transfers each zone from it and serves it from its network.
 
 Usage:
-  secdns --provider NAME [flags] <command> [arguments]
+  secdns -p NAME[,NAME...] [flags] <command> [arguments]
+  secdns -p all [flags] <command> [arguments]
+
+The zone commands (list, get, create, set-primaries, delete, transfer,
+status) run at every provider given (-p ionos,cloudflare, or -p ionos
+-p cloudflare, or -p all) and print one result per provider.
 
 Secondary zones (every provider):
 `)
@@ -386,8 +437,16 @@ Try it without an account:
   secdns demo                                 the whole lifecycle on all three providers
   secdns --provider ionos --fake list         any command against an in-process fake
 
-Credentials come from --token/--account or the environment:
-  IONOS_TOKEN; DNSIMPLE_TOKEN, DNSIMPLE_ACCOUNT; CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID
+Credentials come from --token/--account, the environment
+  (IONOS_TOKEN; DNSIMPLE_TOKEN, DNSIMPLE_ACCOUNT; CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID)
+or a config file ($SECDNS_CONFIG, else $XDG_CONFIG_HOME/secdns/config.yaml or
+~/.config/secdns/config.yaml; --config FILE) naming providers and where their
+tokens are (an environment variable or a file, never the token itself):
+  providers:
+    ionos:   {token_env: IONOS_TOKEN}
+    edge:    {type: cloudflare, token_file: ~/.secrets/cf, account: 0123abcd...}
+With --json, errors are printed on stderr as one JSON line:
+  {"error": {"provider", "operation", "kind", "status", "message", "request_id", "exit_code"}}
 
 Global flags:
 `)
@@ -399,14 +458,16 @@ Global flags:
 	fmt.Fprint(w, `
 Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found,
 4 authentication or missing credentials, 5 other API error,
-6 not supported by the provider (nothing was sent).
+6 not supported by the provider (nothing was sent), 7 status: the providers
+disagree. With several providers, the worst outcome, from worst to best:
+1, 4, 5, 2, 3, 7, 6, 0.
 Run 'secdns <command> --help' for details on a command.
 `)
 }
 
 func (a *app) printCommandHelp(c *commandEntry) {
 	w := a.stdout
-	fmt.Fprintf(w, "Usage: secdns --provider NAME %s %s\n\n%s\n", c.name, c.args, c.summary)
+	fmt.Fprintf(w, "Usage: secdns -p NAME %s %s\n\n%s\n", c.name, c.args, c.summary)
 	if c.help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
 	}
@@ -418,5 +479,5 @@ func (a *app) printCommandHelp(c *commandEntry) {
 		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
-	fmt.Fprint(w, "\nGlobal flags (--provider, --token, --account, --base-url, --json, --fake, -v, --timeout): see 'secdns help'.\n")
+	fmt.Fprint(w, "\nGlobal flags (-p/--provider, --config, --token, --account, --base-url, --json, --fake, -v, --timeout): see 'secdns help'.\n")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -75,15 +76,11 @@ Cloudflare peers and TSIG keys) are kept: other zones may use them.`,
 			name: "transfer", args: "ZONE", summary: "ask the provider to transfer the zone now",
 			help: `Triggers a zone transfer from the primaries (IONOS: start zone transfer;
 Cloudflare: force AXFR). DNSimple has no such API: it transfers on NOTIFY
-from your primary, and this command says so and exits 2.`,
+from your primary, and this command says so and exits 6 (not supported;
+nothing was sent). With several providers (-p all), the others still run.`,
 			run: cmdTransfer, minArgs: 1, maxArgs: 1,
 		},
-		{
-			name: "status", args: "ZONE", summary: "show the transfer status of a zone",
-			help: `Shows the zone's last transfer time and SOA serial, and the status of each
-primary, as far as the provider reports them.`,
-			run: cmdStatus, minArgs: 1, maxArgs: 1,
-		},
+		statusCommand(),
 		{
 			name: "primaries", group: "dnsimple", args: "list | create NAME IP[:PORT] | get ID | delete ID | link ID ZONE | unlink ID ZONE",
 			summary: "manage DNSimple primary servers",
@@ -126,12 +123,13 @@ creates a secondary zone with two primaries, shows it, changes its primaries,
 triggers a transfer, shows the transfer status and deletes it, explaining each
 step. It uses the same facade clients as every other command; only the base
 URL and credentials point at the fakes. No account or network is needed.`,
-			run: cmdDemo, maxArgs: 0,
+			run: cmdDemo, maxArgs: 0, noJSON: true,
 		},
 		verifyCommand(),
 		primaryConfigCommand(),
 		fleetCommand(),
 		fakeCommand(),
+		versionCommand(),
 	}
 }
 
@@ -167,31 +165,44 @@ func unwrapMessage(err error) string {
 }
 
 func cmdList(ctx context.Context, a *app, _ []string) error {
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	var zones []facade.Zone
-	for z, err := range a.neutral.ListZones(ctx) {
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		zones, err := facade.Collect(a.neutral.ListZones(ctx))
 		if err != nil {
 			return err
 		}
-		zones = append(zones, z)
+		return a.printZones(zones)
+	})
+}
+
+// zoneArg checks a ZONE argument before anything is sent, so that a bad
+// name is one usage error, not one per provider.
+func zoneArg(s string) (string, error) {
+	name, err := facade.NormalizeZoneName(s)
+	if err != nil {
+		return "", usagef("%v", unwrapMessage(err))
 	}
-	return a.printZones(zones)
+	return name, nil
 }
 
 func cmdGet(ctx context.Context, a *app, args []string) error {
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	z, err := a.neutral.GetZone(ctx, args[0])
+	zone, err := zoneArg(args[0])
 	if err != nil {
 		return err
 	}
-	return a.printZone(z)
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		z, err := a.neutral.GetZone(ctx, zone)
+		if err != nil {
+			return err
+		}
+		return a.printZone(z)
+	})
 }
 
 func cmdCreate(ctx context.Context, a *app, args []string) error {
+	zone, err := zoneArg(args[0])
+	if err != nil {
+		return err
+	}
 	ps, err := parsePrimaries(args[1:])
 	if err != nil {
 		return err
@@ -207,19 +218,18 @@ func cmdCreate(ctx context.Context, a *app, args []string) error {
 		}
 		opts = append(opts, facade.WithTSIG(facade.TSIG{Name: a.o.tsigName, Algorithm: a.o.tsigAlgo, Secret: facade.Secret(secret)}))
 	}
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	z, err := a.neutral.CreateZone(ctx, args[0], ps, opts...)
-	if err != nil {
-		return err
-	}
-	if a.o.wait {
-		if z, err = a.waitAvailable(ctx, z, a.stderr, ""); err != nil {
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		z, err := a.neutral.CreateZone(ctx, zone, ps, opts...)
+		if err != nil {
 			return err
 		}
-	}
-	return a.printZone(z)
+		if a.o.wait {
+			if z, err = a.waitAvailable(ctx, z, a.stderr, a.progress); err != nil {
+				return err
+			}
+		}
+		return a.printZone(z)
+	})
 }
 
 // waitAvailable polls the zone until the provider stops reporting it as
@@ -240,7 +250,7 @@ func (a *app) waitAvailable(ctx context.Context, z facade.Zone, w io.Writer, ind
 			polls++
 			return false, nil
 		case "failed":
-			return false, fmt.Errorf("%s: provisioning of %s failed", a.g.provider, z.Name)
+			return false, fmt.Errorf("%s: provisioning of %s failed", cmp.Or(a.name, a.g.provider), z.Name)
 		}
 		if polls > 0 {
 			fmt.Fprintf(w, "%s%s is %s after %s\n", indent, z.Name, stateOr(z.State, "ready"), time.Since(start).Round(time.Millisecond))
@@ -261,49 +271,47 @@ func stateOr(s, def string) string {
 }
 
 func cmdSetPrimaries(ctx context.Context, a *app, args []string) error {
+	zone, err := zoneArg(args[0])
+	if err != nil {
+		return err
+	}
 	ps, err := parsePrimaries(args[1:])
 	if err != nil {
 		return err
 	}
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	z, err := a.neutral.SetPrimaries(ctx, args[0], ps)
-	if err != nil {
-		return err
-	}
-	return a.printZone(z)
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		z, err := a.neutral.SetPrimaries(ctx, zone, ps)
+		if err != nil {
+			return err
+		}
+		return a.printZone(z)
+	})
 }
 
 func cmdDelete(ctx context.Context, a *app, args []string) error {
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	if err := a.neutral.DeleteZone(ctx, args[0]); err != nil {
-		return err
-	}
-	return a.printResult(map[string]any{"zone": args[0], "deleted": true}, "deleted %s\n", args[0])
-}
-
-func cmdTransfer(ctx context.Context, a *app, args []string) error {
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	if err := a.neutral.Transfer(ctx, args[0]); err != nil {
-		return err
-	}
-	return a.printResult(map[string]any{"zone": args[0], "transfer_requested": true}, "transfer of %s requested\n", args[0])
-}
-
-func cmdStatus(ctx context.Context, a *app, args []string) error {
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	st, err := a.neutral.TransferStatus(ctx, args[0])
+	zone, err := zoneArg(args[0])
 	if err != nil {
 		return err
 	}
-	return a.printStatus(st)
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		if err := a.neutral.DeleteZone(ctx, zone); err != nil {
+			return err
+		}
+		return a.printResult(map[string]any{"zone": zone, "deleted": true}, "deleted %s\n", zone)
+	})
+}
+
+func cmdTransfer(ctx context.Context, a *app, args []string) error {
+	zone, err := zoneArg(args[0])
+	if err != nil {
+		return err
+	}
+	return a.eachProvider(ctx, func(ctx context.Context, a *app) error {
+		if err := a.neutral.Transfer(ctx, zone); err != nil {
+			return err
+		}
+		return a.printResult(map[string]any{"zone": zone, "transfer_requested": true}, "transfer of %s requested\n", zone)
+	})
 }
 
 func parseID(s string) (int64, error) {

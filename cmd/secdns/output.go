@@ -17,6 +17,7 @@ type zoneJSON struct {
 	ID           string   `json:"id"`
 	Name         string   `json:"name"`
 	State        string   `json:"state,omitempty"`
+	Readiness    string   `json:"readiness"`
 	Primaries    []string `json:"primaries"`
 	Nameservers  []string `json:"nameservers,omitempty"`
 	Serial       uint32   `json:"serial,omitempty"`
@@ -24,25 +25,21 @@ type zoneJSON struct {
 	TSIGKey      string   `json:"tsig_key,omitempty"`
 }
 
-type primaryStatusJSON struct {
-	Primary string `json:"primary"`
-	Status  string `json:"status,omitempty"`
-	Error   string `json:"error,omitempty"`
-}
-
-type statusJSON struct {
-	Zone         string              `json:"zone"`
-	LastTransfer string              `json:"last_transfer,omitempty"`
-	Serial       uint32              `json:"serial,omitempty"`
-	Primaries    []primaryStatusJSON `json:"primaries"`
-}
-
 func toZoneJSON(z facade.Zone) zoneJSON {
 	return zoneJSON{
-		Provider: z.Provider, ID: z.ID, Name: z.Name, State: z.State,
+		Provider: z.Provider, ID: z.ID, Name: z.Name, State: z.State, Readiness: readiness(z),
 		Primaries: primaryStrings(z.Primaries), Nameservers: z.Nameservers,
 		Serial: z.Serial, LastTransfer: timeString(z.LastTransfer), TSIGKey: z.TSIGKey,
 	}
+}
+
+// readiness is the zone's provider-independent readiness, "unknown" where
+// the adapter does not say.
+func readiness(z facade.Zone) string {
+	if z.Readiness == "" {
+		return string(facade.ReadinessUnknown)
+	}
+	return string(z.Readiness)
 }
 
 func primaryStrings(ps []facade.Primary) []string {
@@ -113,7 +110,11 @@ func (a *app) printZone(z facade.Zone) error {
 	fmt.Fprintf(tw, "Zone:\t%s\n", z.Name)
 	fmt.Fprintf(tw, "Provider:\t%s\n", z.Provider)
 	fmt.Fprintf(tw, "ID:\t%s\n", z.ID)
-	fmt.Fprintf(tw, "State:\t%s\n", dash(z.State))
+	if z.Readiness != "" {
+		fmt.Fprintf(tw, "State:\t%s (%s)\n", dash(z.State), z.Readiness)
+	} else {
+		fmt.Fprintf(tw, "State:\t%s\n", dash(z.State))
+	}
 	fmt.Fprintf(tw, "Primaries:\t%s\n", dash(strings.Join(primaryStrings(z.Primaries), ", ")))
 	if len(z.Nameservers) > 0 {
 		fmt.Fprintf(tw, "Nameservers:\t%s\n", strings.Join(z.Nameservers, ", "))
@@ -122,26 +123,6 @@ func (a *app) printZone(z facade.Zone) error {
 	fmt.Fprintf(tw, "Last transfer:\t%s\n", dash(timeString(z.LastTransfer)))
 	if z.TSIGKey != "" {
 		fmt.Fprintf(tw, "TSIG key:\t%s\n", z.TSIGKey)
-	}
-	return tw.Flush()
-}
-
-func (a *app) printStatus(st facade.TransferStatus) error {
-	out := statusJSON{Zone: st.Zone, LastTransfer: timeString(st.LastTransfer), Serial: st.Serial, Primaries: []primaryStatusJSON{}}
-	for _, p := range st.Primaries {
-		out.Primaries = append(out.Primaries, primaryStatusJSON{Primary: p.Primary.String(), Status: p.Status, Error: p.Error})
-	}
-	if a.g.json {
-		return a.printJSON(out)
-	}
-	fmt.Fprintf(a.stdout, "Zone %s: last transfer %s, serial %s\n", st.Zone, dash(out.LastTransfer), serialString(st.Serial))
-	if len(out.Primaries) == 0 {
-		return nil
-	}
-	tw := a.table()
-	fmt.Fprintln(tw, "PRIMARY\tSTATUS\tERROR")
-	for _, p := range out.Primaries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Primary, dash(p.Status), dash(p.Error))
 	}
 	return tw.Flush()
 }

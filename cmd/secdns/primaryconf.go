@@ -138,8 +138,8 @@ func cmdPrimaryConfig(_ context.Context, a *app, o *pcOptions, zones []string) e
 		return err
 	}
 	providers := splitList(o.providers)
-	if len(providers) == 0 && a.g.provider != "" {
-		providers = []string{a.g.provider}
+	if len(providers) == 0 {
+		providers = splitList(a.g.provider)
 	}
 	if len(providers) == 0 {
 		return usagef("which providers? pass --providers, e.g. --providers %s", strings.Join(reg.Names(), ","))

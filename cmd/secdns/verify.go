@@ -113,9 +113,13 @@ func (e *verifyExit) ExitCode() int { return e.code }
 
 func cmdVerify(ctx context.Context, a *app, zones []string) error {
 	f := a.o.verify
-	names, err := verifyProviderNames(f.providers, a.g.provider)
+	targets, err := a.verifyTargets(f)
 	if err != nil {
 		return err
+	}
+	var names []string
+	for _, t := range targets {
+		names = append(names, t.typ)
 	}
 	var opts []verify.Option
 	if opts, err = verifyOptions(f, names); err != nil {
@@ -150,9 +154,9 @@ func cmdVerify(ctx context.Context, a *app, zones []string) error {
 		if len(names) > 1 && (a.g.token != "" || a.g.account != "" || a.g.baseURL != "") {
 			return usagef("--token, --account and --base-url apply to one provider; with several, credentials come from the environment")
 		}
-		for _, p := range names {
+		for _, t := range targets {
 			sub := &app{g: a.g, o: a.o, stdout: a.stdout, stderr: a.stderr, getenv: a.getenv, logger: a.logger}
-			sub.g.provider = p
+			sub.use(t)
 			err := sub.connect(ctx)
 			if sub.cleanup != nil {
 				defer sub.cleanup()
@@ -201,6 +205,33 @@ func cmdVerify(ctx context.Context, a *app, zones []string) error {
 	}
 	s := rep.Summary
 	return &verifyExit{code: code, msg: fmt.Sprintf("verify: %d zone(s) behind, %d broken, %d with warnings, of %d", s.Behind, s.Broken, s.Warning, s.Zones)}
+}
+
+// verifyTargets are the providers to verify: --providers (types, with
+// credentials from the environment), else -p as every zone command reads
+// it (config file names too). One account per provider type.
+func (a *app) verifyTargets(f verifyFlags) ([]provTarget, error) {
+	if f.providers != "" || a.g.fake {
+		names, err := verifyProviderNames(f.providers, a.g.provider)
+		if err != nil {
+			return nil, err
+		}
+		var ts []provTarget
+		for _, n := range names {
+			ts = append(ts, provTarget{name: n, typ: n})
+		}
+		return ts, nil
+	}
+	ts, _, err := a.selectTargets()
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range ts {
+		if slices.ContainsFunc(ts[:i], func(u provTarget) bool { return u.typ == t.typ }) {
+			return nil, usagef("verify checks one account per provider type: %s and another are both %s", t.name, t.typ)
+		}
+	}
+	return ts, nil
 }
 
 func verifyProviderNames(list, single string) ([]string, error) {

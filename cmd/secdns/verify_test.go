@@ -69,8 +69,9 @@ func TestVerifyCommand(t *testing.T) {
 			var st statusJSON
 			require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
 			serial := uint32(2024120101)
-			if st.Serial != 0 {
-				serial = st.Serial
+			require.Len(t, st.Providers, 1)
+			if s := st.Providers[0].Serial; s != nil && *s != 0 {
+				serial = *s
 			}
 			d := startVerifyDNS(t, zone, serial)
 			base := append([]string{baseURLFlag(tg), "verify", "--primary", d.primary.Addr(), "--query-timeout", "2s"}, d.nameserverFlags(tg.provider)...)
