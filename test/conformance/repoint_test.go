@@ -37,7 +37,7 @@ type repointFake struct {
 
 func repointFakes(t *testing.T) []repointFake {
 	fi := fakes.StartIONOS(t, fakes.WithProvisioningReads(0))
-	fd := fakes.StartDNSimple(t)
+	fd, dc, do := twoDNSimple(t)
 	fc := fakes.StartCloudflare(t)
 	two := func(mk func() (facade.SecondaryDNS, error)) (facade.SecondaryDNS, facade.SecondaryDNS) {
 		a, err := mk()
@@ -47,9 +47,6 @@ func repointFakes(t *testing.T) []repointFake {
 		return a, b
 	}
 	ic, io := two(func() (facade.SecondaryDNS, error) { return ionos.New(fi.Token(), clientOptions(fi.URL())...) })
-	dc, do := two(func() (facade.SecondaryDNS, error) {
-		return dnsimple.New(fd.Token(), int64(fd.AccountID()), clientOptions(fd.URL())...)
-	})
 	cc, co := two(func() (facade.SecondaryDNS, error) {
 		return cloudflare.New(fc.Token(), fc.AccountID(), clientOptions(fc.URL())...)
 	})
@@ -161,14 +158,9 @@ func TestRepointRecreatedSinceListing(t *testing.T) {
 // is answered 400 and ends in ErrNotFound.
 func TestDNSimpleRepointLinksChanged(t *testing.T) {
 	t.Parallel()
-	f := fakes.StartDNSimple(t)
+	f, c, other := twoDNSimple(t)
 	ctx := t.Context()
-	c, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
-	require.NoError(t, err)
-	other, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
-	require.NoError(t, err)
-
-	_, err = c.CreateZone(ctx, "links.example", repointOld)
+	_, err := c.CreateZone(ctx, "links.example", repointOld)
 	require.NoError(t, err)
 	cur := listedZone(t, c, "links.example")
 	for _, s := range f.PrimaryServers() {
@@ -183,7 +175,6 @@ func TestDNSimpleRepointLinksChanged(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, facade.EqualPrimaries(repointOld[:1], got.Primaries), "%v", got.Primaries)
 
-	cur = listedZone(t, c, "links.example")
 	_, err = c.CreateZone(ctx, "two.example", repointOld)
 	require.NoError(t, err)
 	cur2 := listedZone(t, c, "two.example")
@@ -192,7 +183,17 @@ func TestDNSimpleRepointLinksChanged(t *testing.T) {
 	require.ErrorIs(t, err, facade.ErrNotFound)
 	_, err = other.GetZone(ctx, "two.example")
 	require.ErrorIs(t, err, facade.ErrNotFound, "nothing re-created")
-	_ = cur
+}
+
+// twoDNSimple starts a DNSimple fake with two clients on it (the second
+// plays someone else).
+func twoDNSimple(t *testing.T) (*fakes.DNSimple, *dnsimple.Client, *dnsimple.Client) {
+	f := fakes.StartDNSimple(t)
+	c, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
+	require.NoError(t, err)
+	other, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
+	require.NoError(t, err)
+	return f, c, other
 }
 
 // TestRepointHostile: the update's answer is about another zone (IONOS:
