@@ -95,7 +95,10 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 // zone its incoming configuration is read (one request per zone), while the
 // account's peers, and TSIG keys if any peer uses one, are listed once per
 // iteration. A secondary zone without incoming configuration is returned
-// without primaries.
+// without primaries. The peer listing fills the client's peer cache if it
+// is empty, and each zone's refresh interval and TSIG key are remembered
+// by zone ID, so that [Client.RepointZone] of a listed zone sends one
+// request.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
 	return neutral.List(c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}), func() func(Zone) (facade.Zone, bool, error) {

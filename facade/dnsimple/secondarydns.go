@@ -40,7 +40,9 @@ func (s PrimaryServer) linkedTo(zone string) bool {
 
 // ListZones iterates over the account's secondary zones with their
 // primaries ([facade.SecondaryDNS]); primary zones are skipped. The primary
-// servers are listed once, before the first zone is yielded.
+// servers are listed once, before the first zone is yielded; that listing
+// fills the client's server cache if it is empty (see
+// [Client.RepointZone]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
 	return neutral.List(c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}), func() func(Zone) (facade.Zone, bool, error) {
