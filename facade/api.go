@@ -108,6 +108,54 @@ type SecondaryDNS interface {
 	TransferStatus(ctx context.Context, name string) (TransferStatus, error)
 }
 
+// Repointer is implemented by clients that can re-point a zone as a
+// listing returned it with the fewest requests the provider allows. It is
+// optional: test for it with a type assertion and fall back to
+// [SecondaryDNS.SetPrimaries]. The three adapters implement it.
+//
+// It is meant for desired-state callers, such as a fleet apply, that have
+// just listed the zones and want each zone to transfer from the given
+// primaries whatever happened to it since: SetPrimaries reads the zone
+// afresh first (and never re-creates a deleted zone); RepointZone trusts
+// the listing and sends only the update.
+//
+// Contract:
+//   - current must be a Zone this client's provider returned (from
+//     ListZones, GetZone, CreateZone, SetPrimaries or RepointZone):
+//     Provider must equal the client's, Name must be valid (it is
+//     normalised as with [NormalizeZoneName]) and ID must be set. Otherwise
+//     the error is [ErrInvalidInput] and no request is sent. Primaries,
+//     State and the other fields describe the zone as read; the adapter may
+//     rely on them (DNSimple computes the link changes from
+//     current.Primaries) and on what the client remembers from the read.
+//   - primaries are validated exactly as by SetPrimaries, with the same
+//     errors (non-empty, [ValidatePrimaries], [CheckPrimaryAddr];
+//     [ErrUnsupported] for ports or TSIG where [Capabilities] says the
+//     provider lacks them); nothing is sent on bad input.
+//   - It acts only on current's ID and name: every answer naming a zone is
+//     checked, and an answer about another zone is [ErrUnexpectedResponse]
+//     with nothing further changed.
+//   - When an answer shows the zone differs from current (e.g. a not-found
+//     for current's ID, or a conflict), the adapter falls back, once, to
+//     the SetPrimaries path, which reads the zone afresh by name.
+//   - It returns the zone as updated: current with the new Primaries (in
+//     effective form) and whatever else the update's answer reports.
+//   - Where the provider's update is an upsert (IONOS's PUT
+//     /secondaryzones/{id}), a zone deleted since current was read may be
+//     re-created under the same ID with these primaries. That is the
+//     desired state for a fleet apply, and why SetPrimaries, which must
+//     never re-create a zone, still looks the zone up first. Providers
+//     whose update fails on a deleted zone (DNSimple, Cloudflare) return
+//     [ErrNotFound] after the fallback.
+//
+// Errors are [*Error] with Operation "RepointZone". The shared contract of
+// [SecondaryDNS] (contexts, untrusted servers, concurrency) applies.
+type Repointer interface {
+	// RepointZone makes current transfer from primaries and returns the
+	// updated zone.
+	RepointZone(ctx context.Context, current Zone, primaries []Primary) (Zone, error)
+}
+
 // Zone is a secondary zone as seen by the facade.
 type Zone struct {
 	// Provider is the provider name, e.g. [ProviderIONOS].

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -93,7 +95,10 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 // zone its incoming configuration is read (one request per zone), while the
 // account's peers, and TSIG keys if any peer uses one, are listed once per
 // iteration. A secondary zone without incoming configuration is returned
-// without primaries.
+// without primaries. The peer listing fills the client's peer cache if it
+// is empty, and each zone's refresh interval and TSIG key are remembered
+// by zone ID, so that [Client.RepointZone] of a listed zone sends one
+// request.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
 	return neutral.List(c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}), func() func(Zone) (facade.Zone, bool, error) {
@@ -111,6 +116,10 @@ func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 				if peers, err = c.peerIndex(ctx, op); err != nil {
 					return facade.Zone{}, false, err
 				}
+				c.objects().peers.Offer(slices.Collect(maps.Values(peers)))
+			}
+			if in.ID != "" {
+				c.rememberIncoming(z.ID, in, peers)
 			}
 			if tsigs == nil && usesTSIG(in, peers) {
 				if tsigs, err = c.tsigNames(ctx, op); err != nil {
@@ -246,11 +255,33 @@ func (u *undo) run(ctx context.Context) {
 }
 
 // neutralState is the client's neutral-layer state: the caches of the
-// account's peers and TSIG keys (see [neutral.Objects]).
+// account's peers and TSIG keys (see [neutral.Objects]), and what
+// RepointZone needs of each zone's incoming configuration, by zone ID.
 type neutralState struct {
-	once  sync.Once
-	peers *neutral.Objects[Peer]
-	tsigs *neutral.Objects[TSIGKey]
+	once      sync.Once
+	peers     *neutral.Objects[Peer]
+	tsigs     *neutral.Objects[TSIGKey]
+	incomings *neutral.IDs[incomingRef]
+}
+
+// incomingRef is what an update of a zone's incoming configuration must
+// keep: the refresh interval and the TSIG key ID its peers use.
+type incomingRef struct {
+	autoRefresh time.Duration
+	tsigID      string
+}
+
+// rememberIncoming records in, zone zoneID's incoming configuration as
+// read, with peers indexing (at least) its peers.
+func (c *Client) rememberIncoming(zoneID string, in Incoming, peers peerIndex) {
+	ref := incomingRef{autoRefresh: in.AutoRefresh}
+	for _, id := range in.Peers {
+		if t := peers[id].TSIGID; t != "" {
+			ref.tsigID = t
+			break
+		}
+	}
+	c.objects().incomings.Put(zoneID, ref)
 }
 
 // objects returns the client's caches of account objects.
@@ -258,6 +289,7 @@ func (c *Client) objects() *neutralState {
 	c.ns.once.Do(func() {
 		c.ns.peers = neutral.NewObjects(func(p Peer) string { return p.ID }, func(a, b Peer) bool { return a.ID < b.ID })
 		c.ns.tsigs = neutral.NewObjects(func(k TSIGKey) string { return k.ID }, func(a, b TSIGKey) bool { return a.ID < b.ID })
+		c.ns.incomings = neutral.NewIDs[incomingRef](0)
 	})
 	return &c.ns
 }
@@ -564,6 +596,11 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	return c.setPrimaries(ctx, op, req)
+}
+
+// setPrimaries is SetPrimaries for the validated request req.
+func (c *Client) setPrimaries(ctx context.Context, op string, req prepared) (facade.Zone, error) {
 	z, err := c.lookupSecondary(ctx, op, req.name)
 	if err != nil {
 		return facade.Zone{}, err
@@ -596,6 +633,81 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 		return facade.Zone{}, err
 	}
 	return c.assemble(ctx, op, z, updated, idx)
+}
+
+// RepointZone replaces the primaries of current, a zone this client
+// returned, with one PUT of its incoming configuration by current.ID
+// ([facade.Repointer]): peers come from the cache [Client.CreateZone] uses
+// (ListZones fills it; a missing peer is created once, as CreateZone does,
+// keeping the TSIG key the zone's peers use), and the refresh interval and
+// TSIG key are those ListZones (or an earlier RepointZone) read for
+// current.ID. For a zone this client has not listed, the configuration is
+// read first (one more request). The same validation and limits as in
+// [Client.SetPrimaries] apply, checked before any request, as is
+// current.ID.
+//
+// The answer must be the configuration of current.ID under current's
+// name, else the error is [facade.ErrUnexpectedResponse] and nothing
+// further is changed. A definite not-found (the zone was deleted since, or
+// has no incoming configuration) falls back once to the SetPrimaries path
+// (looking the zone up by name, creating a missing configuration): a zone
+// deleted since is [facade.ErrNotFound]. Peers created by a call that then
+// fails are deleted again.
+func (c *Client) RepointZone(ctx context.Context, current facade.Zone, primaries []facade.Primary) (facade.Zone, error) {
+	const op = "RepointZone"
+	n, err := neutral.Current(c.core, op, facade.ProviderCloudflare, current)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	req, err := c.prepare(op, n, primaries, nil)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	if err := checkHexID("zone ID", current.ID); err != nil {
+		return facade.Zone{}, c.invalid(op, err)
+	}
+	return neutral.Repoint(ctx, func(ctx context.Context) (facade.Zone, error) {
+		return c.repoint(ctx, op, current, req)
+	}, func(ctx context.Context) (facade.Zone, error) {
+		return c.setPrimaries(ctx, op, req)
+	}, func(err error) bool { return neutral.Differs(err, facade.ErrNotFound) })
+}
+
+// repoint is RepointZone's update by current.ID.
+func (c *Client) repoint(ctx context.Context, op string, current facade.Zone, req prepared) (facade.Zone, error) {
+	ref, ok := c.objects().incomings.Get(current.ID)
+	if !ok {
+		in, err := c.getIncoming(ctx, op, current.ID)
+		if err != nil {
+			return facade.Zone{}, err
+		}
+		if ref.tsigID, err = c.tsigOf(ctx, op, in.Peers); err != nil {
+			return facade.Zone{}, err
+		}
+		ref.autoRefresh = in.AutoRefresh
+	}
+	var (
+		u undo
+		h held
+	)
+	defer c.release(&h)
+	updated, idx, err := c.configure(&h, func() ([]string, peerIndex, error) {
+		return c.resolvePeers(ctx, op, req.primaries, ref.tsigID, &u, &h)
+	}, func(ids []string) (Incoming, error) {
+		in, err := c.updateIncoming(ctx, op, current.ID, IncomingInput{Name: req.name, Peers: ids, AutoRefresh: ref.autoRefresh})
+		if err == nil && (in.ID != current.ID || (in.Name != "" && core.NormalizeReportedName(in.Name) != req.name)) {
+			err = c.core.Errorf(op, facade.ErrUnexpectedResponse, "updated the incoming configuration of zone %s (%s), the server answered about %s (%s)",
+				current.ID, req.name, clip(in.ID, 64), clip(in.Name, 256))
+		}
+		return in, err
+	})
+	if err != nil {
+		u.run(ctx)
+		return facade.Zone{}, err
+	}
+	c.objects().incomings.Put(current.ID, ref)
+	z := Zone{ID: current.ID, Name: req.name, Status: current.State, NameServers: current.Nameservers}
+	return toFacadeZone(z, updated, idx, func(string) string { return current.TSIGKey }), nil
 }
 
 // tsigOf returns the TSIG key ID the first of the peers ids using one
@@ -672,3 +784,6 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	}
 	return st, nil
 }
+
+// Client re-points listed zones with the fewest requests.
+var _ facade.Repointer = (*Client)(nil)

@@ -40,7 +40,9 @@ func (s PrimaryServer) linkedTo(zone string) bool {
 
 // ListZones iterates over the account's secondary zones with their
 // primaries ([facade.SecondaryDNS]); primary zones are skipped. The primary
-// servers are listed once, before the first zone is yielded.
+// servers are listed once, before the first zone is yielded; that listing
+// fills the client's server cache if it is empty (see
+// [Client.RepointZone]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
 	return neutral.List(c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}), func() func(Zone) (facade.Zone, bool, error) {
@@ -58,6 +60,7 @@ func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 					return facade.Zone{}, false, err
 				}
 				loaded = true
+				c.offerServers(servers)
 			}
 			return toZone(z, linkedServers(servers, z.Name)), true, nil
 		}
@@ -189,6 +192,17 @@ func (c *Client) listServers(op string) neutral.Lister[PrimaryServer] {
 			}
 		}
 	}
+}
+
+// offerServers fills the server cache with a complete listing made
+// anyway (see [neutral.Objects.Offer]), without the links.
+func (c *Client) offerServers(servers []PrimaryServer) {
+	bare := make([]PrimaryServer, len(servers))
+	for i, s := range servers {
+		s.LinkedSecondaryZones = nil
+		bare[i] = s
+	}
+	c.servers().Offer(bare)
 }
 
 // ensureServer returns a primary server for p from the cache, creating it
@@ -347,6 +361,12 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	return c.setPrimaries(ctx, op, n, ps)
+}
+
+// setPrimaries is SetPrimaries for the normalised name n and validated
+// primaries ps.
+func (c *Client) setPrimaries(ctx context.Context, op, n string, ps []facade.Primary) (facade.Zone, error) {
 	z, err := c.secondaryZone(ctx, op, n)
 	if err != nil {
 		return facade.Zone{}, err
@@ -389,6 +409,84 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 		}
 	}
 	return toZone(z, use), nil
+}
+
+// RepointZone replaces the primaries of current, a zone this client
+// returned, with the link changes current.Primaries calls for
+// ([facade.Repointer]): it links a primary server for each wanted primary
+// current lacks (reusing or creating servers as [Client.CreateZone] does,
+// from the server cache ListZones fills), then unlinks, from the cache,
+// the server of each primary of current no longer wanted. Re-pointing
+// thus costs one request per link or unlink, and nothing for primaries
+// kept. Servers are found by address and port; where the account holds
+// several servers for one, the one with the lowest ID is taken, as
+// CreateZone and SetPrimaries take it.
+//
+// Every link and unlink answer is checked: the server must be the one
+// asked for and now (un)linked to current's name, else the error is
+// [facade.ErrUnexpectedResponse] and nothing further is changed. If an
+// answer shows that the zone differs from current (a definite not-found or
+// 400, as for a zone deleted since, or a server deleted since), the call
+// falls back once to the SetPrimaries path (reading the zone and the links
+// afresh): a zone deleted since is then [facade.ErrNotFound]. Links others
+// made since current was read to servers current does not name are not
+// seen (no answer reveals them); the next listing shows them. The same
+// validation and limits as in SetPrimaries apply.
+func (c *Client) RepointZone(ctx context.Context, current facade.Zone, primaries []facade.Primary) (facade.Zone, error) {
+	const op = "RepointZone"
+	n, err := neutral.Current(c.core, op, facade.ProviderDNSimple, current)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	n, ps, err := c.validate(op, n, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	return neutral.Repoint(ctx, func(ctx context.Context) (facade.Zone, error) {
+		return c.relink(ctx, op, current, n, ps)
+	}, func(ctx context.Context) (facade.Zone, error) {
+		return c.setPrimaries(ctx, op, n, ps)
+	}, func(err error) bool { return neutral.Differs(err, facade.ErrNotFound, facade.ErrInvalidInput) })
+}
+
+// relink is RepointZone's link changes from current to ps, for the zone
+// named n.
+func (c *Client) relink(ctx context.Context, op string, current facade.Zone, n string, ps []facade.Primary) (facade.Zone, error) {
+	had, wanted := keysOf(current.Primaries), keysOf(ps)
+	rb := &rollback{c: c, op: op, wanted: wanted}
+	defer rb.release()
+	for _, p := range ps {
+		if had[keyOf(p)] {
+			continue
+		}
+		s, err := c.linkServer(ctx, op, p, nil, n, rb)
+		if err == nil && !s.linkedTo(n) {
+			err = c.core.Errorf(op, facade.ErrUnexpectedResponse, "linking primary server %d to %s: the answer does not list the zone as linked", s.ID, n)
+		}
+		if err != nil {
+			return facade.Zone{}, rb.run(ctx, err)
+		}
+	}
+	for k := range had {
+		if wanted[k] {
+			continue
+		}
+		s, ok, err := c.servers().Find(ctx, c.core, op, c.listServers(op), func(s PrimaryServer) bool { return s.key() == k })
+		if err == nil && !ok {
+			err = c.core.Errorf(op, facade.ErrNotFound, "no primary server for %s", netip.AddrPortFrom(k.addr, k.port))
+		}
+		if err != nil {
+			return facade.Zone{}, err
+		}
+		got, err := c.link(ctx, op, s.ID, n, false)
+		if err == nil && got.linkedTo(n) {
+			err = c.core.Errorf(op, facade.ErrUnexpectedResponse, "unlinking primary server %d from %s: the answer still lists the zone as linked", s.ID, n)
+		}
+		if err != nil {
+			return facade.Zone{}, err
+		}
+	}
+	return neutral.Repointed(current, n, ps), nil
 }
 
 // DeleteZone deletes the secondary zone called name through the domains
@@ -543,3 +641,6 @@ func toZone(z Zone, servers []PrimaryServer) facade.Zone {
 	}
 	return out
 }
+
+// Client re-points listed zones with the fewest requests.
+var _ facade.Repointer = (*Client)(nil)

@@ -2,6 +2,7 @@ package ionos
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/netip"
 	"strings"
@@ -23,24 +24,33 @@ import (
 // client-side), then act once more. SetPrimaries always looks the zone up
 // first: its PUT is an upsert ("ensure") that would re-create a zone
 // deleted since its UUID was remembered, and it must resend the zone's
-// current description.
+// current description. RepointZone (see [facade.Repointer]) is for callers
+// wanting that upsert: it sends the PUT alone, by the UUID of the zone the
+// caller listed, with the description remembered from the listing.
 
-// neutralState is the client's neutral-layer state: the zone name -> UUID
-// cache (bounded by [neutral.DefaultIDsCap] entries).
+// neutralState is the client's neutral-layer state: the zone name ->
+// UUID (and description) cache (bounded by [neutral.DefaultIDsCap]
+// entries).
 type neutralState struct {
 	once sync.Once
-	ids  *neutral.IDs[string]
+	ids  *neutral.IDs[zoneRef]
+}
+
+// zoneRef is what the client remembers of a zone: its UUID and the
+// description a PUT must resend.
+type zoneRef struct {
+	id, description string
 }
 
 // zoneIDs returns the client's name -> UUID cache.
-func (c *Client) zoneIDs() *neutral.IDs[string] {
-	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[string](0) })
+func (c *Client) zoneIDs() *neutral.IDs[zoneRef] {
+	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[zoneRef](0) })
 	return c.ns.ids
 }
 
-// remember records z's UUID and returns it.
+// remember records z's UUID and description and returns the UUID.
 func (c *Client) remember(z SecondaryZone) string {
-	c.zoneIDs().Put(z.Name, z.ID)
+	c.zoneIDs().Put(z.Name, zoneRef{id: z.ID, description: z.Description})
 	return z.ID
 }
 
@@ -162,14 +172,75 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	in.Name, in.Description = cur.Name, cur.Description
-	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
+	return c.update(ctx, op, zoneRef{id: cur.ID, description: cur.Description}, in)
+}
+
+// update replaces the primaries of the zone ref by its UUID (the PUT
+// checks that the answer names that UUID and in.Name), resending ref's
+// description, and remembers the answer.
+func (c *Client) update(ctx context.Context, op string, ref zoneRef, in SecondaryZoneInput) (facade.Zone, error) {
+	in.Description = ref.description
+	z, err := c.updateSecondaryZone(ctx, op, ref.id, in)
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	c.remember(z)
 	return toZone(z), nil
 }
+
+// RepointZone replaces the primaries of current, a zone this client
+// returned, with one PUT /secondaryzones/{id} by current.ID
+// ([facade.Repointer]), resending the description remembered with that ID
+// (from ListZones or any other answer naming the zone). The same port and
+// TSIG limits as in [Client.SetPrimaries] apply, checked before any
+// request, as is current.ID (a UUID).
+//
+// IONOS's PUT is an upsert: a zone deleted since current was read is
+// re-created under current.ID with these primaries (the desired state of
+// a fleet apply; SetPrimaries never does this). If the client remembers no
+// description for current.ID (the zone was not listed by this client, or
+// it deleted the zone itself), or the PUT is refused with a conflict (the
+// name now belongs to a zone of another UUID) or not-found, the zone is
+// looked up by name first, as SetPrimaries does: a zone found is updated
+// by its UUID with its description; a zone not found is re-created by the
+// PUT under current.ID, without description.
+func (c *Client) RepointZone(ctx context.Context, current facade.Zone, primaries []facade.Primary) (facade.Zone, error) {
+	const op = "RepointZone"
+	n, err := neutral.Current(c.core, op, facade.ProviderIONOS, current)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	in, err := c.input(op, n, primaries)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	if _, err := c.parseID(op, current.ID); err != nil {
+		return facade.Zone{}, err
+	}
+	return neutral.Repoint(ctx, func(ctx context.Context) (facade.Zone, error) {
+		ref, ok := c.zoneIDs().Get(n)
+		if !ok || ref.id != current.ID {
+			return facade.Zone{}, errNotRemembered
+		}
+		return c.update(ctx, op, ref, in)
+	}, func(ctx context.Context) (facade.Zone, error) {
+		c.zoneIDs().Forget(n)
+		cur, err := c.lookup(ctx, op, n)
+		switch {
+		case err == nil:
+			return c.update(ctx, op, zoneRef{id: cur.ID, description: cur.Description}, in)
+		case neutral.Differs(err, facade.ErrNotFound):
+			return c.update(ctx, op, zoneRef{id: current.ID}, in)
+		}
+		return facade.Zone{}, err
+	}, func(err error) bool {
+		return err == errNotRemembered || neutral.Differs(err, facade.ErrConflict, facade.ErrNotFound)
+	})
+}
+
+// errNotRemembered makes RepointZone look the zone up: the client
+// remembers nothing about current.ID. It never reaches a caller.
+var errNotRemembered = errors.New("zone not remembered")
 
 // DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
@@ -223,13 +294,14 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 // byName runs act on the zone called name by its remembered ID, or by the
 // ID a fresh lookup finds (see [neutral.ByName]).
 func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, id string) error) error {
-	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (string, error) {
+	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (zoneRef, error) {
 		z, err := c.lookup(ctx, op, n)
 		if err != nil {
-			return "", err
+			return zoneRef{}, err
 		}
-		return c.remember(z), nil
-	}, act)
+		c.remember(z)
+		return zoneRef{id: z.ID, description: z.Description}, nil
+	}, func(ctx context.Context, n string, r zoneRef) error { return act(ctx, n, r.id) })
 }
 
 // input validates a zone name and primaries for IONOS.
@@ -288,3 +360,6 @@ func toZone(z SecondaryZone) facade.Zone {
 	}
 	return out
 }
+
+// Client re-points listed zones with the fewest requests.
+var _ facade.Repointer = (*Client)(nil)

@@ -109,14 +109,9 @@ func TestIONOSRememberedIDCost(t *testing.T) {
 // the zone creation and one link per primary.
 func TestDNSimpleStalePrimaryServer(t *testing.T) {
 	t.Parallel()
-	f := fakes.StartDNSimple(t)
+	f, c, other := twoDNSimple(t)
 	ctx := t.Context()
-	c, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
-	require.NoError(t, err)
-	other, err := dnsimple.New(f.Token(), int64(f.AccountID()), clientOptions(f.URL())...)
-	require.NoError(t, err)
-
-	_, err = c.CreateZone(ctx, "one.example", cachePrimaries)
+	_, err := c.CreateZone(ctx, "one.example", cachePrimaries)
 	require.NoError(t, err)
 	before := f.Stats().Requests
 	_, err = c.CreateZone(ctx, "two.example", cachePrimaries)

@@ -31,6 +31,22 @@ type Provider struct {
 	// listing holds (0: at most 50). The Pagination check lists more than
 	// two pages' worth (seeded through Backend where it can).
 	PageSize int
+	// Repoint describes the client's [facade.Repointer], if it has one
+	// (the Repoint check is skipped otherwise).
+	Repoint Repoint
+}
+
+// Repoint is what the Repoint check expects of a [facade.Repointer].
+type Repoint struct {
+	// Requests is the fewest requests the provider's API needs to re-point
+	// a zone just listed, whose new primaries add added and drop dropped
+	// primaries, all of them existing account objects where the provider
+	// has any (nil: the count is not checked).
+	Requests func(added, dropped int) int
+	// Recreates: the provider's update is an upsert, so re-pointing a zone
+	// deleted since it was listed re-creates it (same ID, new primaries);
+	// otherwise that is ErrNotFound and nothing is created.
+	Recreates bool
 }
 
 // Capabilities are the optional features of a provider.
@@ -132,6 +148,7 @@ func Run(t *testing.T, newProvider func(t *testing.T) Provider) {
 		{"CreateOptions", testCreateOptions},
 		{"ConcurrentDistinct", testConcurrentDistinct},
 		{"ConcurrentSame", testConcurrentSame},
+		{"Repoint", testRepoint},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

@@ -61,6 +61,7 @@ func newIONOS(t *testing.T) conformance.Provider {
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: false, SupportsTSIG: false, SupportsTransfer: true},
 		PageSize:     ionos.MaxPageSize,
+		Repoint:      conformance.Repoint{Requests: func(int, int) int { return 1 }, Recreates: true},
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.IONOSZone) string { return z.ZoneName }) },
@@ -84,6 +85,7 @@ func newDNSimple(t *testing.T) conformance.Provider {
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: false, SupportsTransfer: false},
 		PageSize:     dnsimple.MaxPerPage,
+		Repoint:      conformance.Repoint{Requests: func(added, dropped int) int { return added + dropped }},
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.DNSimpleZone) string { return z.Name }) },
@@ -111,6 +113,7 @@ func newCloudflare(t *testing.T) conformance.Provider {
 	return conformance.Provider{
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: true, SupportsTransfer: true},
+		Repoint:      conformance.Repoint{Requests: func(int, int) int { return 1 }},
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.CloudflareZone) string { return z.Name }) },

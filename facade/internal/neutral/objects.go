@@ -309,3 +309,19 @@ func (o *Objects[T]) Exclusively(ctx context.Context, c *core.Core, op string, l
 	f(known)
 	return nil
 }
+
+// Offer fills the cache with items, a complete listing of the objects the
+// caller made anyway (e.g. ListZones listing them to report primaries),
+// unless the cache is loaded: the next lookup then needs no listing of
+// its own.
+func (o *Objects[T]) Offer(items []T) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.items != nil {
+		return
+	}
+	o.items = make(map[string]T, len(items))
+	for _, v := range items {
+		o.items[o.id(v)] = v
+	}
+}
