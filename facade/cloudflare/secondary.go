@@ -35,7 +35,7 @@ func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 // and fails with ErrNotFound unless it exists and is of type secondary.
 func (c *Client) lookupSecondary(ctx context.Context, op, name string) (Zone, error) {
 	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
-		return c.listZones(ctx, op, ZoneListOptions{Name: n})
+		return core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{Name: n}))
 	}, func(z Zone, n string) bool { return z.Name == n && z.Type == ZoneTypeSecondary })
 }
 
@@ -88,12 +88,12 @@ func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 			tsigs map[string]string
 		)
 		tsigName := func(id string) string { return tsigs[id] }
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}) {
+		for z, err := range core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{Type: ZoneTypeSecondary})) {
 			if err != nil {
 				yield(facade.Zone{}, err)
 				return
 			}
-			in, err := c.getIncoming(ctx, op, z.ID)
+			in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 			if err != nil && !errors.Is(err, facade.ErrNotFound) {
 				yield(facade.Zone{}, err)
 				return
@@ -140,7 +140,7 @@ func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, e
 
 // describe reads a zone's incoming configuration, peers and TSIG key name.
 func (c *Client) describe(ctx context.Context, op string, z Zone) (facade.Zone, error) {
-	in, err := c.getIncoming(ctx, op, z.ID)
+	in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 	if err != nil && !errors.Is(err, facade.ErrNotFound) {
 		return facade.Zone{}, err
 	}
@@ -397,20 +397,20 @@ func (c *Client) createSecondaryLocked(ctx context.Context, op string, req prepa
 }
 
 func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u *undo) (facade.Zone, error) {
-	z, err := c.createZone(ctx, op, req.name, ZoneTypeSecondary)
+	z, err := core.Label[Zone](c.core, op)(c.CreateAccountZone(ctx, req.name, ZoneTypeSecondary))
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
 			// The zone may exist although its creation reported a failure
 			// (a conflict would have said so): find it and delete it.
 			u.addFirst(func(ctx context.Context) {
 				if z, err := c.lookupSecondary(ctx, op, req.name); err == nil {
-					_ = c.deleteZoneByID(ctx, op, z.ID)
+					_ = c.DeleteZoneByID(ctx, z.ID)
 				}
 			})
 		}
 		return facade.Zone{}, err
 	}
-	u.addFirst(func(ctx context.Context) { _ = c.deleteZoneByID(ctx, op, z.ID) })
+	u.addFirst(func(ctx context.Context) { _ = c.DeleteZoneByID(ctx, z.ID) })
 
 	tsigID, tsigName := "", ""
 	if req.tsig != nil {
@@ -427,7 +427,7 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	in, err := c.createIncoming(ctx, op, z.ID, IncomingInput{Name: req.name, Peers: ids})
+	in, err := core.Label[Incoming](c.core, op)(c.CreateIncoming(ctx, z.ID, IncomingInput{Name: req.name, Peers: ids}))
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -438,7 +438,7 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 // zone whose status is not reported counts as active.
 func (c *Client) waitActive(ctx context.Context, op, id string) error {
 	return c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
-		z, err := c.getZoneByID(ctx, op, id)
+		z, err := core.Label[Zone](c.core, op)(c.GetZoneByID(ctx, id))
 		if err != nil {
 			return false, err
 		}
@@ -466,7 +466,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	cur, err := c.getIncoming(ctx, op, z.ID)
+	cur, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 	exists := err == nil
 	if err != nil && !errors.Is(err, facade.ErrNotFound) {
 		return facade.Zone{}, err
@@ -491,9 +491,9 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	in := IncomingInput{Name: req.name, Peers: ids, AutoRefresh: cur.AutoRefresh}
 	var updated Incoming
 	if exists {
-		updated, err = c.updateIncoming(ctx, op, z.ID, in)
+		updated, err = core.Label[Incoming](c.core, op)(c.UpdateIncoming(ctx, z.ID, in))
 	} else {
-		updated, err = c.createIncoming(ctx, op, z.ID, in)
+		updated, err = core.Label[Incoming](c.core, op)(c.CreateIncoming(ctx, z.ID, in))
 	}
 	if err != nil {
 		u.run(ctx)
@@ -514,7 +514,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.deleteZoneByID(ctx, op, z.ID)
+	return c.core.Wrap(op, c.DeleteZoneByID(ctx, z.ID))
 }
 
 // Transfer asks Cloudflare to transfer the zone from its primaries now
@@ -525,7 +525,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.forceAXFR(ctx, op, z.ID)
+	return c.core.Wrap(op, c.ForceAXFR(ctx, z.ID))
 }
 
 // TransferStatus reports the zone's SOA serial and last check time (from
@@ -538,7 +538,7 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
-	in, err := c.getIncoming(ctx, op, z.ID)
+	in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}

@@ -215,10 +215,7 @@ type DomainListOptions struct {
 // pages lazily. Invalid options are yielded as an [facade.ErrInvalidInput]
 // error without any request; any error is yielded once, last.
 func (c *Client) ListPrimaryServers(ctx context.Context, opts ListOptions) iter.Seq2[PrimaryServer, error] {
-	return c.listPrimaryServers(ctx, "ListPrimaryServers", opts)
-}
-
-func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOptions) iter.Seq2[PrimaryServer, error] {
+	const op = "ListPrimaryServers"
 	var p dnsimpleapi.ListPrimaryServersParams
 	var err error
 	if opts.Sort != "" {
@@ -259,10 +256,7 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 
 // CreatePrimaryServer creates a primary server.
 func (c *Client) CreatePrimaryServer(ctx context.Context, in PrimaryServerInput) (PrimaryServer, error) {
-	return c.createPrimaryServer(ctx, "CreatePrimaryServer", in)
-}
-
-func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryServerInput) (PrimaryServer, error) {
+	const op = "CreatePrimaryServer"
 	name := strings.TrimSpace(in.Name)
 	if name == "" || strings.ContainsFunc(name, isControl) {
 		return PrimaryServer{}, c.core.Invalid(op, errors.New("primary server name: must be non-empty without control characters"))
@@ -307,10 +301,7 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 
 // DeletePrimaryServer deletes the primary server id.
 func (c *Client) DeletePrimaryServer(ctx context.Context, id int64) error {
-	return c.deletePrimaryServer(ctx, "DeletePrimaryServer", id)
-}
-
-func (c *Client) deletePrimaryServer(ctx context.Context, op string, id int64) error {
+	const op = "DeletePrimaryServer"
 	pid, err := c.id(op, "primary server id", id)
 	if err != nil {
 		return err
@@ -361,10 +352,7 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 // them with [Client.LinkPrimaryServer]). An existing zone of that name fails
 // with [facade.ErrConflict].
 func (c *Client) CreateSecondaryZone(ctx context.Context, name string) (Zone, error) {
-	return c.createSecondaryZone(ctx, "CreateSecondaryZone", name)
-}
-
-func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone, error) {
+	const op = "CreateSecondaryZone"
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return Zone{}, c.core.Invalid(op, err)
@@ -381,10 +369,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 // secondary (the API's ListZones; the name ListZones belongs to
 // [facade.SecondaryDNS]), fetching pages lazily.
 func (c *Client) ListAccountZones(ctx context.Context, opts ZoneListOptions) iter.Seq2[Zone, error] {
-	return c.listZones(ctx, "ListAccountZones", opts)
-}
-
-func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions) iter.Seq2[Zone, error] {
+	const op = "ListAccountZones"
 	var p dnsimpleapi.ListZonesParams
 	var err error
 	if opts.Sort != "" {
@@ -428,10 +413,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 // API's GetZone; the name GetZone belongs to [facade.SecondaryDNS]), or an
 // error matching [facade.ErrNotFound].
 func (c *Client) GetAccountZone(ctx context.Context, name string) (Zone, error) {
-	return c.getZone(ctx, "GetAccountZone", name)
-}
-
-func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
+	const op = "GetAccountZone"
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return Zone{}, c.core.Invalid(op, err)
@@ -526,10 +508,7 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 // DeleteDomain deletes the domain given by name or decimal ID. This is
 // also how a secondary zone is deleted.
 func (c *Client) DeleteDomain(ctx context.Context, nameOrID string) error {
-	return c.deleteDomain(ctx, "DeleteDomain", nameOrID)
-}
-
-func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
+	const op = "DeleteDomain"
 	d, err := c.domainParam(op, nameOrID)
 	if err != nil {
 		return err

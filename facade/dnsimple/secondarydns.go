@@ -44,7 +44,7 @@ func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	return func(yield func(facade.Zone, error) bool) {
 		var servers []PrimaryServer
 		loaded := false
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}) {
+		for z, err := range core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{PerPage: MaxPerPage})) {
 			if err != nil {
 				yield(facade.Zone{}, err)
 				return
@@ -133,7 +133,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		index[s.key()] = s
 		use = append(use, s)
 	}
-	z, err := c.createSecondaryZone(ctx, op, n)
+	z, err := core.Label[Zone](c.core, op)(c.CreateSecondaryZone(ctx, n))
 	if err != nil {
 		rb.zoneUnknown = facade.OutcomeUnknown(err)
 		return facade.Zone{}, rb.run(ctx, err)
@@ -144,7 +144,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 			continue // a stale link from an earlier zone of that name
 		}
 		rb.linked = append(rb.linked, s.ID) // before the call: its outcome may be unknown
-		ls, err := c.link(ctx, op, s.ID, n, true)
+		ls, err := core.Label[PrimaryServer](c.core, op)(c.LinkPrimaryServer(ctx, s.ID, n))
 		if err != nil {
 			return facade.Zone{}, rb.run(ctx, err)
 		}
@@ -177,7 +177,7 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	defer cancel()
 	c, op := rb.c, rb.op
 	for _, id := range rb.linked {
-		_, _ = c.link(ctx, op, id, rb.zone, false)
+		_, _ = c.UnlinkPrimaryServer(ctx, id, rb.zone)
 	}
 	// Servers are account objects that another caller may have started
 	// using since this call created them: only a server that no zone links
@@ -190,17 +190,17 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 				ours := slices.Contains(rb.created, s.ID) ||
 					(rb.serversUnknown && !rb.preexisting[s.ID] && s.Name == serverName(s.key()))
 				if ours && len(s.LinkedSecondaryZones) == 0 {
-					_ = c.deletePrimaryServer(ctx, op, s.ID)
+					_ = c.DeletePrimaryServer(ctx, s.ID)
 				}
 			}
 		}
 	}
 	if rb.zoneUnknown {
-		z, err := c.getZone(ctx, op, rb.zone)
+		z, err := core.Label[Zone](c.core, op)(c.GetAccountZone(ctx, rb.zone))
 		rb.zoneCreated = err == nil && z.Secondary
 	}
 	if rb.zoneCreated {
-		_ = c.deleteDomain(ctx, op, rb.zone)
+		_ = c.DeleteDomain(ctx, rb.zone)
 	}
 	return cause
 }
@@ -246,11 +246,11 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 			}
 			fresh = true
 		}
-		ls, err := c.link(ctx, op, s.ID, n, true)
+		ls, err := core.Label[PrimaryServer](c.core, op)(c.LinkPrimaryServer(ctx, s.ID, n))
 		if err != nil {
 			if fresh {
 				rctx, cancel := core.CleanupContext(ctx)
-				_ = c.deletePrimaryServer(rctx, op, s.ID)
+				_ = c.DeletePrimaryServer(rctx, s.ID)
 				cancel()
 			}
 			return facade.Zone{}, err
@@ -259,7 +259,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	}
 	for _, s := range servers {
 		if s.linkedTo(n) && !wanted[s.key()] {
-			if _, err := c.link(ctx, op, s.ID, n, false); err != nil {
+			if _, err := core.Label[PrimaryServer](c.core, op)(c.UnlinkPrimaryServer(ctx, s.ID, n)); err != nil {
 				return facade.Zone{}, err
 			}
 		}
@@ -277,7 +277,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.deleteDomain(ctx, op, z.Name)
+	return c.core.Wrap(op, c.DeleteDomain(ctx, z.Name))
 }
 
 // Transfer always fails: DNSimple exposes no API to trigger a zone
@@ -328,7 +328,7 @@ func (c *Client) validate(op, name string, primaries []facade.Primary) (string, 
 
 // secondaryZone returns the zone called name if it is a secondary zone.
 func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, error) {
-	z, err := c.getZone(ctx, op, name)
+	z, err := core.Label[Zone](c.core, op)(c.GetAccountZone(ctx, name))
 	if err != nil {
 		return Zone{}, err
 	}
@@ -346,7 +346,7 @@ func (c *Client) allPrimaryServers(ctx context.Context, op string) ([]PrimarySer
 // accepts (all if keep is nil): memory holds one page plus what is kept.
 func (c *Client) serversWhere(ctx context.Context, op string, keep func(PrimaryServer) bool) ([]PrimaryServer, error) {
 	var out []PrimaryServer
-	for s, err := range c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}) {
+	for s, err := range core.LabelSeq(c.core, op, c.ListPrimaryServers(ctx, ListOptions{PerPage: MaxPerPage})) {
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +373,7 @@ func keysOf(ps []facade.Primary) map[serverKey]bool {
 
 func (c *Client) createServerFor(ctx context.Context, op string, p facade.Primary) (PrimaryServer, error) {
 	k := keyOf(p)
-	return c.createPrimaryServer(ctx, op, PrimaryServerInput{Name: serverName(k), IP: k.addr, Port: k.port})
+	return core.Label[PrimaryServer](c.core, op)(c.CreatePrimaryServer(ctx, PrimaryServerInput{Name: serverName(k), IP: k.addr, Port: k.port}))
 }
 
 // serverName is the name createServerFor gives a server.

@@ -19,7 +19,7 @@ import (
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{}) {
+		for z, err := range core.LabelSeq(c.core, "ListZones", c.ListSecondaryZones(ctx, ListOptions{})) {
 			if err != nil {
 				yield(facade.Zone{}, err)
 				return
@@ -65,7 +65,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		return facade.Zone{}, err
 	}
 	in.Description = o.Description
-	z, err := c.createSecondaryZone(ctx, op, in)
+	z, err := core.Label[SecondaryZone](c.core, op)(c.CreateSecondaryZone(ctx, in))
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
 			c.undoCreate(ctx, op, in)
@@ -73,7 +73,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		return facade.Zone{}, err
 	}
 	if o.WaitAvailable {
-		w, err := c.waitUntilAvailable(ctx, op, z.ID)
+		w, err := core.Label[SecondaryZone](c.core, op)(c.WaitUntilAvailable(ctx, z.ID))
 		if w.ID != "" {
 			z = w
 		}
@@ -97,7 +97,7 @@ func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInpu
 	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
 		return
 	}
-	_ = c.deleteSecondaryZone(ctx, op, z.ID)
+	_ = c.DeleteSecondaryZone(ctx, z.ID)
 }
 
 // sameAddrs reports whether a and b hold the same addresses.
@@ -131,7 +131,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 		return facade.Zone{}, err
 	}
 	in.Name, in.Description = cur.Name, cur.Description
-	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
+	z, err := core.Label[SecondaryZone](c.core, op)(c.UpdateSecondaryZone(ctx, cur.ID, in))
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -145,7 +145,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.deleteSecondaryZone(ctx, op, z.ID)
+	return c.core.Wrap(op, c.DeleteSecondaryZone(ctx, z.ID))
 }
 
 // Transfer starts a zone transfer (AXFR) of the zone called name
@@ -156,7 +156,7 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.startZoneTransfer(ctx, op, z.ID)
+	return c.core.Wrap(op, c.StartZoneTransfer(ctx, z.ID))
 }
 
 // TransferStatus reports the per-primary transfer status of the zone called
@@ -169,7 +169,7 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
-	st, err := c.getZoneTransferStatus(ctx, op, z.ID)
+	st, err := core.Label[[]PrimaryTransferStatus](c.core, op)(c.GetZoneTransferStatus(ctx, z.ID))
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
@@ -208,7 +208,7 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
 	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
-		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
+		return core.LabelSeq(c.core, op, c.ListSecondaryZones(ctx, ListOptions{ZoneName: n, PageSize: MaxPageSize}))
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }
 
