@@ -102,8 +102,8 @@ func (c *Client) GoString() string { return c.String() }
 // token.
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
-// Stats returns the transport counters (requests, retries, ...) of the
-// client's [core.Core].
+// Stats returns the HTTP attempt counters (attempts, retries) of the
+// client's transport.
 func (c *Client) Stats() facade.Stats { return c.core.Stats() }
 
 // checkHexID validates a Cloudflare identifier: 32 lower-case hexadecimal

@@ -127,10 +127,7 @@ func parseTime(s *string) time.Time {
 // /zones/{zone_id}/secondary_dns/incoming). A zone without one, or an
 // unknown zone, yields [facade.ErrNotFound].
 func (c *Client) GetIncoming(ctx context.Context, zoneID string) (Incoming, error) {
-	return c.getIncoming(ctx, "GetIncoming", zoneID)
-}
-
-func (c *Client) getIncoming(ctx context.Context, op, zoneID string) (Incoming, error) {
+	const op = "GetIncoming"
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
@@ -150,10 +147,7 @@ func (c *Client) getIncoming(ctx context.Context, op, zoneID string) (Incoming, 
 // /zones/{zone_id}/secondary_dns/incoming): the zone transfers from the
 // given peers and refreshes every in.AutoRefresh.
 func (c *Client) CreateIncoming(ctx context.Context, zoneID string, in IncomingInput) (Incoming, error) {
-	return c.createIncoming(ctx, "CreateIncoming", zoneID, in)
-}
-
-func (c *Client) createIncoming(ctx context.Context, op, zoneID string, in IncomingInput) (Incoming, error) {
+	const op = "CreateIncoming"
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
@@ -171,10 +165,7 @@ func (c *Client) createIncoming(ctx context.Context, op, zoneID string, in Incom
 // UpdateIncoming replaces the zone's secondary configuration (PUT
 // /zones/{zone_id}/secondary_dns/incoming).
 func (c *Client) UpdateIncoming(ctx context.Context, zoneID string, in IncomingInput) (Incoming, error) {
-	return c.updateIncoming(ctx, "UpdateIncoming", zoneID, in)
-}
-
-func (c *Client) updateIncoming(ctx context.Context, op, zoneID string, in IncomingInput) (Incoming, error) {
+	const op = "UpdateIncoming"
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
@@ -204,10 +195,7 @@ func (c *Client) DeleteIncoming(ctx context.Context, zoneID string) error {
 // (POST /zones/{zone_id}/secondary_dns/force_axfr). It returns once the
 // request is accepted, not when the transfer finished.
 func (c *Client) ForceAXFR(ctx context.Context, zoneID string) error {
-	return c.forceAXFR(ctx, "ForceAXFR", zoneID)
-}
-
-func (c *Client) forceAXFR(ctx context.Context, op, zoneID string) error {
+	const op = "ForceAXFR"
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return c.invalid(op, err)
 	}

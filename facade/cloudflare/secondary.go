@@ -38,7 +38,7 @@ func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 // and fails with ErrNotFound unless it exists and is of type secondary.
 func (c *Client) lookupSecondary(ctx context.Context, op, name string) (Zone, error) {
 	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
-		return c.listZones(ctx, op, ZoneListOptions{Name: n})
+		return core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{Name: n}))
 	}, func(z Zone, n string) bool { return z.Name == n && z.Type == ZoneTypeSecondary })
 }
 
@@ -101,14 +101,14 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 // request.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return neutral.List(c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}), func() func(Zone) (facade.Zone, bool, error) {
+	return neutral.List(core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{Type: ZoneTypeSecondary})), func() func(Zone) (facade.Zone, bool, error) {
 		var (
 			peers peerIndex         // listed once per iteration
 			tsigs map[string]string // listed once per iteration, if a peer uses a key
 		)
 		tsigName := func(id string) string { return tsigs[id] }
 		return func(z Zone) (facade.Zone, bool, error) {
-			in, err := c.getIncoming(ctx, op, z.ID)
+			in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 			if err != nil && !errors.Is(err, facade.ErrNotFound) {
 				return facade.Zone{}, false, err
 			}
@@ -160,7 +160,7 @@ func (c *Client) read(ctx context.Context, op, name string, needIncoming bool) (
 	if err != nil {
 		return Zone{}, Incoming{}, nil, err
 	}
-	in, err := c.getIncoming(ctx, op, z.ID)
+	in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 	if err != nil && (needIncoming || !errors.Is(err, facade.ErrNotFound)) {
 		return Zone{}, Incoming{}, nil, err
 	}
@@ -531,20 +531,20 @@ func (c *Client) createSecondaryUndone(ctx context.Context, op string, req prepa
 }
 
 func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u *undo, h *held) (facade.Zone, error) {
-	z, err := c.createZone(ctx, op, req.name, ZoneTypeSecondary)
+	z, err := core.Label[Zone](c.core, op)(c.CreateAccountZone(ctx, req.name, ZoneTypeSecondary))
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
 			// The zone may exist although its creation reported a failure
 			// (a conflict would have said so): find it and delete it.
 			u.addFirst(func(ctx context.Context) {
 				if z, err := c.lookupSecondary(ctx, op, req.name); err == nil {
-					_ = c.deleteZoneByID(ctx, op, z.ID)
+					_ = c.core.Wrap(op, c.DeleteZoneByID(ctx, z.ID))
 				}
 			})
 		}
 		return facade.Zone{}, err
 	}
-	u.addFirst(func(ctx context.Context) { _ = c.deleteZoneByID(ctx, op, z.ID) })
+	u.addFirst(func(ctx context.Context) { _ = c.core.Wrap(op, c.DeleteZoneByID(ctx, z.ID)) })
 
 	tsigName := ""
 	if req.tsig != nil {
@@ -560,7 +560,7 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 		}
 		return c.resolvePeers(ctx, op, req.primaries, tsigID, u, h)
 	}, func(ids []string) (Incoming, error) {
-		return c.createIncoming(ctx, op, z.ID, IncomingInput{Name: req.name, Peers: ids})
+		return core.Label[Incoming](c.core, op)(c.CreateIncoming(ctx, z.ID, IncomingInput{Name: req.name, Peers: ids}))
 	})
 	if err != nil {
 		return facade.Zone{}, err
@@ -573,7 +573,7 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 // reported counts as active.
 func (c *Client) waitActive(ctx context.Context, op string, fz *facade.Zone) error {
 	return c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
-		z, err := c.getZoneByID(ctx, op, fz.ID)
+		z, err := core.Label[Zone](c.core, op)(c.GetZoneByID(ctx, fz.ID))
 		if err != nil {
 			return false, err
 		}
@@ -605,7 +605,7 @@ func (c *Client) setPrimaries(ctx context.Context, op string, req prepared) (fac
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	cur, err := c.getIncoming(ctx, op, z.ID)
+	cur, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, z.ID))
 	exists := err == nil
 	if err != nil && !errors.Is(err, facade.ErrNotFound) {
 		return facade.Zone{}, err
@@ -624,9 +624,9 @@ func (c *Client) setPrimaries(ctx context.Context, op string, req prepared) (fac
 	}, func(ids []string) (Incoming, error) {
 		in := IncomingInput{Name: req.name, Peers: ids, AutoRefresh: cur.AutoRefresh}
 		if exists {
-			return c.updateIncoming(ctx, op, z.ID, in)
+			return core.Label[Incoming](c.core, op)(c.UpdateIncoming(ctx, z.ID, in))
 		}
-		return c.createIncoming(ctx, op, z.ID, in)
+		return core.Label[Incoming](c.core, op)(c.CreateIncoming(ctx, z.ID, in))
 	})
 	if err != nil {
 		u.run(ctx)
@@ -677,7 +677,7 @@ func (c *Client) RepointZone(ctx context.Context, current facade.Zone, primaries
 func (c *Client) repoint(ctx context.Context, op string, current facade.Zone, req prepared) (facade.Zone, error) {
 	ref, ok := c.objects().incomings.Get(current.ID)
 	if !ok {
-		in, err := c.getIncoming(ctx, op, current.ID)
+		in, err := core.Label[Incoming](c.core, op)(c.GetIncoming(ctx, current.ID))
 		if err != nil {
 			return facade.Zone{}, err
 		}
@@ -694,7 +694,7 @@ func (c *Client) repoint(ctx context.Context, op string, current facade.Zone, re
 	updated, idx, err := c.configure(&h, func() ([]string, peerIndex, error) {
 		return c.resolvePeers(ctx, op, req.primaries, ref.tsigID, &u, &h)
 	}, func(ids []string) (Incoming, error) {
-		in, err := c.updateIncoming(ctx, op, current.ID, IncomingInput{Name: req.name, Peers: ids, AutoRefresh: ref.autoRefresh})
+		in, err := core.Label[Incoming](c.core, op)(c.UpdateIncoming(ctx, current.ID, IncomingInput{Name: req.name, Peers: ids, AutoRefresh: ref.autoRefresh}))
 		if err == nil && (in.ID != current.ID || (in.Name != "" && core.NormalizeReportedName(in.Name) != req.name)) {
 			err = c.core.Errorf(op, facade.ErrUnexpectedResponse, "updated the incoming configuration of zone %s (%s), the server answered about %s (%s)",
 				current.ID, req.name, clip(in.ID, 64), clip(in.Name, 256))
@@ -749,14 +749,14 @@ func (c *Client) tsigOf(ctx context.Context, op string, ids []string) (string, e
 // missing zone, or one not of type secondary, yields [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.deleteZoneByID(ctx, op, z.ID) })
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.core.Wrap(op, c.DeleteZoneByID(ctx, z.ID)) })
 }
 
 // Transfer asks Cloudflare to transfer the zone from its primaries now
 // (ForceAXFR). It returns once the request is accepted.
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.forceAXFR(ctx, op, z.ID) })
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.core.Wrap(op, c.ForceAXFR(ctx, z.ID)) })
 }
 
 // byName runs act on the secondary zone called name, looked up afresh (see

@@ -169,10 +169,7 @@ func (o ZoneListOptions) params(accountID string) (*cloudflareapi.ListZonesParam
 // Invalid options yield a single [facade.ErrInvalidInput] error and send
 // nothing.
 func (c *Client) ListAccountZones(ctx context.Context, opts ZoneListOptions) iter.Seq2[Zone, error] {
-	return c.listZones(ctx, "ListAccountZones", opts)
-}
-
-func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions) iter.Seq2[Zone, error] {
+	const op = "ListAccountZones"
 	base, err := opts.params(c.accountID)
 	if err != nil {
 		return func(yield func(Zone, error) bool) { yield(Zone{}, c.invalid(op, err)) }
@@ -248,10 +245,7 @@ func nextPage(page, perPage, got int, ri *cloudflareapi.ZonesResultInfo) string 
 // typed form of the CreateZone operation; [Client.CreateZone] creates a
 // complete secondary zone.
 func (c *Client) CreateAccountZone(ctx context.Context, name string, typ ZoneType) (Zone, error) {
-	return c.createZone(ctx, "CreateAccountZone", name, typ)
-}
-
-func (c *Client) createZone(ctx context.Context, op, name string, typ ZoneType) (Zone, error) {
+	const op = "CreateAccountZone"
 	n, err := checkZoneName(name)
 	if err != nil {
 		return Zone{}, c.invalid(op, err)
@@ -274,10 +268,7 @@ func (c *Client) createZone(ctx context.Context, op, name string, typ ZoneType) 
 // unknown ID yields [facade.ErrNotFound]. It is the typed form of the
 // GetZone operation; [Client.GetZone] looks a secondary zone up by name.
 func (c *Client) GetZoneByID(ctx context.Context, id string) (Zone, error) {
-	return c.getZoneByID(ctx, "GetZoneByID", id)
-}
-
-func (c *Client) getZoneByID(ctx context.Context, op, id string) (Zone, error) {
+	const op = "GetZoneByID"
 	if err := checkHexID("zone ID", id); err != nil {
 		return Zone{}, c.invalid(op, err)
 	}
@@ -294,10 +285,7 @@ func (c *Client) getZoneByID(ctx context.Context, op, id string) (Zone, error) {
 // [facade.ErrNotFound]. It is the typed form of the DeleteZone operation;
 // [Client.DeleteZone] deletes a secondary zone by name.
 func (c *Client) DeleteZoneByID(ctx context.Context, id string) error {
-	return c.deleteZoneByID(ctx, "DeleteZoneByID", id)
-}
-
-func (c *Client) deleteZoneByID(ctx context.Context, op, id string) error {
+	const op = "DeleteZoneByID"
 	if err := checkHexID("zone ID", id); err != nil {
 		return c.invalid(op, err)
 	}

@@ -208,10 +208,7 @@ type DomainListOptions struct {
 // pages lazily. Invalid options are yielded as an [facade.ErrInvalidInput]
 // error without any request; any error is yielded once, last.
 func (c *Client) ListPrimaryServers(ctx context.Context, opts ListOptions) iter.Seq2[PrimaryServer, error] {
-	return c.listPrimaryServers(ctx, "ListPrimaryServers", opts)
-}
-
-func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOptions) iter.Seq2[PrimaryServer, error] {
+	const op = "ListPrimaryServers"
 	var p dnsimpleapi.ListPrimaryServersParams
 	var err error
 	if opts.Sort != "" {
@@ -227,35 +224,22 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return failSeq[PrimaryServer](err)
 	}
-	return paginate(ctx, c, op, func(s PrimaryServer) int64 { return s.ID }, func(ctx context.Context, page *int) ([]PrimaryServer, dnsimpleapi.Pagination, error) {
-		q := p
-		q.Page = page
-		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
-		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200)
-		if err != nil {
-			return nil, dnsimpleapi.Pagination{}, err
-		}
-		if got.Data == nil {
-			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of primary servers (\"data\" missing)")
-		}
-		out := make([]PrimaryServer, 0, len(got.Data))
-		for i := range got.Data {
-			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &got.Data[i])
+	return paginate(ctx, c, op, "primary servers", func(s PrimaryServer) int64 { return s.ID }, c.convertPrimaryServer,
+		func(ctx context.Context, page *int) ([]dnsimpleapi.PrimaryServer, dnsimpleapi.Pagination, *http.Response, []byte, error) {
+			q := p
+			q.Page = page
+			rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
+			got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200)
 			if err != nil {
-				return nil, dnsimpleapi.Pagination{}, err
+				return nil, dnsimpleapi.Pagination{}, nil, nil, err
 			}
-			out = append(out, s)
-		}
-		return out, got.Pagination, nil
-	})
+			return got.Data, got.Pagination, rsp.HTTPResponse, rsp.Body, nil
+		})
 }
 
 // CreatePrimaryServer creates a primary server.
 func (c *Client) CreatePrimaryServer(ctx context.Context, in PrimaryServerInput) (PrimaryServer, error) {
-	return c.createPrimaryServer(ctx, "CreatePrimaryServer", in)
-}
-
-func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryServerInput) (PrimaryServer, error) {
+	const op = "CreatePrimaryServer"
 	name := strings.TrimSpace(in.Name)
 	if name == "" || strings.ContainsFunc(name, isControl) {
 		return PrimaryServer{}, c.core.Invalid(op, errors.New("primary server name: must be non-empty without control characters"))
@@ -300,10 +284,7 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 
 // DeletePrimaryServer deletes the primary server id.
 func (c *Client) DeletePrimaryServer(ctx context.Context, id int64) error {
-	return c.deletePrimaryServer(ctx, "DeletePrimaryServer", id)
-}
-
-func (c *Client) deletePrimaryServer(ctx context.Context, op string, id int64) error {
+	const op = "DeletePrimaryServer"
 	pid, err := c.id(op, "primary server id", id)
 	if err != nil {
 		return err
@@ -354,10 +335,7 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 // them with [Client.LinkPrimaryServer]). An existing zone of that name fails
 // with [facade.ErrConflict].
 func (c *Client) CreateSecondaryZone(ctx context.Context, name string) (Zone, error) {
-	return c.createSecondaryZone(ctx, "CreateSecondaryZone", name)
-}
-
-func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone, error) {
+	const op = "CreateSecondaryZone"
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return Zone{}, c.core.Invalid(op, err)
@@ -374,10 +352,7 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 // secondary (the API's ListZones; the name ListZones belongs to
 // [facade.SecondaryDNS]), fetching pages lazily.
 func (c *Client) ListAccountZones(ctx context.Context, opts ZoneListOptions) iter.Seq2[Zone, error] {
-	return c.listZones(ctx, "ListAccountZones", opts)
-}
-
-func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions) iter.Seq2[Zone, error] {
+	const op = "ListAccountZones"
 	var p dnsimpleapi.ListZonesParams
 	var err error
 	if opts.Sort != "" {
@@ -396,35 +371,24 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return failSeq[Zone](err)
 	}
-	return paginate(ctx, c, op, func(z Zone) int64 { return z.ID }, func(ctx context.Context, page *int) ([]Zone, dnsimpleapi.Pagination, error) {
-		q := p
-		q.Page = page
-		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
-		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200)
-		if err != nil {
-			return nil, dnsimpleapi.Pagination{}, err
-		}
-		if got.Data == nil {
-			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"data\" missing)")
-		}
-		out := make([]Zone, len(got.Data))
-		for i := range got.Data {
-			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
-				return nil, dnsimpleapi.Pagination{}, err
+	return paginate(ctx, c, op, "zones", func(z Zone) int64 { return z.ID }, c.convertZone,
+		func(ctx context.Context, page *int) ([]dnsimpleapi.Zone, dnsimpleapi.Pagination, *http.Response, []byte, error) {
+			q := p
+			q.Page = page
+			rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
+			got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200)
+			if err != nil {
+				return nil, dnsimpleapi.Pagination{}, nil, nil, err
 			}
-		}
-		return out, got.Pagination, nil
-	})
+			return got.Data, got.Pagination, rsp.HTTPResponse, rsp.Body, nil
+		})
 }
 
 // GetAccountZone returns the zone called name, primary or secondary (the
 // API's GetZone; the name GetZone belongs to [facade.SecondaryDNS]), or an
 // error matching [facade.ErrNotFound].
 func (c *Client) GetAccountZone(ctx context.Context, name string) (Zone, error) {
-	return c.getZone(ctx, "GetAccountZone", name)
-}
-
-func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
+	const op = "GetAccountZone"
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return Zone{}, c.core.Invalid(op, err)
@@ -463,25 +427,17 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 	if err != nil {
 		return failSeq[Domain](err)
 	}
-	return paginate(ctx, c, op, func(d Domain) int64 { return d.ID }, func(ctx context.Context, page *int) ([]Domain, dnsimpleapi.Pagination, error) {
-		q := p
-		q.Page = page
-		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
-		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200)
-		if err != nil {
-			return nil, dnsimpleapi.Pagination{}, err
-		}
-		if got.Data == nil {
-			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of domains (\"data\" missing)")
-		}
-		out := make([]Domain, len(got.Data))
-		for i := range got.Data {
-			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
-				return nil, dnsimpleapi.Pagination{}, err
+	return paginate(ctx, c, op, "domains", func(d Domain) int64 { return d.ID }, c.convertDomain,
+		func(ctx context.Context, page *int) ([]dnsimpleapi.Domain, dnsimpleapi.Pagination, *http.Response, []byte, error) {
+			q := p
+			q.Page = page
+			rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
+			got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200)
+			if err != nil {
+				return nil, dnsimpleapi.Pagination{}, nil, nil, err
 			}
-		}
-		return out, got.Pagination, nil
-	})
+			return got.Data, got.Pagination, rsp.HTTPResponse, rsp.Body, nil
+		})
 }
 
 // CreateDomain adds the domain called name to the account (as a hosted
@@ -519,10 +475,7 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 // DeleteDomain deletes the domain given by name or decimal ID. This is
 // also how a secondary zone is deleted.
 func (c *Client) DeleteDomain(ctx context.Context, nameOrID string) error {
-	return c.deleteDomain(ctx, "DeleteDomain", nameOrID)
-}
-
-func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
+	const op = "DeleteDomain"
 	d, err := c.domainParam(op, nameOrID)
 	if err != nil {
 		return err
@@ -531,11 +484,15 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 	return core.Exec(c.core, op, rsp, err)
 }
 
-// paginate runs a page/per_page listing through core.PaginateUnique,
-// with items identified by id: the cursor is the next page number, present
-// while current_page < total_pages. Errors are labelled with op.
-func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64,
-	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
+// paginate runs a page/per_page listing of what ("zones") through
+// core.PaginateUniqueInt, with items identified by id: the cursor is the
+// next page number, present while current_page < total_pages. fetch asks
+// for one page and returns its "data" and "pagination" with the answer
+// they came in; an answer without "data" is facade.ErrUnexpectedResponse,
+// and conv converts each item. Errors are labelled with op.
+func paginate[T, W any](ctx context.Context, c *Client, op, what string, id func(T) int64,
+	conv func(op string, hr *http.Response, body []byte, w *W) (T, error),
+	fetch func(ctx context.Context, page *int) ([]W, dnsimpleapi.Pagination, *http.Response, []byte, error)) iter.Seq2[T, error] {
 	return core.PaginateUniqueInt(ctx, c.core, op, id, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
@@ -543,9 +500,18 @@ func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64
 			current, _ = strconv.Atoi(cursor) // cursors are ours
 			page = &current
 		}
-		items, pg, err := fetch(ctx, page)
+		data, pg, hr, body, err := fetch(ctx, page)
 		if err != nil {
 			return nil, "", err
+		}
+		if data == nil {
+			return nil, "", c.core.Unexpected(op, hr, body, "response holds no list of %s (\"data\" missing)", what)
+		}
+		items := make([]T, len(data))
+		for i := range data {
+			if items[i], err = conv(op, hr, body, &data[i]); err != nil {
+				return nil, "", err
+			}
 		}
 		if pg.CurrentPage > 0 {
 			current = pg.CurrentPage

@@ -45,7 +45,7 @@ func (s PrimaryServer) linkedTo(zone string) bool {
 // [Client.RepointZone]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return neutral.List(c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}), func() func(Zone) (facade.Zone, bool, error) {
+	return neutral.List(core.LabelSeq(c.core, op, c.ListAccountZones(ctx, ZoneListOptions{PerPage: MaxPerPage})), func() func(Zone) (facade.Zone, bool, error) {
 		var (
 			servers []PrimaryServer // listed once per iteration, before the first zone is yielded
 			loaded  bool
@@ -132,7 +132,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		hs = append(hs, h)
 		use = append(use, h.Obj)
 	}
-	z, err := c.createSecondaryZone(ctx, op, n)
+	z, err := core.Label[Zone](c.core, op)(c.CreateSecondaryZone(ctx, n))
 	if err != nil {
 		rb.zoneUnknown = facade.OutcomeUnknown(err)
 		return facade.Zone{}, rb.run(ctx, err)
@@ -184,7 +184,7 @@ func (c *Client) servers() *neutral.Objects[PrimaryServer] {
 func (c *Client) listServers(op string) neutral.Lister[PrimaryServer] {
 	return func(ctx context.Context) iter.Seq2[PrimaryServer, error] {
 		return func(yield func(PrimaryServer, error) bool) {
-			for s, err := range c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}) {
+			for s, err := range core.LabelSeq(c.core, op, c.ListPrimaryServers(ctx, ListOptions{PerPage: MaxPerPage})) {
 				s.LinkedSecondaryZones = nil
 				if !yield(s, err) {
 					return
@@ -278,11 +278,11 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	}
 	rb.deleteServers(ctx)
 	if rb.zoneUnknown {
-		z, err := c.getZone(ctx, op, rb.zone)
+		z, err := core.Label[Zone](c.core, op)(c.GetAccountZone(ctx, rb.zone))
 		rb.zoneCreated = err == nil && z.Secondary
 	}
 	if rb.zoneCreated {
-		_ = c.deleteDomain(ctx, op, rb.zone)
+		_ = c.core.Wrap(op, c.DeleteDomain(ctx, rb.zone))
 	}
 	return cause
 }
@@ -338,7 +338,7 @@ func (rb *rollback) deleteServersIn(ctx context.Context, created map[int64]neutr
 			cache.Unclaim(s)
 			continue
 		}
-		if err := c.deletePrimaryServer(ctx, op, s.ID); err != nil {
+		if err := c.core.Wrap(op, c.DeletePrimaryServer(ctx, s.ID)); err != nil {
 			s.LinkedSecondaryZones = nil
 			cache.Unclaim(s)
 			continue
@@ -498,7 +498,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	return neutral.ByName(ctx, c.core, op, name, nil, func(ctx context.Context, n string) (Zone, error) {
 		return c.secondaryZone(ctx, op, n)
 	}, func(ctx context.Context, _ string, z Zone) error {
-		return c.deleteDomain(ctx, op, z.Name)
+		return c.core.Wrap(op, c.DeleteDomain(ctx, z.Name))
 	})
 }
 
@@ -546,7 +546,7 @@ func (c *Client) validate(op, name string, primaries []facade.Primary) (string, 
 
 // secondaryZone returns the zone called name if it is a secondary zone.
 func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, error) {
-	z, err := c.getZone(ctx, op, name)
+	z, err := core.Label[Zone](c.core, op)(c.GetAccountZone(ctx, name))
 	if err != nil {
 		return Zone{}, err
 	}
@@ -560,7 +560,7 @@ func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, erro
 // accepts (all if keep is nil): memory holds one page plus what is kept.
 func (c *Client) serversWhere(ctx context.Context, op string, keep func(PrimaryServer) bool) ([]PrimaryServer, error) {
 	var out []PrimaryServer
-	for s, err := range c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}) {
+	for s, err := range core.LabelSeq(c.core, op, c.ListPrimaryServers(ctx, ListOptions{PerPage: MaxPerPage})) {
 		if err != nil {
 			return nil, err
 		}
@@ -587,7 +587,7 @@ func keysOf(ps []facade.Primary) map[serverKey]bool {
 
 func (c *Client) createServerFor(ctx context.Context, op string, p facade.Primary) (PrimaryServer, error) {
 	k := keyOf(p)
-	return c.createPrimaryServer(ctx, op, PrimaryServerInput{Name: serverName(k), IP: k.addr, Port: k.port})
+	return core.Label[PrimaryServer](c.core, op)(c.CreatePrimaryServer(ctx, PrimaryServerInput{Name: serverName(k), IP: k.addr, Port: k.port}))
 }
 
 // serverName is the name createServerFor gives a server.

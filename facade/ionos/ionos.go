@@ -156,10 +156,7 @@ type PrimaryTransferStatus struct {
 // options are yielded as an [facade.ErrInvalidInput] error without any
 // request; any error is yielded once, last.
 func (c *Client) ListSecondaryZones(ctx context.Context, opts ListOptions) iter.Seq2[SecondaryZone, error] {
-	return c.listSecondaryZones(ctx, "ListSecondaryZones", opts)
-}
-
-func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOptions) iter.Seq2[SecondaryZone, error] {
+	const op = "ListSecondaryZones"
 	params, err := c.listParams(op, opts)
 	if err != nil {
 		return func(yield func(SecondaryZone, error) bool) { yield(SecondaryZone{}, err) }
@@ -228,10 +225,7 @@ func (c *Client) listParams(op string, opts ListOptions) (*ionosapi.ListSecondar
 // [StateProvisioning]; see [Client.WaitUntilAvailable]. A zone of the same
 // name fails with [facade.ErrConflict].
 func (c *Client) CreateSecondaryZone(ctx context.Context, in SecondaryZoneInput) (SecondaryZone, error) {
-	return c.createSecondaryZone(ctx, "CreateSecondaryZone", in)
-}
-
-func (c *Client) createSecondaryZone(ctx context.Context, op string, in SecondaryZoneInput) (SecondaryZone, error) {
+	const op = "CreateSecondaryZone"
 	body, err := c.zoneBody(op, in)
 	if err != nil {
 		return SecondaryZone{}, err
@@ -271,10 +265,7 @@ func (c *Client) zoneBody(op string, in SecondaryZoneInput) (ionosapi.SecondaryZ
 // GetSecondaryZone returns the secondary zone with the UUID id, or an
 // error matching [facade.ErrNotFound].
 func (c *Client) GetSecondaryZone(ctx context.Context, id string) (SecondaryZone, error) {
-	return c.getSecondaryZone(ctx, "GetSecondaryZone", id)
-}
-
-func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (SecondaryZone, error) {
+	const op = "GetSecondaryZone"
 	uid, err := c.parseID(op, id)
 	if err != nil {
 		return SecondaryZone{}, err
@@ -291,10 +282,7 @@ func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (Secondary
 // description and primaries; an empty description removes it). The zone
 // goes back to [StateProvisioning] until IONOS has applied the change.
 func (c *Client) UpdateSecondaryZone(ctx context.Context, id string, in SecondaryZoneInput) (SecondaryZone, error) {
-	return c.updateSecondaryZone(ctx, "UpdateSecondaryZone", id, in)
-}
-
-func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in SecondaryZoneInput) (SecondaryZone, error) {
+	const op = "UpdateSecondaryZone"
 	uid, err := c.parseID(op, id)
 	if err != nil {
 		return SecondaryZone{}, err
@@ -314,10 +302,7 @@ func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in Seco
 // DeleteSecondaryZone deletes the zone with the UUID id. IONOS deletes
 // asynchronously: the zone may be listed in [StateDestroying] for a while.
 func (c *Client) DeleteSecondaryZone(ctx context.Context, id string) error {
-	return c.deleteSecondaryZone(ctx, "DeleteSecondaryZone", id)
-}
-
-func (c *Client) deleteSecondaryZone(ctx context.Context, op, id string) error {
+	const op = "DeleteSecondaryZone"
 	uid, err := c.parseID(op, id)
 	if err != nil {
 		return err
@@ -330,10 +315,7 @@ func (c *Client) deleteSecondaryZone(ctx context.Context, op, id string) error {
 // GetZoneTransferStatus returns the transfer status of the zone with the
 // UUID id, one entry per primary.
 func (c *Client) GetZoneTransferStatus(ctx context.Context, id string) ([]PrimaryTransferStatus, error) {
-	return c.getZoneTransferStatus(ctx, "GetZoneTransferStatus", id)
-}
-
-func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]PrimaryTransferStatus, error) {
+	const op = "GetZoneTransferStatus"
 	uid, err := c.parseID(op, id)
 	if err != nil {
 		return nil, err
@@ -364,10 +346,7 @@ func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]Pr
 // StartZoneTransfer asks IONOS to transfer the zone with the UUID id from
 // its primaries now. It returns once the request is accepted.
 func (c *Client) StartZoneTransfer(ctx context.Context, id string) error {
-	return c.startZoneTransfer(ctx, "StartZoneTransfer", id)
-}
-
-func (c *Client) startZoneTransfer(ctx context.Context, op, id string) error {
+	const op = "StartZoneTransfer"
 	uid, err := c.parseID(op, id)
 	if err != nil {
 		return err
@@ -386,13 +365,10 @@ func (c *Client) startZoneTransfer(ctx context.Context, op, id string) error {
 // [facade.ErrServer], one in [StateDestroying] an error matching
 // [facade.ErrConflict]; the zone last read is returned with any error.
 func (c *Client) WaitUntilAvailable(ctx context.Context, id string) (SecondaryZone, error) {
-	return c.waitUntilAvailable(ctx, "WaitUntilAvailable", id)
-}
-
-func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (SecondaryZone, error) {
+	const op = "WaitUntilAvailable"
 	var z SecondaryZone
 	err := c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
-		got, err := c.getSecondaryZone(ctx, op, id)
+		got, err := c.GetSecondaryZone(ctx, id)
 		if err != nil {
 			return false, err // z keeps the last state seen
 		}
@@ -407,7 +383,7 @@ func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (Seconda
 		}
 		return false, nil
 	})
-	return z, err
+	return z, c.core.Wrap(op, err)
 }
 
 // parseID validates a zone UUID before it is put into a URL.

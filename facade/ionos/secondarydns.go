@@ -57,7 +57,7 @@ func (c *Client) remember(z SecondaryZone) string {
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
-	return neutral.List(c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}), func() func(SecondaryZone) (facade.Zone, bool, error) {
+	return neutral.List(core.LabelSeq(c.core, "ListZones", c.ListSecondaryZones(ctx, ListOptions{PageSize: MaxPageSize})), func() func(SecondaryZone) (facade.Zone, bool, error) {
 		return func(z SecondaryZone) (facade.Zone, bool, error) {
 			c.remember(z)
 			return toZone(z), true, nil
@@ -104,7 +104,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		return facade.Zone{}, err
 	}
 	in.Description = o.Description
-	z, err := c.createSecondaryZone(ctx, op, in)
+	z, err := core.Label[SecondaryZone](c.core, op)(c.CreateSecondaryZone(ctx, in))
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
 			c.undoCreate(ctx, op, in)
@@ -113,7 +113,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	}
 	c.remember(z)
 	if o.WaitAvailable {
-		w, err := c.waitUntilAvailable(ctx, op, z.ID)
+		w, err := core.Label[SecondaryZone](c.core, op)(c.WaitUntilAvailable(ctx, z.ID))
 		if w.ID != "" {
 			z = w
 		}
@@ -137,7 +137,7 @@ func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInpu
 	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
 		return
 	}
-	_ = c.deleteSecondaryZone(ctx, op, z.ID)
+	_ = c.core.Wrap(op, c.DeleteSecondaryZone(ctx, z.ID))
 }
 
 // sameAddrs reports whether a and b hold the same addresses.
@@ -180,7 +180,7 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // description, and remembers the answer.
 func (c *Client) update(ctx context.Context, op string, ref zoneRef, in SecondaryZoneInput) (facade.Zone, error) {
 	in.Description = ref.description
-	z, err := c.updateSecondaryZone(ctx, op, ref.id, in)
+	z, err := core.Label[SecondaryZone](c.core, op)(c.UpdateSecondaryZone(ctx, ref.id, in))
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -246,7 +246,7 @@ var errNotRemembered = errors.New("zone not remembered")
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
 	return c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
-		err := c.deleteSecondaryZone(ctx, op, id)
+		err := c.core.Wrap(op, c.DeleteSecondaryZone(ctx, id))
 		if err == nil {
 			c.zoneIDs().Forget(n)
 		}
@@ -259,7 +259,7 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
 	return c.byName(ctx, op, name, func(ctx context.Context, _ string, id string) error {
-		return c.startZoneTransfer(ctx, op, id)
+		return c.core.Wrap(op, c.StartZoneTransfer(ctx, id))
 	})
 }
 
@@ -271,7 +271,7 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 	const op = "TransferStatus"
 	var ts facade.TransferStatus
 	err := c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
-		st, err := c.getZoneTransferStatus(ctx, op, id)
+		st, err := core.Label[[]PrimaryTransferStatus](c.core, op)(c.GetZoneTransferStatus(ctx, id))
 		if err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
 	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
-		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
+		return core.LabelSeq(c.core, op, c.ListSecondaryZones(ctx, ListOptions{ZoneName: n, PageSize: MaxPageSize}))
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }
 

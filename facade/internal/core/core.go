@@ -40,7 +40,7 @@ type Provider struct {
 
 // Core is the shared HTTP transport of one provider client. It implements
 // the generated clients' HttpRequestDoer interface (Do) and classifies
-// outcomes ([Core.Check], [Core.CheckResponse]).
+// outcomes ([Call], [Core.Check]).
 //
 // For every request Core
 //   - refuses to send credentials anywhere but the configured base URL's

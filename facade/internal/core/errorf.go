@@ -112,3 +112,24 @@ func NormalizeReportedName(name string) string {
 	}
 	return strings.TrimSuffix(strings.ToLower(name), ".")
 }
+
+// Label returns what labels a call's error as operation op's (see
+// [Core.Wrap]), passing its value through, so that a method built on
+// another labels that one's errors once, at the call:
+//
+//	z, err := core.Label[ionos.SecondaryZone](c.core, "CreateZone")(c.CreateSecondaryZone(ctx, in))
+func Label[T any](c *Core, op string) func(T, error) (T, error) {
+	return func(v T, err error) (T, error) { return v, c.Wrap(op, err) }
+}
+
+// LabelSeq is [Label] for a listing: every error seq yields is labelled as
+// op's.
+func LabelSeq[T any](c *Core, op string, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if !yield(v, c.Wrap(op, err)) {
+				return
+			}
+		}
+	}
+}

@@ -19,12 +19,13 @@ type PageFunc[T any] func(ctx context.Context, cursor string) (items []T, next s
 // Paginate turns a page fetcher into an iterator over all items, so that
 // adapters write their pagination loop once:
 //
-//	return facade.Paginate(ctx, func(ctx context.Context, cursor string) ([]facade.Zone, string, error) {
+//	return core.Paginate(ctx, func(ctx context.Context, cursor string) ([]facade.Zone, string, error) {
 //		rsp, err := c.api.ListZonesWithResponse(ctx, &params{Page: cursor})
-//		if err := c.core.CheckResponse("ListZones", rsp, err); err != nil {
+//		page, err := core.Call(c.core, "ListZones", rsp, err, (*api.ListZonesResponse).GetJSON200)
+//		if err != nil {
 //			return nil, "", err
 //		}
-//		return convertZones(rsp.JSON200), nextCursor(rsp.JSON200), nil
+//		return convertZones(page), nextCursor(page), nil
 //	})
 //
 // Guarantees:
@@ -64,7 +65,7 @@ func Paginate[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[T, error]
 // that way, and errors from fetch go through [Core.Wrap], so an adapter
 // needs no relabelling loop around the sequence:
 //
-//	return facade.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+//	return core.PaginateFor(ctx, c.core, op, func(ctx context.Context, cursor string) ([]Zone, string, error) {
 //		...
 //	})
 //
