@@ -130,6 +130,9 @@ type Pacer struct {
 	budget       int // requests the server still allows until budgetUntil; -1: unknown
 	budgetUntil  time.Time
 
+	latency  time.Duration // moving average of a request's round trip (clock time), 0 until one is seen
+	inFlight int           // requests sent through Transport and not yet answered
+
 	sent, throttled, retried atomic.Int64
 	waited                   atomic.Int64 // nanoseconds of clock time spent waiting
 }
@@ -223,7 +226,10 @@ func (p *Pacer) reserve() time.Duration {
 	return 0
 }
 
-// Observe adapts the pacer to a response's rate-limit headers.
+// Observe adapts the pacer to a response's rate-limit headers. The
+// remaining budget a response reports does not count the requests still
+// on their way to the server, so the requests in flight through
+// [Pacer.Transport] are taken off it.
 func (p *Pacer) Observe(resp *http.Response) {
 	if resp == nil {
 		return
@@ -233,11 +239,14 @@ func (p *Pacer) Observe(resp *http.Response) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if rem, err := strconv.Atoi(h.Get("X-RateLimit-Remaining")); err == nil && rem >= 0 {
+		rem = max(0, rem-p.inFlight)
 		if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
 			// Whole seconds, possibly truncated: one more second is safe.
 			until := time.Unix(reset, 0).Add(time.Second)
 			if until.After(now) && until.Sub(now) <= 24*time.Hour {
-				if p.budget < 0 || !until.Equal(p.budgetUntil) || rem < p.budget {
+				// A later window replaces the budget; a late answer from
+				// an earlier window does not.
+				if p.budget < 0 || until.After(p.budgetUntil) || (until.Equal(p.budgetUntil) && rem < p.budget) {
 					p.budget, p.budgetUntil = rem, until
 				}
 			}
@@ -274,6 +283,63 @@ type PacerStats struct {
 // Stats returns the counters.
 func (p *Pacer) Stats() PacerStats {
 	return PacerStats{Sent: p.sent.Load(), Throttled: p.throttled.Load(), Retried: p.retried.Load(), Waited: time.Duration(p.waited.Load())}
+}
+
+// Burst returns how many requests the pacer lets through at once after a
+// pause (its token bucket's size).
+func (p *Pacer) Burst() int { return int(p.burst) }
+
+// Rate returns the pace in requests per second of the pacer's clock.
+func (p *Pacer) Rate() float64 { return p.rate * float64(time.Second) }
+
+// Latency returns the moving average of the requests' round trip (from
+// sending to the response's headers, on the pacer's clock; waits for the
+// pacer not included), or 0 before the first response.
+func (p *Pacer) Latency() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.latency
+}
+
+// begin counts a request going out and returns when it did.
+func (p *Pacer) begin() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight++
+	return p.clock.Now()
+}
+
+// end counts a request answered (or failed) and, if answered, folds its
+// round trip since sent into the moving average of the latency.
+func (p *Pacer) end(sent time.Time, answered bool) {
+	d := p.clock.Now().Sub(sent)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight--
+	switch {
+	case !answered || d < 0:
+	case p.latency == 0:
+		p.latency = max(d, 1)
+	default:
+		p.latency += (d - p.latency) / 8
+	}
+}
+
+// MaxConcurrency bounds [Pacer.Concurrency].
+const MaxConcurrency = 256
+
+// Concurrency returns how many callers, each sending one request at a time,
+// keep the pacer busy: by Little's law the pace times the observed latency,
+// doubled for the latency's spread, plus two (so that a caller is always
+// ready when a token is), at least 2 and at most [MaxConcurrency]. Before
+// the first response it returns 2. More callers would only wait for the
+// pacer; fewer would leave part of the allowed rate unused.
+func (p *Pacer) Concurrency() int {
+	n := p.Rate() * p.Latency().Seconds() * 2
+	if n >= MaxConcurrency {
+		return MaxConcurrency
+	}
+	return min(MaxConcurrency, int(math.Ceil(n))+2)
 }
 
 // maxThrottleRetries bounds how often the transport re-sends a request
@@ -315,7 +381,9 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 			r.Body = b
 		}
+		sent := t.p.begin()
 		resp, err := t.base.RoundTrip(r)
+		t.p.end(sent, err == nil)
 		if err != nil {
 			return nil, err
 		}
