@@ -122,6 +122,8 @@ type Pacer struct {
 	rate    float64 // tokens per nanosecond
 	burst   float64
 	penalty time.Duration // block after a 429 without Retry-After
+	limit   int           // the published requests per window
+	window  time.Duration
 
 	mu           sync.Mutex
 	tokens       float64
@@ -132,6 +134,10 @@ type Pacer struct {
 
 	latency  time.Duration // moving average of a request's round trip (clock time), 0 until one is seen
 	inFlight int           // requests sent through Transport and not yet answered
+	// ended holds, in order, when the requests sent through Transport
+	// ended (answered or failed) within the last window: with inFlight,
+	// every request the server may count in a window ending now or later.
+	ended []time.Time
 
 	sent, throttled, retried atomic.Int64
 	waited                   atomic.Int64 // nanoseconds of clock time spent waiting
@@ -172,6 +178,8 @@ func NewPacer(r Rate, opts ...PacerOption) (*Pacer, error) {
 		burst:   float64(burst),
 		penalty: r.Per,
 		budget:  -1,
+		limit:   r.Requests,
+		window:  r.Per,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -185,9 +193,13 @@ func NewPacer(r Rate, opts ...PacerOption) (*Pacer, error) {
 
 // Wait takes one request's token, waiting as long as needed or until ctx
 // ends.
-func (p *Pacer) Wait(ctx context.Context) error {
+func (p *Pacer) Wait(ctx context.Context) error { return p.wait(ctx, false) }
+
+// wait is Wait; send also counts the request as in flight (see
+// [Pacer.Transport], which calls end when it is answered).
+func (p *Pacer) wait(ctx context.Context, send bool) error {
 	for {
-		d := p.reserve()
+		d := p.reserve(send)
 		if d <= 0 {
 			p.sent.Add(1)
 			return nil
@@ -200,13 +212,37 @@ func (p *Pacer) Wait(ctx context.Context) error {
 }
 
 // reserve takes a token and returns 0, or returns how long to wait before
-// trying again.
-func (p *Pacer) reserve() time.Duration {
+// trying again. With send, the request is counted in flight.
+//
+// Besides the token bucket, reserve keeps a window guard: the server
+// counts a request when it arrives, at some time between its sending and
+// its answer, so every request answered within the last window, or not
+// answered yet, may fall in the same window as the next one. While those
+// reach the published limit, the next request waits for the oldest answer
+// to leave the window. However slow the answers (a loaded machine, a
+// congested link), the server never sees more than its limit in any
+// window, so Cloudflare's 5-minute block cannot be triggered by this
+// pacer's own requests.
+func (p *Pacer) reserve(send bool) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.clock.Now()
 	if now.Before(p.blockedUntil) {
 		return p.blockedUntil.Sub(now)
+	}
+	if send {
+		cut := now.Add(-p.window)
+		i := 0
+		for i < len(p.ended) && !p.ended[i].After(cut) {
+			i++
+		}
+		p.ended = p.ended[i:]
+		if p.inFlight+len(p.ended) >= p.limit {
+			if len(p.ended) == 0 {
+				return p.window / time.Duration(p.limit) // every counted request is in flight: wait for an answer
+			}
+			return p.ended[0].Sub(cut) + time.Nanosecond
+		}
 	}
 	if p.budget >= 0 && !now.Before(p.budgetUntil) {
 		p.budget = -1
@@ -222,6 +258,9 @@ func (p *Pacer) reserve() time.Duration {
 	p.tokens--
 	if p.budget > 0 {
 		p.budget--
+	}
+	if send {
+		p.inFlight++
 	}
 	return 0
 }
@@ -301,21 +340,19 @@ func (p *Pacer) Latency() time.Duration {
 	return p.latency
 }
 
-// begin counts a request going out and returns when it did.
-func (p *Pacer) begin() time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.inFlight++
-	return p.clock.Now()
-}
-
-// end counts a request answered (or failed) and, if answered, folds its
-// round trip since sent into the moving average of the latency.
+// end counts a request (let through by wait with send) answered or
+// failed, and, if answered, folds its round trip since sent into the
+// moving average of the latency.
 func (p *Pacer) end(sent time.Time, answered bool) {
-	d := p.clock.Now().Sub(sent)
+	now := p.clock.Now()
+	d := now.Sub(sent)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inFlight--
+	if n := len(p.ended); n > 0 && now.Before(p.ended[n-1]) {
+		now = p.ended[n-1] // keep the order whatever the clock does
+	}
+	p.ended = append(p.ended, now) // reslicing in reserve drops the old ones; append reallocates
 	switch {
 	case !answered || d < 0:
 	case p.latency == 0:
@@ -365,10 +402,6 @@ type pacedTransport struct {
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	for try := 0; ; try++ {
-		if err := t.p.Wait(ctx); err != nil {
-			closeBody(req)
-			return nil, err
-		}
 		r := req
 		if try > 0 && req.Body != nil && req.Body != http.NoBody {
 			if req.GetBody == nil {
@@ -381,7 +414,11 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 			r.Body = b
 		}
-		sent := t.p.begin()
+		if err := t.p.wait(ctx, true); err != nil {
+			closeBody(r)
+			return nil, err
+		}
+		sent := t.p.clock.Now()
 		resp, err := t.base.RoundTrip(r)
 		t.p.end(sent, err == nil)
 		if err != nil {

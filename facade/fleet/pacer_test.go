@@ -334,3 +334,77 @@ func TestPacerCountsInFlight(t *testing.T) {
 	close(bt.release)
 	require.NoError(t, <-slow)
 }
+
+// sleepSignal is a virtual clock that reports every Sleep's start time.
+type sleepSignal struct {
+	virtualClock
+	slept chan time.Time
+}
+
+func (c *sleepSignal) Sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case c.slept <- c.Now():
+	default:
+	}
+	return c.virtualClock.Sleep(ctx, d)
+}
+
+// heldTransport holds every request until release gets a value, and
+// counts arrivals.
+type heldTransport struct {
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (h heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.arrived <- struct{}{}
+	<-h.release
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+}
+
+// TestPacerWindowGuard: requests still unanswered may reach the server in
+// any later window, so once the published limit's worth are in flight,
+// the next request waits (long after the token bucket would have let it
+// go) until one is answered.
+func TestPacerWindowGuard(t *testing.T) {
+	t.Parallel()
+	c := &sleepSignal{virtualClock: virtualClock{t: time.Unix(1e9, 0)}, slept: make(chan time.Time, 1)}
+	start := c.Now()
+	p, err := fleet.NewPacer(fleet.Rate{Requests: 10, Per: 10 * time.Second, Burst: 5}, fleet.WithClock(c))
+	require.NoError(t, err)
+	ht := heldTransport{arrived: make(chan struct{}, 11), release: make(chan struct{})}
+	hc := &http.Client{Transport: p.Transport(ht)}
+	errs := make(chan error, 11)
+	get := func() {
+		resp, err := hc.Get("http://127.0.0.1/")
+		if err == nil {
+			err = resp.Body.Close()
+		}
+		errs <- err
+	}
+	for range 10 {
+		go get()
+		<-ht.arrived
+	}
+	go get()
+	// Wait until the 11th request has slept a minute of the clock: the
+	// bucket alone (5 at once, then one per 2 s) would have let it go at
+	// about 12 s.
+wait:
+	for {
+		select {
+		case at := <-c.slept:
+			if at.Sub(start) > time.Minute {
+				break wait
+			}
+		case <-ht.arrived:
+			t.Fatalf("the 11th request was sent at %s with 10 unanswered", c.Now().Sub(start))
+		}
+	}
+	ht.release <- struct{}{} // one answer
+	<-ht.arrived             // lets the 11th through
+	close(ht.release)
+	for range 11 {
+		require.NoError(t, <-errs)
+	}
+}
