@@ -236,6 +236,11 @@ func TestPacerFollowsHeaders(t *testing.T) {
 	}
 }
 
+// answer is an empty 200 response to r with header h.
+func answer(r *http.Request, h http.Header) *http.Response {
+	return &http.Response{StatusCode: 200, Header: h, Body: http.NoBody, Request: r}
+}
+
 // latencyTransport answers 200 after advancing a virtual clock by d.
 type latencyTransport struct {
 	c *virtualClock
@@ -246,7 +251,7 @@ func (l latencyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err := l.c.Sleep(r.Context(), l.d); err != nil {
 		return nil, err
 	}
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	return answer(r, http.Header{}), nil
 }
 
 // TestPacerConcurrency: the pacer's suggested concurrency is its pace times
@@ -301,7 +306,7 @@ func (b blockingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	} else {
 		h = b.header
 	}
-	return &http.Response{StatusCode: 200, Header: h, Body: http.NoBody, Request: r}, nil
+	return answer(r, h), nil
 }
 
 // TestPacerCountsInFlight: a response saying one request remains until the
@@ -359,7 +364,7 @@ type heldTransport struct {
 func (h heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	h.arrived <- struct{}{}
 	<-h.release
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	return answer(r, http.Header{}), nil
 }
 
 // TestPacerWindowGuard: requests still unanswered may reach the server in
