@@ -255,7 +255,7 @@ func TestFleetBench(t *testing.T) {
 		n, *benchPace, conc, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), b.String())
 	for _, p := range provs {
 		st := p.pacer.Stats()
-		fmt.Fprintf(os.Stdout, "pacer %s: sent %d, throttled %d, re-sent %d, latency %s (scaled), concurrency now %d\n",
-			p.name, st.Sent, st.Throttled, st.Retried, p.pacer.Latency().Round(time.Millisecond), p.pacer.Concurrency())
+		fmt.Fprintf(os.Stdout, "pacer %s: sent %d, throttled %d, re-sent %d, latency %s (scaled), concurrency now %d, most requests in flight %d\n",
+			p.name, st.Sent, st.Throttled, st.Retried, p.pacer.Latency().Round(time.Millisecond), p.pacer.Concurrency(), st.MaxInFlight)
 	}
 }

@@ -132,8 +132,9 @@ type Pacer struct {
 	budget       int // requests the server still allows until budgetUntil; -1: unknown
 	budgetUntil  time.Time
 
-	latency  time.Duration // moving average of a request's round trip (clock time), 0 until one is seen
-	inFlight int           // requests sent through Transport and not yet answered
+	latency     time.Duration // moving average of a request's round trip (clock time), 0 until one is seen
+	inFlight    int           // requests sent through Transport and not yet answered
+	maxInFlight int
 	// ended holds, in order, when the requests sent through Transport
 	// ended (answered or failed) within the last window: with inFlight,
 	// every request the server may count in a window ending now or later.
@@ -261,6 +262,7 @@ func (p *Pacer) reserve(send bool) time.Duration {
 	}
 	if send {
 		p.inFlight++
+		p.maxInFlight = max(p.maxInFlight, p.inFlight)
 	}
 	return 0
 }
@@ -317,11 +319,17 @@ type PacerStats struct {
 	Retried int64
 	// Waited is the clock time requests spent waiting, summed.
 	Waited time.Duration
+	// MaxInFlight is the most requests that were in flight through
+	// [Pacer.Transport] at once.
+	MaxInFlight int
 }
 
 // Stats returns the counters.
 func (p *Pacer) Stats() PacerStats {
-	return PacerStats{Sent: p.sent.Load(), Throttled: p.throttled.Load(), Retried: p.retried.Load(), Waited: time.Duration(p.waited.Load())}
+	p.mu.Lock()
+	maxInFlight := p.maxInFlight
+	p.mu.Unlock()
+	return PacerStats{Sent: p.sent.Load(), Throttled: p.throttled.Load(), Retried: p.retried.Load(), Waited: time.Duration(p.waited.Load()), MaxInFlight: maxInFlight}
 }
 
 // Burst returns how many requests the pacer lets through at once after a

@@ -412,4 +412,5 @@ wait:
 	for range 11 {
 		require.NoError(t, <-errs)
 	}
+	assert.Equal(t, 10, p.Stats().MaxInFlight)
 }
