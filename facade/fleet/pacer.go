@@ -370,8 +370,11 @@ func (p *Pacer) end(sent time.Time, answered bool) {
 	}
 }
 
-// MaxConcurrency bounds [Pacer.Concurrency].
-const MaxConcurrency = 256
+// MaxConcurrency bounds [Pacer.Concurrency]. Requests stay paced however
+// many callers wait, so more would not add load; but a slow server makes
+// the observed latency, and so the suggestion, grow, and every change in
+// flight is one an interrupted run may leave half-done.
+const MaxConcurrency = 64
 
 // Concurrency returns how many callers, each sending one request at a time,
 // keep the pacer busy: by Little's law the pace times the observed latency,

@@ -255,7 +255,7 @@ func (l latencyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // TestPacerConcurrency: the pacer's suggested concurrency is its pace times
-// the observed latency (Little's law), doubled, plus two, within [2, 256].
+// the observed latency (Little's law), doubled, plus two, within [2, 64].
 func TestPacerConcurrency(t *testing.T) {
 	t.Parallel()
 	// (1010 - 10) x 0.98 per 10 s: 98 requests per second.
@@ -267,8 +267,8 @@ func TestPacerConcurrency(t *testing.T) {
 		{0, 2},                       // nothing observed yet
 		{time.Millisecond, 3},        // 0.196 -> 1, + 2
 		{100 * time.Millisecond, 22}, // 19.6 -> 20, + 2
-		{time.Second, 198},           // 196 + 2
-		{10 * time.Second, fleet.MaxConcurrency},
+		{250 * time.Millisecond, 51}, // 49 + 2
+		{time.Second, fleet.MaxConcurrency},
 	}
 	for _, tc := range tests {
 		t.Run(tc.latency.String(), func(t *testing.T) {
