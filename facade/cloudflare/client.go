@@ -25,12 +25,7 @@ type Client struct {
 	api       *cloudflareapi.ClientWithResponses
 	accountID string
 
-	// provision serialises the facade calls that look up and create
-	// account-wide resources (peers, TSIG keys), so that concurrent
-	// CreateZone/SetPrimaries calls on one Client share peers instead of
-	// creating duplicates, and a rollback never removes a peer another call
-	// of this Client has just reused. Its wait honours the caller's context.
-	provision *facade.Lock
+	ns neutralState // the neutral layer's caches (secondary.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -59,7 +54,7 @@ func New(token, accountID string, opts ...facade.Option) (*Client, error) {
 	if err != nil {
 		return nil, core.Invalid(op, err)
 	}
-	return &Client{core: core, api: api, accountID: accountID, provision: facade.NewLock()}, nil
+	return &Client{core: core, api: api, accountID: accountID}, nil
 }
 
 func newErr(op string, err error) error {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"maps"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
 // On Cloudflare a secondary zone is three things: a zone of type
@@ -233,101 +234,177 @@ func (u *undo) run(ctx context.Context) {
 	}
 }
 
-// resolveTSIG returns the ID of an existing key with k's name, algorithm
-// and secret, or creates one (registering its deletion in u).
-func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo) (string, error) {
+// neutralState is the client's neutral-layer state: the caches of the
+// account's peers and TSIG keys (see [neutral.Objects]).
+type neutralState struct {
+	once  sync.Once
+	peers *neutral.Objects[Peer]
+	tsigs *neutral.Objects[TSIGKey]
+}
+
+// objects returns the client's caches of account objects.
+func (c *Client) objects() *neutralState {
+	c.ns.once.Do(func() {
+		c.ns.peers = neutral.NewObjects(func(p Peer) string { return p.ID }, func(a, b Peer) bool { return a.ID < b.ID })
+		c.ns.tsigs = neutral.NewObjects(func(k TSIGKey) string { return k.ID }, func(a, b TSIGKey) bool { return a.ID < b.ID })
+	})
+	return &c.ns
+}
+
+// held collects the account objects a call uses, pinned until release.
+type held struct {
+	peers  []neutral.Handle[Peer]
+	tsigs  []neutral.Handle[TSIGKey]
+	cached bool // some came from the cache and may be stale
+}
+
+// release unpins the objects of h.
+func (c *Client) release(h *held) {
+	c.objects().peers.Release(h.peers...)
+	c.objects().tsigs.Release(h.tsigs...)
+}
+
+// listPeersFor and listTSIGsFor are the caches' listings.
+func (c *Client) listPeersFor(op string) neutral.Lister[Peer] {
+	return func(ctx context.Context) iter.Seq2[Peer, error] { return c.listPeers(ctx, op) }
+}
+
+func (c *Client) listTSIGsFor(op string) neutral.Lister[TSIGKey] {
+	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.listTSIGs(ctx, op) }
+}
+
+// resolveTSIG returns the ID of an account key with k's name, algorithm
+// and secret (from the cache), or creates one (registering its deletion in
+// u).
+func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo, h *held) (string, error) {
 	want, _ := k.body()
 	same := func(have TSIGKey) bool {
 		alg, aerr := normalizeAlgorithm(have.Algorithm)
 		return aerr == nil && normalizeTSIGName(have.Name) == want.Name && alg == want.Algo && have.Secret.Reveal() == want.Secret
 	}
-	before := map[string]bool{}
-	for have, err := range c.listTSIGs(ctx, op) {
-		if err != nil {
-			return "", err
-		}
-		if same(have) {
-			return have.ID, nil
-		}
-		before[have.ID] = true
-	}
-	created, err := c.createTSIG(ctx, op, k)
-	if err != nil {
+	tsigs := c.objects().tsigs
+	hd, err := tsigs.Ensure(ctx, c.core, op, c.listTSIGsFor(op), same, func(ctx context.Context) (TSIGKey, error) {
+		created, err := c.createTSIG(ctx, op, k)
 		if facade.OutcomeUnknown(err) {
-			// The key may exist although its creation reported a failure.
+			// The key may exist although its creation reported a failure:
+			// delete a matching key the cache does not know.
 			u.add(func(ctx context.Context) {
-				for have, err := range c.listTSIGs(ctx, op) {
-					if err == nil && !before[have.ID] && same(have) {
-						_ = c.deleteTSIG(ctx, op, have.ID)
+				_ = tsigs.Exclusively(ctx, c.core, op, c.listTSIGsFor(op), func(known map[string]bool) {
+					for have, err := range c.listTSIGs(ctx, op) {
+						if err == nil && !known[have.ID] && same(have) && tsigs.Claim(have.ID, 0) {
+							_ = c.deleteTSIG(ctx, op, have.ID)
+							tsigs.Settle(have.ID)
+						}
 					}
-				}
+				})
 			})
 		}
+		if err == nil && created.Secret.IsZero() {
+			created.Secret = k.Secret // for the cache's comparisons
+		}
+		return created, err
+	})
+	if err != nil {
 		return "", err
 	}
-	u.add(func(ctx context.Context) { _ = c.deleteTSIG(ctx, op, created.ID) })
-	return created.ID, nil
+	h.tsigs = append(h.tsigs, hd)
+	h.cached = h.cached || hd.Cached
+	if hd.Created {
+		u.add(func(ctx context.Context) {
+			if tsigs.Claim(hd.Obj.ID, neutral.Pins(tsigs, h.tsigs, hd.Obj.ID)) {
+				_ = c.deleteTSIG(ctx, op, hd.Obj.ID)
+				tsigs.Settle(hd.Obj.ID)
+			}
+		})
+	}
+	return hd.Obj.ID, nil
 }
 
 // resolvePeers returns one peer ID per primary, reusing account peers with
-// the same address, effective port and TSIG key, and creating the missing
-// ones (registering their deletion in u). idx is updated with created peers.
-func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade.Primary, tsigID string, idx peerIndex, u *undo) ([]string, error) {
+// the same address, effective port and TSIG key (from the cache), and
+// creating the missing ones (registering their deletion in u), with the
+// index of the peers used.
+func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade.Primary, tsigID string, u *undo, h *held) ([]string, peerIndex, error) {
+	peers := c.objects().peers
 	ids := make([]string, 0, len(primaries))
+	idx := make(peerIndex, len(primaries))
 	for _, p := range primaries {
-		id := findPeer(idx, p, tsigID)
-		if id == "" {
-			created, err := c.createPeer(ctx, op, Peer{
-				Name:   peerName(p),
-				IP:     p.Addr,
-				Port:   p.PortOrDefault(),
-				TSIGID: tsigID,
-			})
-			if err != nil {
+		hd, err := peers.Ensure(ctx, c.core, op, c.listPeersFor(op), func(peer Peer) bool { return servesPrimary(peer, p, tsigID) },
+			func(ctx context.Context) (Peer, error) {
+				created, err := c.createPeer(ctx, op, Peer{Name: peerName(p), IP: p.Addr, Port: p.PortOrDefault(), TSIGID: tsigID})
 				if facade.OutcomeUnknown(err) {
-					u.add(c.deleteNewPeers(op, p, tsigID, maps.Clone(idx)))
+					u.add(c.deleteNewPeers(op, p, tsigID))
 				}
-				return nil, err
-			}
-			u.add(func(ctx context.Context) { _ = c.deletePeer(ctx, op, created.ID) })
-			idx[created.ID] = created
-			id = created.ID
+				return created, err
+			})
+		if err != nil {
+			return nil, nil, err
 		}
-		ids = append(ids, id)
+		h.peers = append(h.peers, hd)
+		h.cached = h.cached || hd.Cached
+		if hd.Created {
+			u.add(func(ctx context.Context) {
+				if peers.Claim(hd.Obj.ID, neutral.Pins(peers, h.peers, hd.Obj.ID)) {
+					_ = c.deletePeer(ctx, op, hd.Obj.ID)
+					peers.Settle(hd.Obj.ID)
+				}
+			})
+		}
+		idx[hd.Obj.ID] = hd.Obj
+		ids = append(ids, hd.Obj.ID)
 	}
-	return ids, nil
+	return ids, idx, nil
+}
+
+// configure resolves the account objects (resolve) and applies the zone's
+// incoming configuration naming them (apply). If the provider refuses
+// (404, or 400 as for an unknown peer or key) while some object came from
+// the cache, the caches may be stale (an object deleted by someone else):
+// they are emptied, the objects resolved again from a fresh listing and
+// apply tried once more.
+func (c *Client) configure(h *held, resolve func() ([]string, peerIndex, error), apply func(ids []string) (Incoming, error)) (Incoming, peerIndex, error) {
+	for attempt := 0; ; attempt++ {
+		ids, idx, err := resolve()
+		var in Incoming
+		if err == nil {
+			in, err = apply(ids)
+		}
+		if err == nil {
+			return in, idx, nil
+		}
+		refused := !facade.OutcomeUnknown(err) && (errors.Is(err, facade.ErrNotFound) || errors.Is(err, facade.ErrInvalidInput))
+		if attempt > 0 || !h.cached || !refused {
+			return Incoming{}, nil, err
+		}
+		c.objects().peers.Invalidate()
+		c.objects().tsigs.Invalidate()
+	}
 }
 
 // deleteNewPeers returns an undo step for a peer creation whose outcome is
 // unknown: it deletes the peers serving p with key tsigID, named as this
-// package names peers, that were not in known before the attempt.
-func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string, known peerIndex) func(context.Context) {
+// package names peers, that the cache does not know.
+func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string) func(context.Context) {
 	return func(ctx context.Context) {
-		now, err := c.peerIndex(ctx, op)
-		if err != nil {
-			return
-		}
-		for id, peer := range now {
-			if _, old := known[id]; !old && peer.Name == peerName(p) && findPeer(peerIndex{id: peer}, p, tsigID) == id {
-				_ = c.deletePeer(ctx, op, id)
+		_ = c.objects().peers.Exclusively(ctx, c.core, op, c.listPeersFor(op), func(known map[string]bool) {
+			now, err := c.peerIndex(ctx, op)
+			if err != nil {
+				return
 			}
-		}
+			for id, peer := range now {
+				if !known[id] && peer.Name == peerName(p) && servesPrimary(peer, p, tsigID) && c.objects().peers.Claim(id, 0) {
+					_ = c.deletePeer(ctx, op, id)
+					c.objects().peers.Settle(id)
+				}
+			}
+		})
 	}
 }
 
-// findPeer returns the ID of the first peer (in ID order, for determinism)
-// serving p with TSIG key tsigID, or "".
-func findPeer(idx peerIndex, p facade.Primary, tsigID string) string {
-	best := ""
-	want := netip.AddrPortFrom(p.Addr.Unmap(), p.PortOrDefault())
-	for id, peer := range idx {
-		if netip.AddrPortFrom(peer.IP.Unmap(), peer.Primary().PortOrDefault()) == want && peer.TSIGID == tsigID {
-			if best == "" || id < best {
-				best = id
-			}
-		}
-	}
-	return best
+// servesPrimary reports whether peer serves p with TSIG key tsigID.
+func servesPrimary(peer Peer, p facade.Primary, tsigID string) bool {
+	return netip.AddrPortFrom(peer.IP.Unmap(), peer.Primary().PortOrDefault()) == netip.AddrPortFrom(p.Addr.Unmap(), p.PortOrDefault()) &&
+		peer.TSIGID == tsigID
 }
 
 // peerName is the name given to peers this package creates.
@@ -352,12 +429,22 @@ func peerName(p facade.Primary) string {
 //
 // If a step fails, what this call created (peers, TSIG key, zone) is
 // deleted again, even if ctx is done, and the original error is returned.
-// Calls to CreateZone and SetPrimaries on one Client are serialised so that
-// they share peers; clients in other processes may still race.
+//
+// The account's peers and TSIG keys are listed once per Client and cached,
+// kept up to date by the Client's own creations and deletions, so a
+// CreateZone whose peers exist sends two requests (the zone and its
+// incoming configuration). If Cloudflare refuses a configuration naming a
+// cached peer or key (deleted by someone else since), the caches are
+// refreshed and the step retried once. Concurrent calls on one Client run
+// in parallel; only creating a missing peer or key is serialised, so that
+// calls needing the same new peer create it once, and a call rolling back
+// never deletes a peer or key another call of the Client is using. Clients
+// in other processes may still race.
 //
 // With [facade.WithWaitUntilAvailable], CreateZone then polls the zone
-// until its status is "active" (or ctx ends; the zone is kept).
-// [facade.WithDescription] is ignored: Cloudflare zones have no description.
+// until its status is "active"; a failed wait returns the zone as last
+// read with the error (the zone is kept). [facade.WithDescription] is
+// ignored: Cloudflare zones have no description.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
 	o := facade.ApplyCreateOptions(opts...)
@@ -366,28 +453,26 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		return facade.Zone{}, err
 	}
 
-	fz, err := c.createSecondaryLocked(ctx, op, req)
+	fz, err := c.createSecondaryUndone(ctx, op, req)
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	if o.WaitAvailable {
-		if err := c.waitActive(ctx, op, fz.ID); err != nil {
-			return facade.Zone{}, err
+		if err := c.waitActive(ctx, op, &fz); err != nil {
+			return fz, err
 		}
-		fz.State = StatusActive
 	}
 	return fz, nil
 }
 
-// createSecondaryLocked runs createSecondary under provisionMu and rolls
-// back on failure.
-func (c *Client) createSecondaryLocked(ctx context.Context, op string, req prepared) (facade.Zone, error) {
-	if err := c.provision.Lock(ctx, c.core, op); err != nil {
-		return facade.Zone{}, err
-	}
-	defer c.provision.Unlock()
-	var u undo
-	fz, err := c.createSecondary(ctx, op, req, &u)
+// createSecondaryUndone runs createSecondary and rolls back on failure.
+func (c *Client) createSecondaryUndone(ctx context.Context, op string, req prepared) (facade.Zone, error) {
+	var (
+		u undo
+		h held
+	)
+	defer c.release(&h) // after the undo: its objects stay pinned meanwhile
+	fz, err := c.createSecondary(ctx, op, req, &u, &h)
 	if err != nil {
 		u.run(ctx)
 		return facade.Zone{}, err
@@ -395,7 +480,7 @@ func (c *Client) createSecondaryLocked(ctx context.Context, op string, req prepa
 	return fz, nil
 }
 
-func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u *undo) (facade.Zone, error) {
+func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u *undo, h *held) (facade.Zone, error) {
 	z, err := c.createZone(ctx, op, req.name, ZoneTypeSecondary)
 	if err != nil {
 		if facade.OutcomeUnknown(err) {
@@ -411,37 +496,42 @@ func (c *Client) createSecondary(ctx context.Context, op string, req prepared, u
 	}
 	u.addFirst(func(ctx context.Context) { _ = c.deleteZoneByID(ctx, op, z.ID) })
 
-	tsigID, tsigName := "", ""
+	tsigName := ""
 	if req.tsig != nil {
-		if tsigID, err = c.resolveTSIG(ctx, op, *req.tsig, u); err != nil {
-			return facade.Zone{}, err
-		}
 		tsigName = normalizeTSIGName(req.tsig.Name)
 	}
-	idx, err := c.peerIndex(ctx, op)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	ids, err := c.resolvePeers(ctx, op, req.primaries, tsigID, idx, u)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	in, err := c.createIncoming(ctx, op, z.ID, IncomingInput{Name: req.name, Peers: ids})
+	in, idx, err := c.configure(h, func() ([]string, peerIndex, error) {
+		tsigID := ""
+		if req.tsig != nil {
+			var err error
+			if tsigID, err = c.resolveTSIG(ctx, op, *req.tsig, u, h); err != nil {
+				return nil, nil, err
+			}
+		}
+		return c.resolvePeers(ctx, op, req.primaries, tsigID, u, h)
+	}, func(ids []string) (Incoming, error) {
+		return c.createIncoming(ctx, op, z.ID, IncomingInput{Name: req.name, Peers: ids})
+	})
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	return toFacadeZone(z, in, idx, func(string) string { return tsigName }), nil
 }
 
-// waitActive polls the zone until its status is "active" or ctx ends. A
-// zone whose status is not reported counts as active.
-func (c *Client) waitActive(ctx context.Context, op, id string) error {
+// waitActive polls the zone until its status is "active" or ctx ends,
+// updating fz's State with every read. A zone whose status is not
+// reported counts as active.
+func (c *Client) waitActive(ctx context.Context, op string, fz *facade.Zone) error {
 	return c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
-		z, err := c.getZoneByID(ctx, op, id)
+		z, err := c.getZoneByID(ctx, op, fz.ID)
 		if err != nil {
 			return false, err
 		}
-		return z.Status == "" || z.Status == StatusActive, nil
+		fz.State = z.Status
+		if fz.State == "" {
+			fz.State = StatusActive
+		}
+		return fz.State == StatusActive, nil
 	})
 }
 
@@ -449,18 +539,16 @@ func (c *Client) waitActive(ctx context.Context, op, id string) error {
 // (keeping the TSIG key the zone's current peers use, if any) and updates
 // the incoming configuration (creating it if the zone has none). Peers
 // created by a call that then fails are deleted again. Peers no longer
-// used are kept: peers are account-wide and may serve other zones.
+// used are kept: peers are account-wide and may serve other zones. The
+// zone and its configuration are read fresh; peers come from the cache
+// [Client.CreateZone] uses (refreshed if the zone names a peer it does not
+// hold).
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	req, err := c.prepare(op, name, primaries, nil)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	if err := c.provision.Lock(ctx, c.core, op); err != nil {
-		return facade.Zone{}, err
-	}
-	defer c.provision.Unlock()
-
 	z, err := c.lookupSecondary(ctx, op, req.name)
 	if err != nil {
 		return facade.Zone{}, err
@@ -470,35 +558,60 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil && !errors.Is(err, facade.ErrNotFound) {
 		return facade.Zone{}, err
 	}
-	idx, err := c.peerIndex(ctx, op)
+	tsigID, err := c.tsigOf(ctx, op, cur.Peers)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	tsigID := ""
-	for _, id := range cur.Peers {
-		if t := idx[id].TSIGID; t != "" {
-			tsigID = t
-			break
+	var (
+		u undo
+		h held
+	)
+	defer c.release(&h)
+	updated, idx, err := c.configure(&h, func() ([]string, peerIndex, error) {
+		return c.resolvePeers(ctx, op, req.primaries, tsigID, &u, &h)
+	}, func(ids []string) (Incoming, error) {
+		in := IncomingInput{Name: req.name, Peers: ids, AutoRefresh: cur.AutoRefresh}
+		if exists {
+			return c.updateIncoming(ctx, op, z.ID, in)
 		}
-	}
-	var u undo
-	ids, err := c.resolvePeers(ctx, op, req.primaries, tsigID, idx, &u)
-	if err != nil {
-		u.run(ctx)
-		return facade.Zone{}, err
-	}
-	in := IncomingInput{Name: req.name, Peers: ids, AutoRefresh: cur.AutoRefresh}
-	var updated Incoming
-	if exists {
-		updated, err = c.updateIncoming(ctx, op, z.ID, in)
-	} else {
-		updated, err = c.createIncoming(ctx, op, z.ID, in)
-	}
+		return c.createIncoming(ctx, op, z.ID, in)
+	})
 	if err != nil {
 		u.run(ctx)
 		return facade.Zone{}, err
 	}
 	return c.assemble(ctx, op, z, updated, idx)
+}
+
+// tsigOf returns the TSIG key ID the first of the peers ids using one
+// uses, from the peer cache (listed afresh if it lacks one of them).
+func (c *Client) tsigOf(ctx context.Context, op string, ids []string) (string, error) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	peers := c.objects().peers
+	for attempt := 0; ; attempt++ {
+		all, err := peers.Snapshot(ctx, c.core, op, c.listPeersFor(op))
+		if err != nil {
+			return "", err
+		}
+		idx := make(peerIndex, len(all))
+		for _, p := range all {
+			idx[p.ID] = p
+		}
+		missing := false
+		for _, id := range ids {
+			p, ok := idx[id]
+			if ok && p.TSIGID != "" {
+				return p.TSIGID, nil
+			}
+			missing = missing || !ok
+		}
+		if !missing || attempt > 0 {
+			return "", nil
+		}
+		peers.Invalidate()
+	}
 }
 
 // DeleteZone deletes the secondary zone called name with a single DELETE

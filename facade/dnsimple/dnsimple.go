@@ -39,14 +39,7 @@ type Client struct {
 	api     *dnsimpleapi.ClientWithResponses
 	account dnsimpleapi.Account
 
-	// provision serialises CreateZone and SetPrimaries, which look up,
-	// create, link and (when rolling back) delete account-wide primary
-	// servers: concurrent calls on one Client then share servers instead of
-	// creating duplicates, and a rollback never deletes a server another
-	// call has just decided to reuse. Clients in other processes can still
-	// race; the rollback then only deletes servers no zone links to. Its
-	// wait honours the caller's context.
-	provision *facade.Lock
+	ns neutralState // the neutral layer's caches (secondarydns.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)
@@ -68,7 +61,7 @@ func New(token string, accountID int64, opts ...facade.Option) (*Client, error) 
 	if err != nil {
 		return nil, core.Invalid("New", err)
 	}
-	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID), provision: facade.NewLock()}, nil
+	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID)}, nil
 }
 
 // Provider returns [facade.ProviderDNSimple].

@@ -6,8 +6,10 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
 // This file implements facade.SecondaryDNS. DNSimple models a secondary
@@ -92,6 +94,12 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // with [facade.ErrUnsupported] (also errors.ErrUnsupported) before any
 // request; WithWaitUntilAvailable and WithDescription have no effect
 // (DNSimple zones are usable at once and have no description).
+//
+// The account's primary servers are listed once per Client and cached (see
+// [Client.SetPrimaries]), so a CreateZone whose servers exist sends the
+// zone creation and one link per primary. Concurrent calls on one Client
+// run in parallel; only the creation of a missing server is serialised, so
+// that two calls needing the same new server create it once.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
 	o := facade.ApplyCreateOptions(opts...)
@@ -102,35 +110,17 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	if err := c.provision.Lock(ctx, c.core, op); err != nil {
-		return facade.Zone{}, err
-	}
-	defer c.provision.Unlock()
-	wanted := keysOf(ps)
-	servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return wanted[s.key()] })
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	rb := &rollback{c: c, op: op, zone: n, wanted: wanted, preexisting: map[int64]bool{}}
-	for _, s := range servers {
-		rb.preexisting[s.ID] = true
-	}
-
-	index := indexServers(servers, "")
+	rb := &rollback{c: c, op: op, zone: n, wanted: keysOf(ps)}
+	defer rb.release()
 	use := make([]PrimaryServer, 0, len(ps))
+	hs := make([]neutral.Handle[PrimaryServer], 0, len(ps))
 	for _, p := range ps {
-		if s, ok := index[keyOf(p)]; ok {
-			use = append(use, s)
-			continue
-		}
-		s, err := c.createServerFor(ctx, op, p)
+		h, err := c.ensureServer(ctx, op, p, rb)
 		if err != nil {
-			rb.serversUnknown = rb.serversUnknown || facade.OutcomeUnknown(err)
 			return facade.Zone{}, rb.run(ctx, err)
 		}
-		rb.created = append(rb.created, s.ID)
-		index[s.key()] = s
-		use = append(use, s)
+		hs = append(hs, h)
+		use = append(use, h.Obj)
 	}
 	z, err := c.createSecondaryZone(ctx, op, n)
 	if err != nil {
@@ -138,12 +128,8 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		return facade.Zone{}, rb.run(ctx, err)
 	}
 	rb.zoneCreated = true
-	for i, s := range use {
-		if s.linkedTo(n) {
-			continue // a stale link from an earlier zone of that name
-		}
-		rb.linked = append(rb.linked, s.ID) // before the call: its outcome may be unknown
-		ls, err := c.link(ctx, op, s.ID, n, true)
+	for i, p := range ps {
+		ls, err := c.linkServer(ctx, op, p, &hs[i], n, rb)
 		if err != nil {
 			return facade.Zone{}, rb.run(ctx, err)
 		}
@@ -152,22 +138,97 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 	return toZone(z, use), nil
 }
 
-// rollback undoes, on a best-effort basis, what a failed CreateZone
-// created. Requests whose outcome is unknown (a transport error, a 5xx, an
-// unusable response) are treated as possibly successful.
+// neutralState is the client's neutral-layer state: the cache of the
+// account's primary servers.
+type neutralState struct {
+	once    sync.Once
+	servers *neutral.Objects[PrimaryServer]
+}
+
+// servers returns the client's primary-server cache. Cached servers carry
+// no linked zones (links change with every zone; they are read fresh).
+func (c *Client) servers() *neutral.Objects[PrimaryServer] {
+	c.ns.once.Do(func() {
+		c.ns.servers = neutral.NewObjects(
+			func(s PrimaryServer) string { return strconv.FormatInt(s.ID, 10) },
+			func(a, b PrimaryServer) bool { return a.ID < b.ID })
+	})
+	return c.ns.servers
+}
+
+// listServers lists the account's primary servers for the cache.
+func (c *Client) listServers(op string) neutral.Lister[PrimaryServer] {
+	return func(ctx context.Context) iter.Seq2[PrimaryServer, error] {
+		return func(yield func(PrimaryServer, error) bool) {
+			for s, err := range c.listPrimaryServers(ctx, op, ListOptions{PerPage: MaxPerPage}) {
+				s.LinkedSecondaryZones = nil
+				if !yield(s, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// ensureServer returns a primary server for p from the cache, creating it
+// if the account has none; rb records what it created (or may have).
+func (c *Client) ensureServer(ctx context.Context, op string, p facade.Primary, rb *rollback) (neutral.Handle[PrimaryServer], error) {
+	k := keyOf(p)
+	h, err := c.servers().Ensure(ctx, c.core, op, c.listServers(op), func(s PrimaryServer) bool { return s.key() == k },
+		func(ctx context.Context) (PrimaryServer, error) {
+			s, err := c.createServerFor(ctx, op, p)
+			rb.serversUnknown = rb.serversUnknown || facade.OutcomeUnknown(err)
+			s.LinkedSecondaryZones = nil
+			return s, err
+		})
+	if err == nil {
+		rb.handles = append(rb.handles, h)
+	}
+	return h, err
+}
+
+// linkServer links a server for p to zone: h if not nil, else one
+// [Client.ensureServer] returns. If the server came from the cache and the
+// API no longer knows it (deleted since it was cached), the cache is
+// refreshed and the link tried once more with a server for p found or
+// created then.
+func (c *Client) linkServer(ctx context.Context, op string, p facade.Primary, h *neutral.Handle[PrimaryServer], zone string, rb *rollback) (PrimaryServer, error) {
+	for attempt := 0; ; attempt++ {
+		if h == nil {
+			nh, err := c.ensureServer(ctx, op, p, rb)
+			if err != nil {
+				return PrimaryServer{}, err
+			}
+			h = &nh
+		}
+		rb.linked = append(rb.linked, h.Obj.ID) // before the call: its outcome may be unknown
+		ls, err := c.link(ctx, op, h.Obj.ID, zone, true)
+		if err == nil || attempt > 0 || !h.Cached || !neutral.Stale(err) {
+			return ls, err
+		}
+		c.servers().Invalidate()
+		h = nil
+	}
+}
+
+// rollback undoes, on a best-effort basis, what a failed CreateZone or
+// SetPrimaries created. Requests whose outcome is unknown (a transport
+// error, a 5xx, an unusable response) are treated as possibly successful.
 type rollback struct {
 	c    *Client
 	op   string
 	zone string
 
-	wanted         map[serverKey]bool // the primaries' address and port
-	preexisting    map[int64]bool     // primary servers of wanted keys that existed before
-	created        []int64            // primary servers created
-	serversUnknown bool               // a server creation may have succeeded
+	wanted         map[serverKey]bool              // the primaries' address and port
+	handles        []neutral.Handle[PrimaryServer] // servers used (pinned), some created
+	serversUnknown bool                            // a server creation may have succeeded
 	zoneCreated    bool
 	zoneUnknown    bool    // the zone creation may have succeeded
 	linked         []int64 // servers a link was attempted for
 }
+
+// release unpins the servers the call used.
+func (rb *rollback) release() { rb.c.servers().Release(rb.handles...) }
 
 // run rolls back and returns cause. It runs on a context detached from
 // ctx's cancellation, bounded as facade.CleanupContext says.
@@ -175,25 +236,12 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	ctx, cancel := facade.CleanupContext(ctx)
 	defer cancel()
 	c, op := rb.c, rb.op
-	for _, id := range rb.linked {
-		_, _ = c.link(ctx, op, id, rb.zone, false)
-	}
-	// Servers are account objects that another caller may have started
-	// using since this call created them: only a server that no zone links
-	// to any more is deleted. Those this call created, and, if a creation's
-	// outcome is unknown, those new since the call started and named as
-	// createServerFor names them.
-	if len(rb.created) > 0 || rb.serversUnknown {
-		if servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return rb.wanted[s.key()] }); err == nil {
-			for _, s := range servers {
-				ours := slices.Contains(rb.created, s.ID) ||
-					(rb.serversUnknown && !rb.preexisting[s.ID] && s.Name == serverName(s.key()))
-				if ours && len(s.LinkedSecondaryZones) == 0 {
-					_ = c.deletePrimaryServer(ctx, op, s.ID)
-				}
-			}
+	if rb.zone != "" {
+		for _, id := range rb.linked {
+			_, _ = c.link(ctx, op, id, rb.zone, false)
 		}
 	}
+	rb.deleteServers(ctx)
 	if rb.zoneUnknown {
 		z, err := c.getZone(ctx, op, rb.zone)
 		rb.zoneCreated = err == nil && z.Secondary
@@ -204,22 +252,67 @@ func (rb *rollback) run(ctx context.Context, cause error) error {
 	return cause
 }
 
+// deleteServers deletes the primary servers this call created. Servers
+// are account objects that other callers may have started using since: a
+// server another call of this Client holds is kept, and only a server that
+// no zone links to is deleted. Those this call created, and, if a
+// creation's outcome is unknown, those the cache does not know that are
+// named as createServerFor names them.
+func (rb *rollback) deleteServers(ctx context.Context) {
+	c, op := rb.c, rb.op
+	created := map[int64]neutral.Handle[PrimaryServer]{}
+	for _, h := range rb.handles {
+		if h.Created {
+			created[h.Obj.ID] = h
+		}
+	}
+	if len(created) == 0 && !rb.serversUnknown {
+		return
+	}
+	if !rb.serversUnknown {
+		rb.deleteServersIn(ctx, created, nil)
+		return
+	}
+	_ = c.servers().Exclusively(ctx, c.core, op, c.listServers(op), func(known map[string]bool) {
+		rb.deleteServersIn(ctx, created, known)
+	})
+}
+
+// deleteServersIn deletes the servers of deleteServers: those created
+// (unless shared) and, if known is not nil, those named as ours that it
+// does not hold.
+func (rb *rollback) deleteServersIn(ctx context.Context, created map[int64]neutral.Handle[PrimaryServer], known map[string]bool) {
+	c, op := rb.c, rb.op
+	servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return rb.wanted[s.key()] })
+	if err != nil {
+		return
+	}
+	for _, s := range servers {
+		id := strconv.FormatInt(s.ID, 10)
+		_, ours := created[s.ID]
+		unknown := !ours && known != nil && !known[id] && s.Name == serverName(s.key())
+		if (!ours && !unknown) || len(s.LinkedSecondaryZones) != 0 || !c.servers().Claim(id, neutral.Pins(c.servers(), rb.handles, id)) {
+			continue
+		}
+		_ = c.deletePrimaryServer(ctx, op, s.ID)
+		c.servers().Settle(id)
+	}
+}
+
 // SetPrimaries replaces the zone's primaries ([facade.SecondaryDNS]): it
 // links the wanted servers (reusing or creating primary servers as
 // [Client.CreateZone] does) before unlinking the others, so that the zone
 // never loses all primaries. It is not atomic: on failure some links may
 // already have changed (a server created by the failing call is deleted
-// again). Unlinked servers are kept.
+// again). Unlinked servers are kept. The zone and the servers linked to it
+// are read fresh; a server for a new primary comes from the cache
+// [Client.CreateZone] uses.
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	n, ps, err := c.validate(op, name, primaries)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	if err := c.provision.Lock(ctx, c.core, op); err != nil {
-		return facade.Zone{}, err
-	}
-	defer c.provision.Unlock()
 	z, err := c.secondaryZone(ctx, op, n)
 	if err != nil {
 		return facade.Zone{}, err
@@ -229,32 +322,30 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	rb := &rollback{c: c, op: op, wanted: wanted}
+	defer rb.release()
 	index := indexServers(servers, n)
 	use := make([]PrimaryServer, 0, len(ps))
 	for _, p := range ps {
-		k := keyOf(p)
-		s, ok := index[k]
-		if ok && s.linkedTo(n) {
-			use = append(use, s)
-			continue
-		}
-		fresh := false
-		if !ok {
-			if s, err = c.createServerFor(ctx, op, p); err != nil {
-				return facade.Zone{}, err
+		s, ok := index[keyOf(p)]
+		if ok {
+			// Pinned, so that no rollback of this Client deletes it now.
+			var h neutral.Handle[PrimaryServer]
+			if h, ok = c.servers().Pin(s); ok {
+				rb.handles = append(rb.handles, h)
 			}
-			fresh = true
 		}
-		ls, err := c.link(ctx, op, s.ID, n, true)
+		switch {
+		case ok && s.linkedTo(n):
+		case ok:
+			s, err = c.link(ctx, op, s.ID, n, true)
+		default:
+			s, err = c.linkServer(ctx, op, p, nil, n, rb)
+		}
 		if err != nil {
-			if fresh {
-				rctx, cancel := facade.CleanupContext(ctx)
-				_ = c.deletePrimaryServer(rctx, op, s.ID)
-				cancel()
-			}
-			return facade.Zone{}, err
+			return facade.Zone{}, rb.run(ctx, err)
 		}
-		use = append(use, ls)
+		use = append(use, s)
 	}
 	for _, s := range servers {
 		if s.linkedTo(n) && !wanted[s.key()] {

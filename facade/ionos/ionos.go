@@ -46,6 +46,7 @@ const (
 type Client struct {
 	core *facade.Core
 	api  *ionosapi.ClientWithResponses
+	ns   neutralState // the neutral layer's caches (secondarydns.go)
 }
 
 var _ facade.SecondaryDNS = (*Client)(nil)

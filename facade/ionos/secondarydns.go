@@ -5,24 +5,59 @@ import (
 	"iter"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
 // This file implements facade.SecondaryDNS on top of the typed methods.
-// IONOS addresses zones by UUID, so every by-name method first resolves the
-// name with a filtered list (filter.zoneName is a "contains" filter; the
-// exact match is picked client-side).
+// IONOS addresses zones by UUID. The client remembers each zone's UUID (and
+// description, which an update must resend) from every answer naming the
+// zone: ListZones, CreateZone, GetZone and the lookups below. SetPrimaries,
+// DeleteZone, Transfer and TransferStatus act by the remembered UUID
+// directly; IONOS never reuses a UUID, so a remembered one addresses that
+// zone or none: a 404 makes the client forget it and resolve the name
+// afresh with a filtered list (filter.zoneName is a "contains" filter; the
+// exact match is picked client-side), then act once more. An update's
+// answer names the zone and is checked against the name asked for.
+
+// zoneRef is what the client remembers about a zone.
+type zoneRef struct {
+	id          string
+	description string
+}
+
+// neutralState is the client's neutral-layer state: the zone name -> ID
+// cache (bounded by [neutral.DefaultIDsCap] entries).
+type neutralState struct {
+	once sync.Once
+	ids  *neutral.IDs[zoneRef]
+}
+
+// zoneIDs returns the client's name -> ID cache.
+func (c *Client) zoneIDs() *neutral.IDs[zoneRef] {
+	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[zoneRef](0) })
+	return c.ns.ids
+}
+
+// remember records z's ID and description and returns them.
+func (c *Client) remember(z SecondaryZone) zoneRef {
+	r := zoneRef{id: z.ID, description: z.Description}
+	c.zoneIDs().Put(z.Name, r)
+	return r
+}
 
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{}) {
+		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}) {
 			if err != nil {
 				yield(facade.Zone{}, err)
 				return
 			}
+			c.remember(z)
 			if !yield(toZone(z), nil) {
 				return
 			}
@@ -37,6 +72,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 	if err != nil {
 		return facade.Zone{}, err
 	}
+	c.remember(z)
 	return toZone(z), nil
 }
 
@@ -71,6 +107,7 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		}
 		return facade.Zone{}, err
 	}
+	c.remember(z)
 	if o.WaitAvailable {
 		w, err := c.waitUntilAvailable(ctx, op, z.ID)
 		if w.ID != "" {
@@ -118,44 +155,47 @@ func sameAddrs(a, b []netip.Addr) bool {
 
 // SetPrimaries replaces the zone's primaries, keeping its name and
 // description ([facade.SecondaryDNS]). The same port and TSIG limits as in
-// [Client.CreateZone] apply.
+// [Client.CreateZone] apply. It sends one PUT when the zone's ID is known
+// from an earlier answer (the description sent is the one that answer
+// reported), else a lookup first.
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	in, err := c.input(op, name, primaries)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	cur, err := c.lookup(ctx, op, in.Name)
+	var z SecondaryZone
+	err = c.byName(ctx, op, in.Name, func(ctx context.Context, n string, r zoneRef) error {
+		in.Name, in.Description = n, r.description
+		z, err = c.updateSecondaryZone(ctx, op, r.id, in)
+		return err
+	})
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	in.Name, in.Description = cur.Name, cur.Description
-	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
-	if err != nil {
-		return facade.Zone{}, err
-	}
+	c.remember(z)
 	return toZone(z), nil
 }
 
 // DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.lookup(ctx, op, name)
-	if err != nil {
+	return c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
+		err := c.deleteSecondaryZone(ctx, op, r.id)
+		if err == nil {
+			c.zoneIDs().Forget(n)
+		}
 		return err
-	}
-	return c.deleteSecondaryZone(ctx, op, z.ID)
+	})
 }
 
 // Transfer starts a zone transfer (AXFR) of the zone called name
 // ([facade.SecondaryDNS]).
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	z, err := c.lookup(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.startZoneTransfer(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, _ string, r zoneRef) error {
+		return c.startZoneTransfer(ctx, op, r.id)
+	})
 }
 
 // TransferStatus reports the per-primary transfer status of the zone called
@@ -164,23 +204,38 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // provider's status in lower case.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
 	const op = "TransferStatus"
-	z, err := c.lookup(ctx, op, name)
+	var ts facade.TransferStatus
+	err := c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
+		st, err := c.getZoneTransferStatus(ctx, op, r.id)
+		if err != nil {
+			return err
+		}
+		ts = facade.TransferStatus{Zone: n, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
+		for _, s := range st {
+			ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
+				Primary: facade.Primary{Addr: s.IP},
+				Status:  strings.ToLower(s.Status),
+				Error:   s.Error,
+			})
+		}
+		return nil
+	})
 	if err != nil {
 		return facade.TransferStatus{}, err
-	}
-	st, err := c.getZoneTransferStatus(ctx, op, z.ID)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	ts := facade.TransferStatus{Zone: z.Name, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
-	for _, s := range st {
-		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
-			Primary: facade.Primary{Addr: s.IP},
-			Status:  strings.ToLower(s.Status),
-			Error:   s.Error,
-		})
 	}
 	return ts, nil
+}
+
+// byName runs act on the zone called name by its remembered ID, or by the
+// ID a fresh lookup finds (see [neutral.ByName]).
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, r zoneRef) error) error {
+	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (zoneRef, error) {
+		z, err := c.lookup(ctx, op, n)
+		if err != nil {
+			return zoneRef{}, err
+		}
+		return c.remember(z), nil
+	}, act)
 }
 
 // input validates a zone name and primaries for IONOS.

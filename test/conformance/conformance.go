@@ -27,6 +27,10 @@ type Provider struct {
 	Capabilities
 	// Backend holds optional hooks into the server the client talks to.
 	Backend Backend
+	// PageSize is the most zones one page of the client's ListZones
+	// listing holds (0: at most 50). The Pagination check lists more than
+	// two pages' worth (seeded through Backend where it can).
+	PageSize int
 }
 
 // Capabilities are the optional features of a provider.
@@ -662,10 +666,10 @@ func testErrorMetadata(t *testing.T, p Provider) {
 
 func testPagination(t *testing.T, p Provider) {
 	c, ctx := p.Client, t.Context()
-	const total = 120
+	total := max(120, 2*p.PageSize+20) // more than two pages
 	names := make([]string, total)
 	for i := range names {
-		names[i] = fmt.Sprintf("page-%03d.example", i)
+		names[i] = fmt.Sprintf("page-%04d.example", i)
 	}
 	if p.Backend.SeedSecondaryZones != nil {
 		p.Backend.SeedSecondaryZones(t, names[1:])

@@ -60,6 +60,7 @@ func newIONOS(t *testing.T) conformance.Provider {
 	return conformance.Provider{
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: false, SupportsTSIG: false, SupportsTransfer: true},
+		PageSize:     ionos.MaxPageSize,
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.IONOSZone) string { return z.ZoneName }) },
@@ -82,6 +83,7 @@ func newDNSimple(t *testing.T) conformance.Provider {
 	return conformance.Provider{
 		Client:       c,
 		Capabilities: conformance.Capabilities{SupportsPorts: true, SupportsTSIG: false, SupportsTransfer: false},
+		PageSize:     dnsimple.MaxPerPage,
 		Backend: conformance.Backend{
 			Stats:     func() conformance.Stats { return stats(f.Stats()) },
 			ZoneNames: func() []string { return names(f.Zones(), func(z fakes.DNSimpleZone) string { return z.Name }) },

@@ -493,20 +493,44 @@ func wrapZone(p hostileProvider, z any, list bool) any {
 }
 
 // TestHostileLockHonoursContext (class 7): a CreateZone waiting for the
-// client's provisioning lock, held by another CreateZone whose request the
+// client's lock on creating an account object (a DNSimple primary server, a
+// Cloudflare peer), held by another CreateZone whose creation request the
 // server holds, returns with its context's error before the lock is
-// released, and sends nothing.
+// released, and sends nothing while it waits: DNSimple resolves primary
+// servers before anything else, so the waiting call sends nothing at all;
+// Cloudflare creates the zone first, so the waiting call sends exactly that
+// creation and, once its context ended, the deletion rolling it back.
 func TestHostileLockHonoursContext(t *testing.T) {
 	t.Parallel()
-	for _, p := range hostileProviders[1:] { // DNSimple and Cloudflare serialise provisioning
+	for _, p := range hostileProviders[1:] { // DNSimple and Cloudflare create account objects
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			entered, release := make(chan struct{}), make(chan struct{})
-			var once sync.Once
+			var (
+				once  sync.Once
+				zones atomic.Int32
+			)
 			hs := startHostile(t, p, func(r *http.Request) (int, any, bool) {
-				once.Do(func() { close(entered) })
-				<-release
-				return 503, map[string]any{"message": "unavailable"}, true
+				path := strings.TrimPrefix(r.URL.Path, p.basePath)
+				switch {
+				case r.Method == http.MethodPost && (strings.HasSuffix(path, "/secondary_dns/primaries") || strings.HasSuffix(path, "/secondary_dns/peers")):
+					once.Do(func() { close(entered) })
+					<-release
+					return 503, map[string]any{"message": "unavailable"}, true
+				case r.Method == http.MethodPost && (path == "/zones" || strings.HasSuffix(path, "/secondary_dns/zones")):
+					var body struct {
+						Name string `json:"name"`
+					}
+					_ = json.NewDecoder(r.Body).Decode(&body)
+					status := http.StatusCreated
+					if p.name == facade.ProviderCloudflare {
+						status = http.StatusOK
+					}
+					return status, p.one(p.zone(int(zones.Add(1)), body.Name)), true
+				case r.Method == http.MethodDelete:
+					return 200, p.one(map[string]any{"id": strings.TrimPrefix(path, "/zones/")}), true
+				}
+				return 0, nil, false
 			})
 			c := p.newClient(t, hs.url)
 			first := make(chan error, 1)
@@ -514,7 +538,13 @@ func TestHostileLockHonoursContext(t *testing.T) {
 				_, err := c.CreateZone(context.Background(), "first.example", primariesB)
 				first <- err
 			}()
-			<-entered // the first call holds the lock, its request held by the server
+			select {
+			case <-entered: // the first call holds the lock, its request held by the server
+			case err := <-first:
+				hs.mu.Lock()
+				defer hs.mu.Unlock()
+				require.FailNow(t, "the first call ended", "%v after %q", err, hs.requests)
+			}
 			before := hs.count()
 
 			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
@@ -530,14 +560,22 @@ func TestHostileLockHonoursContext(t *testing.T) {
 			case err := <-second:
 				require.ErrorIs(t, err, context.DeadlineExceeded)
 				require.ErrorIs(t, err, facade.ErrTransport)
-				assert.False(t, facade.OutcomeUnknown(err), "nothing was sent: the outcome is known")
+				assert.False(t, facade.OutcomeUnknown(err), "nothing was sent while waiting: the outcome is known")
 				var fe *facade.Error
 				require.ErrorAs(t, err, &fe)
 				assert.Equal(t, "CreateZone", fe.Operation)
 			case <-time.After(30 * time.Second):
 				t.Error("CreateZone waited for the provisioning lock past its deadline")
 			}
-			assert.Equal(t, before, hs.count(), "the waiting call sent requests")
+			var want []string
+			if p.name == facade.ProviderCloudflare {
+				id := fmt.Sprintf("%032x", zones.Load()+1)
+				want = []string{"POST /client/v4/zones", "DELETE /client/v4/zones/" + id}
+			}
+			hs.mu.Lock()
+			sent := append([]string(nil), hs.requests[before:]...)
+			hs.mu.Unlock()
+			assert.Equal(t, want, sent, "the waiting call's requests")
 			close(release)
 			assert.Error(t, <-first)
 		})
