@@ -148,10 +148,21 @@ func (m *memPeak) end() uint64 { close(m.stop); m.done.Wait(); return m.peak.Loa
 type benchRow struct {
 	scenario, provider       string
 	changes, sent, min, r429 int
+	burst                    int
 	share                    float64
 	scaled, real             time.Duration
 	atLimit, minAtLimit      time.Duration
 	base, peak               uint64
+}
+
+// shareString formats the share of the allowed rate used: "n/a" when
+// every request fitted in the pacer's burst (the rate did not bound the
+// work).
+func (r benchRow) shareString() string {
+	if r.sent <= r.burst {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", math.Min(r.share, 9.99)*100)
 }
 
 // TestFleetBench plans and applies a fleet of zones at three fakes that
@@ -223,7 +234,7 @@ func TestFleetBench(t *testing.T) {
 			share := float64(sent) / (float64(p.pacer.Burst()) + scaled.Seconds()*perSec)
 			minReq := p.min(before, creates, repoints)
 			rows = append(rows, benchRow{
-				scenario: name, provider: p.name, changes: len(pp.Changes), sent: sent, min: minReq,
+				scenario: name, provider: p.name, changes: len(pp.Changes), sent: sent, min: minReq, burst: p.pacer.Burst(),
 				r429: p.server.RateLimitStats().Rejected - m.rej, share: share, scaled: scaled, real: real,
 				atLimit:    time.Duration(float64(sent) / perSec * float64(time.Second)),
 				minAtLimit: time.Duration(float64(minReq) / perSec * float64(time.Second)),
@@ -242,8 +253,8 @@ func TestFleetBench(t *testing.T) {
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "scenario\tprovider\tchanges\tsent\tAPI min\tsent/min\t429s\trate used\tscaled time\tat published limit\t(min)\twall\theap before\tpeak heap\t\n")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.2f\t%d\t%.0f%%\t%s\t%s\t%s\t%s\t%d MiB\t%d MiB\t\n", r.scenario, r.provider, r.changes, r.sent, r.min,
-			float64(r.sent)/float64(r.min), r.r429, math.Min(r.share, 9.99)*100, r.scaled.Round(time.Second), r.atLimit.Round(time.Second),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.2f\t%d\t%s\t%s\t%s\t%s\t%s\t%d MiB\t%d MiB\t\n", r.scenario, r.provider, r.changes, r.sent, r.min,
+			float64(r.sent)/float64(r.min), r.r429, r.shareString(), r.scaled.Round(time.Second), r.atLimit.Round(time.Second),
 			r.minAtLimit.Round(time.Second), r.real.Round(time.Millisecond), r.base>>20, r.peak>>20)
 	}
 	_ = tw.Flush()
