@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
 
 // SecondaryDNS is the provider-neutral secondary-zone API. The adapters in
@@ -38,8 +40,9 @@ import (
 //   - Every error is an [*Error] with Provider and Operation (the method name,
 //     e.g. "GetZone") set; classify it with errors.Is and the Err* sentinels.
 //   - ctx governs every HTTP request and every wait, including retry
-//     backoffs and the wait for a client's own lock serialising
-//     provisioning; cancellation returns promptly with an error matching
+//     backoffs and the wait for a client's own lock serialising the
+//     creation of account objects (peers, primary servers); cancellation
+//     returns promptly with an error matching
 //     context.Canceled (or context.DeadlineExceeded), after at most the
 //     clean-up a multi-request method owes (see CreateZone).
 //   - Implementations are safe for concurrent use.
@@ -75,8 +78,7 @@ type SecondaryDNS interface {
 	// error describes the original failure. That includes the caller
 	// cancelling ctx while a request is in flight, and a request whose
 	// answer was lost: what it may have created is looked up and deleted.
-	// The clean-up runs on [CleanupContext], which outlives ctx for up to
-	// [CleanupTimeout], so a cancelled CreateZone returns once it is done.
+	// The clean-up outlives ctx for up to [CleanupTimeout], so a cancelled CreateZone returns once it is done.
 	// With [WithWaitUntilAvailable] it polls until the provider reports the
 	// zone usable ([ReadinessReady]) or ctx ends. A wait that fails (ctx
 	// ended, the provider reports [ReadinessFailed], a poll failed) keeps
@@ -158,9 +160,11 @@ const (
 )
 
 // Capabilities tells what a provider's secondary zones support (see
-// [SecondaryDNS.Capabilities]). A false field means the matching request
-// fails with [ErrUnsupported] before anything is sent, or, for the
-// reporting fields, that the value stays zero.
+// [SecondaryDNS.Capabilities]). A false Transfer, TSIG or PrimaryPorts
+// means the matching request fails with [ErrUnsupported] before anything is
+// sent; a false Description means [WithDescription] is accepted and ignored
+// (a note, not a setting the zone depends on); a false reporting field
+// (Serial, LastTransfer, PrimaryStatus) means the value stays zero.
 type Capabilities struct {
 	// Transfer: [SecondaryDNS.Transfer] can trigger a transfer.
 	Transfer bool
@@ -241,8 +245,8 @@ var tsigAlgorithms = []string{"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha2
 // standard-base64 secret. Errors are [*Error] of kind [ErrInvalidInput] and
 // never contain the secret.
 func (t TSIG) Validate() error {
-	if err := RequireID("TSIG name", t.Name); err != nil {
-		return err
+	if msg := text.IDProblem("TSIG name", t.Name); msg != "" {
+		return invalidf(msg)
 	}
 	alg := strings.TrimSuffix(strings.ToLower(t.Algorithm), ".sig-alg.reg.int.")
 	alg = strings.TrimSuffix(alg, ".sig-alg.reg.int")
@@ -251,7 +255,7 @@ func (t TSIG) Validate() error {
 		found = found || a == alg
 	}
 	if !found {
-		return invalidf(fmt.Sprintf("TSIG algorithm %q: unsupported", clip(t.Algorithm, 64)))
+		return invalidf(fmt.Sprintf("TSIG algorithm %q: unsupported", text.Clip(t.Algorithm, 64)))
 	}
 	if t.Secret.IsZero() {
 		return invalidf("TSIG secret: must not be empty")
@@ -263,7 +267,7 @@ func (t TSIG) Validate() error {
 }
 
 // CreateOptions collects the [CreateOption]s given to
-// [SecondaryDNS.CreateZone]. Adapters read it through [ApplyCreateOptions].
+// [SecondaryDNS.CreateZone]: a CreateOption sets its fields.
 type CreateOptions struct {
 	// TSIG, if set, is used to authenticate zone transfers.
 	TSIG *TSIG
@@ -295,39 +299,10 @@ func WithDescription(d string) CreateOption {
 	return func(o *CreateOptions) { o.Description = d }
 }
 
-// ApplyCreateOptions applies opts in order (nil entries are skipped) and
-// returns the result.
-func ApplyCreateOptions(opts ...CreateOption) CreateOptions {
-	var o CreateOptions
-	for _, f := range opts {
-		if f != nil {
-			f(&o)
-		}
-	}
-	return o
-}
-
-// The clean-up budget of a multi-request operation that failed part-way
-// (see [CleanupContext]).
-const (
-	// CleanupTimeout bounds the clean-up requests after a failure, also
-	// when the failure was the caller cancelling.
-	CleanupTimeout = 30 * time.Second
-	// CleanupGrace was the shorter budget of a clean-up after the caller
-	// cancelled. It is no longer used: a clean-up cut short on a slow link
-	// left zones behind that CreateZone promises not to leave.
-	//
-	// Deprecated: clean-ups always get [CleanupTimeout].
-	CleanupGrace = time.Second
-)
-
-// CleanupContext returns the context an adapter undoes a failed
-// multi-request operation with (e.g. deleting what a CreateZone created). It
-// outlives ctx's cancellation, so that objects known (or feared) to exist
-// are removed even when the failure was the caller cancelling, and it is
-// bounded by [CleanupTimeout]. A call cancelled part-way therefore returns
-// once its clean-up is done: promptly against a responsive API, after at
-// most CleanupTimeout against one that stalls.
-func CleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
-}
+// CleanupTimeout bounds the clean-up requests with which a provider client
+// undoes a multi-request operation that failed part-way (e.g. deleting
+// what a failed CreateZone created). The clean-up outlives the caller's
+// cancellation, so a call cancelled part-way returns once its clean-up is
+// done: promptly against a responsive API, after at most CleanupTimeout
+// against one that stalls.
+const CleanupTimeout = 30 * time.Second

@@ -16,7 +16,8 @@ func TestSecretRedaction(t *testing.T) {
 	const raw = "c2VjcmV0LXRzaWcta2V5"
 	s := Secret(raw)
 	tsig := TSIG{Name: "xfr.example.", Algorithm: "hmac-sha256", Secret: s}
-	opts := ApplyCreateOptions(WithTSIG(tsig))
+	var opts CreateOptions
+	WithTSIG(tsig)(&opts)
 	values := []any{s, &s, tsig, &tsig, opts, &opts, struct{ S Secret }{s}}
 	for _, v := range values {
 		for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
@@ -64,15 +65,4 @@ func TestTSIGValidate(t *testing.T) {
 			assert.NotContains(t, err.Error(), k.Secret.Reveal(), name)
 		}
 	}
-}
-
-func TestCreateOptions(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, CreateOptions{}, ApplyCreateOptions())
-	k := TSIG{Name: "k", Algorithm: "hmac-sha256", Secret: "c2VjcmV0"}
-	o := ApplyCreateOptions(WithTSIG(k), nil, WithWaitUntilAvailable(), WithDescription("d"))
-	require.NotNil(t, o.TSIG)
-	assert.Equal(t, k, *o.TSIG)
-	assert.True(t, o.WaitAvailable)
-	assert.Equal(t, "d", o.Description)
 }

@@ -1,50 +1,32 @@
-// Package facade is the hand-written, provider-neutral layer of the
-// secondarydns-go SDK. It sits on top of the oapi-codegen generated clients in
-// gen/ionosapi, gen/dnsimpleapi and gen/cloudflareapi.
+// Package facade is the provider-neutral layer of the secondarydns-go SDK:
+// what a program managing secondary DNS zones at IONOS Cloud DNS, DNSimple
+// and Cloudflare reads and calls. The provider clients live in
+// facade/ionos, facade/dnsimple and facade/cloudflare; each implements
+// [SecondaryDNS] and offers typed methods for its provider's own objects.
 //
-// # Layout
+// # Contents
 //
-// This package holds the shared core that every provider adapter uses:
+//   - [SecondaryDNS], [Zone], [Primary], [TSIG], [TransferStatus],
+//     [Readiness] and [Capabilities]: the provider-neutral contract, with
+//     the [CreateOption]s of [SecondaryDNS.CreateZone].
+//   - [Error] and the Err* sentinels: the single error type every client
+//     returns, and [OutcomeUnknown] for failures that may have taken effect.
+//   - [Option]s shared by every client's constructor: [WithBaseURL],
+//     [WithHTTPClient], [WithRetryPolicy] ([RetryPolicy]), [WithListLimits]
+//     ([ListLimits]), [WithLogger], [WithUserAgent], [WithMaxBodyBytes],
+//     [WithPolling] and [WithPrivatePrimaries].
+//   - Validation that runs before any request, for callers to use too:
+//     [NormalizeZoneName], [ParseIP], [ParsePrimary], [ValidatePort],
+//     [ValidatePrimaries], [CheckPrimaryAddr] and [TSIG.Validate].
+//   - [Secret] for credentials, [Collect] and [Poll] as small helpers.
 //
-//   - [SecondaryDNS], [Zone], [Primary], [TransferStatus], [TSIG] and the
-//     [CreateOption] helpers: the provider-neutral contract.
-//   - [Core]: one HTTP transport per provider client. It implements the
-//     generated clients' HttpRequestDoer, adds authentication, User-Agent and
-//     Accept headers, retries with capped exponential backoff and full jitter,
-//     honours Retry-After / X-RateLimit-Reset, caps response body sizes and
-//     logs each attempt through log/slog without ever logging credentials.
-//   - [Error] and the Err* sentinels: the single error type returned by every
-//     adapter, with [DecodeErrorBody] turning provider error bodies into it
-//     and [Core.Check] / [Core.CheckResponse] classifying the outcome of every
-//     generated call; [Core.Errorf], [Core.Unsupported] and [Core.Wrap]
-//     build and relabel errors for failures an adapter decides itself.
-//   - [Paginate], [PaginateFor], [PaginateUnique] and [Collect]: pagination
-//     written once, as iter.Seq2, bounded by [ListLimits] whatever the
-//     server's cursors say; [FindZone]: a zone name resolved through a
-//     listing.
-//   - [NormalizeZoneName], [ParseIP], [ParsePrimary], [ValidatePort],
-//     [RequireID], [ValidatePrimaries], [CheckPrimaryAddr] and
-//     [Core.ValidatePrimaries]: input validation that runs before any
-//     request is sent; [NormalizeReportedName] for names a provider returns.
-//   - [Core.CheckName] and [Core.Unexpected]: an answer about another zone,
-//     or a 2xx without the expected resource, becomes
-//     [ErrUnexpectedResponse] keeping status and request id.
-//   - [Lock]: the per-client provisioning lock whose wait honours ctx.
-//
-// The adapters live in sub-packages: facade/ionos, facade/dnsimple and
-// facade/cloudflare. A typical adapter method is a handful of lines:
-//
-//	func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
-//		name, err := facade.NormalizeZoneName(name)
-//		if err != nil {
-//			return facade.Zone{}, c.core.Invalid("GetZone", err)
-//		}
-//		rsp, err := c.api.GetZoneWithResponse(ctx, name)
-//		if err := c.core.CheckResponse("GetZone", rsp, err); err != nil {
-//			return facade.Zone{}, err
-//		}
-//		return convertZone(rsp.JSON200), nil
-//	}
+// A client, e.g. from ionos.New, sends every request through one HTTP
+// transport per client that authenticates with a bearer token sent to the
+// base URL's origin only (redirects are never followed), retries with
+// capped exponential backoff and full jitter ([RetryPolicy]), honours
+// Retry-After and X-RateLimit-Reset, caps response body sizes, bounds every
+// listing ([ListLimits]) and logs each attempt through log/slog (see
+// [WithLogger]) without ever logging credentials.
 //
 // # Errors
 //
@@ -57,6 +39,6 @@
 // # Secrets
 //
 // API tokens and TSIG secrets are held in [Secret], which prints as
-// "[REDACTED]" through fmt, log/slog and encoding/json. [Core] never logs
-// headers or bodies.
+// "[REDACTED]" through fmt, log/slog and encoding/json. The clients never
+// log headers or bodies.
 package facade

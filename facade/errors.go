@@ -2,13 +2,15 @@ package facade
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
 
-// Provider names used in [Error.Provider], [Core.Provider] and
-// [SecondaryDNS.Provider].
+// Provider names used in [Error.Provider] and [SecondaryDNS.Provider].
 const (
 	// ProviderIONOS identifies IONOS Cloud DNS.
 	ProviderIONOS = "ionos"
@@ -33,7 +35,8 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrConflict reports that the resource already exists or is in a
 	// conflicting state (HTTP 409, or a provider-specific "already exists"
-	// signal on another status; see [DecodeErrorBody]).
+	// signal on another status, e.g. DNSimple's 400 "has already been
+	// taken": errors.Is then also matches [ErrInvalidInput]).
 	ErrConflict = errors.New("conflict")
 	// ErrInvalidInput reports input rejected by the provider (HTTP 400/422) or
 	// by the facade's own validation before any request was sent.
@@ -61,10 +64,8 @@ var (
 
 // Error is the single error type returned by the facade and its adapters.
 //
-// The zero value is not useful; errors are built by [DecodeErrorBody],
-// [Core.Check], [Core.CheckResponse], [Core.Errorf], [Core.Unsupported],
-// [Core.Wrap], [Invalid] and the validation functions.
-// Error unwraps to its kind sentinel (see [Error.Kind]) and to its cause, so
+// The provider clients build every Error they return; code building on
+// facade creates one with [NewError] or [Invalid]. Error unwraps to its kind sentinel (see [Error.Kind]) and to its cause, so
 // errors.Is(err, ErrNotFound), errors.Is(err, context.Canceled) and
 // errors.As(err, &fe) all work.
 type Error struct {
@@ -102,14 +103,34 @@ type Error struct {
 	// means the earlier attempt deleted the object, not that it never
 	// existed. [OutcomeUnknown] is true for such an error.
 	PriorAttemptUnknown bool
+	// Refused reports that the server certainly did not act on the
+	// request: it was never sent, or its last attempt was refused with 429
+	// and the caller's context ended the wait for the next one.
+	// [OutcomeUnknown] is false for such an error.
+	Refused bool
 
 	kind  error // one of the sentinels
-	also  error // optional second sentinel, e.g. ErrInvalidInput on a conflict signalled by a 400
 	cause error // underlying error, e.g. a *url.Error or context.Canceled
-	// refused records that the server certainly did not act on the request:
-	// it was never sent, or the last attempt was refused with 429 before
-	// the caller's context ended the wait for the next one.
-	refused bool
+}
+
+// kinds are the sentinels an [*Error] may be classified as.
+var kinds = [...]error{
+	ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrConflict,
+	ErrInvalidInput, ErrUnsupported, ErrServer, ErrTransport, ErrUnexpectedResponse,
+}
+
+// NewError returns an [*Error] classified as kind, which must be one of the
+// Err* sentinels, with cause (nil for none) as its [Error.Cause]; the
+// caller fills in the exported fields. Any other kind is a programming
+// error, reported as [ErrUnexpectedResponse] whose cause joins kind and
+// cause, so that errors.Is(err, kind) still holds.
+func NewError(kind, cause error) *Error {
+	for _, k := range kinds {
+		if k == kind {
+			return &Error{kind: kind, cause: cause}
+		}
+	}
+	return &Error{kind: ErrUnexpectedResponse, cause: errors.Join(kind, cause)}
 }
 
 // Kind returns the sentinel classifying e, e.g. [ErrNotFound]. It returns
@@ -137,8 +158,10 @@ func (e *Error) Unwrap() []error {
 	}
 	errs := make([]error, 0, 3)
 	errs = append(errs, e.Kind())
-	if e.also != nil {
-		errs = append(errs, e.also)
+	if e.kind == ErrConflict && (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity) {
+		// A conflict the provider signalled with a 400 or 422 (DNSimple's
+		// "has already been taken") is also invalid input.
+		errs = append(errs, ErrInvalidInput)
 	}
 	if e.cause != nil {
 		errs = append(errs, e.cause)
@@ -167,7 +190,7 @@ func (e *Error) Error() string {
 	b.WriteString(e.Kind().Error())
 	var details []string
 	details = append(details, e.Messages...)
-	for _, f := range sortedKeys(e.Fields) {
+	for _, f := range text.SortedKeys(e.Fields) {
 		details = append(details, f+" "+strings.Join(e.Fields[f], ", "))
 	}
 	if len(details) == 0 && e.cause != nil {
@@ -195,13 +218,12 @@ func (e *Error) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(')')
 	}
-	return oneLine(b.String())
+	return text.OneLine(b.String())
 }
 
 // Invalid returns an [ErrInvalidInput] error for operation op wrapping err.
 // If err already is (or wraps) an *Error, a copy is returned with Operation
-// set, keeping its kind. Use [Core.Invalid] inside adapters to also set the
-// provider.
+// set, keeping its kind.
 func Invalid(op string, err error) *Error {
 	var fe *Error
 	if errors.As(err, &fe) {
@@ -221,36 +243,6 @@ func Invalid(op string, err error) *Error {
 func invalidf(msg string) *Error {
 	return &Error{kind: ErrInvalidInput, Messages: []string{msg}}
 }
-
-// transportError wraps a transport-level failure. ctxErr is the request
-// context's error, if any; it stays matchable with errors.Is even when err
-// does not wrap it.
-func transportError(provider, op string, ctxErr, err error) *Error {
-	e := &Error{Provider: provider, Operation: op, kind: ErrTransport, cause: err}
-	switch {
-	case ctxErr == nil || errors.Is(err, ctxErr):
-	case err == nil:
-		e.cause = ctxErr
-	default:
-		e.cause = errors.Join(ctxErr, err)
-	}
-	return e
-}
-
-// oneLine replaces control characters (including newlines) by spaces.
-func oneLine(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // OutcomeUnknown reports whether a failed request may nevertheless have
 // taken effect on the server:
@@ -273,7 +265,7 @@ func OutcomeUnknown(err error) bool {
 		switch {
 		case fe.PriorAttemptUnknown:
 			return true
-		case fe.refused:
+		case fe.Refused:
 			return false
 		case fe.StatusCode >= 400 && fe.StatusCode <= 499:
 			return false

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/secondarydns/secondarydns-go/facade"
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
@@ -14,22 +13,13 @@ import (
 	"github.com/secondarydns/secondarydns-go/test/fakes"
 )
 
-// primaryList formats primaries as sorted "address:port" strings, with the
-// effective port: IONOS reports Port 0 (the default, 53) where the others
-// report 53.
-func primaryList(ps []facade.Primary) []string {
-	out := make([]string, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, netip.AddrPortFrom(p.Addr, p.PortOrDefault()).String())
-	}
-	slices.Sort(out)
-	return out
-}
-
 // The same secondary-zone lifecycle on every provider, through the
-// provider-neutral interface. Here the clients talk to the in-memory fakes
-// of package test/fakes; in production, drop facade.WithBaseURL and pass
-// real credentials.
+// provider-neutral interface. Zones read back comparable everywhere:
+// primaries carry their effective port (53 where a provider has no port
+// setting) and compare with facade.EqualPrimaries, and Readiness reads each
+// provider's state in neutral terms. Here the clients talk to the in-memory
+// fakes of package test/fakes; in production, drop facade.WithBaseURL and
+// pass real credentials.
 func Example_lifecycle() {
 	fi := fakes.NewIONOS(fakes.WithProvisioningReads(0))
 	defer fi.Close()
@@ -58,15 +48,16 @@ func Example_lifecycle() {
 	}
 	replacement := []facade.Primary{{Addr: netip.MustParseAddr("192.0.2.10")}}
 
+	var first facade.Zone // as the first provider read it back
 	for _, c := range []facade.SecondaryDNS{ic, dc, cc} {
 		p := c.Provider()
 		// Names are normalised: "Example.COM." is example.com.
-		z, err := c.CreateZone(ctx, "Example.COM.", primaries)
+		z, err := c.CreateZone(ctx, "Example.COM.", primaries, facade.WithWaitUntilAvailable())
 		if err != nil {
 			fmt.Println(p, "create:", err)
 			continue
 		}
-		fmt.Println(p, "created", z.Name, primaryList(z.Primaries))
+		fmt.Println(p, "created", z.Name, z.Primaries, z.Readiness)
 
 		if _, err := c.CreateZone(ctx, "example.com", primaries); errors.Is(err, facade.ErrConflict) {
 			fmt.Println(p, "create again: conflict")
@@ -77,13 +68,18 @@ func Example_lifecycle() {
 			fmt.Println(p, "get:", err)
 			continue
 		}
-		fmt.Println(p, "got", z.Name, primaryList(z.Primaries))
+		fmt.Println(p, "got", z.Name, z.Primaries, "as asked:", facade.EqualPrimaries(z.Primaries, primaries))
+		if first.Provider == "" {
+			first = z
+		}
+		fmt.Println(p, "reads back like", first.Provider+":",
+			z.Name == first.Name && facade.EqualPrimaries(z.Primaries, first.Primaries) && z.Readiness == first.Readiness)
 
 		if z, err = c.SetPrimaries(ctx, z.Name, replacement); err != nil {
 			fmt.Println(p, "set primaries:", err)
 			continue
 		}
-		fmt.Println(p, "primaries now", primaryList(z.Primaries))
+		fmt.Println(p, "primaries now", z.Primaries, "as asked:", facade.EqualPrimaries(z.Primaries, replacement))
 
 		// Not every provider can trigger a transfer.
 		switch err := c.Transfer(ctx, z.Name); {
@@ -110,24 +106,27 @@ func Example_lifecycle() {
 		fmt.Println(p, "deleted, now not found:", errors.Is(err, facade.ErrNotFound))
 	}
 	// Output:
-	// ionos created example.com [192.0.2.1:53 [2001:db8::53]:53]
+	// ionos created example.com [192.0.2.1:53 [2001:db8::53]:53] ready
 	// ionos create again: conflict
-	// ionos got example.com [192.0.2.1:53 [2001:db8::53]:53]
-	// ionos primaries now [192.0.2.10:53]
+	// ionos got example.com [192.0.2.1:53 [2001:db8::53]:53] as asked: true
+	// ionos reads back like ionos: true
+	// ionos primaries now [192.0.2.10:53] as asked: true
 	// ionos transfer requested
 	// ionos status of example.com
 	// ionos deleted, now not found: true
-	// dnsimple created example.com [192.0.2.1:53 [2001:db8::53]:53]
+	// dnsimple created example.com [192.0.2.1:53 [2001:db8::53]:53] ready
 	// dnsimple create again: conflict
-	// dnsimple got example.com [192.0.2.1:53 [2001:db8::53]:53]
-	// dnsimple primaries now [192.0.2.10:53]
+	// dnsimple got example.com [192.0.2.1:53 [2001:db8::53]:53] as asked: true
+	// dnsimple reads back like ionos: true
+	// dnsimple primaries now [192.0.2.10:53] as asked: true
 	// dnsimple transfer: not supported, the provider transfers on its own schedule
 	// dnsimple status of example.com
 	// dnsimple deleted, now not found: true
-	// cloudflare created example.com [192.0.2.1:53 [2001:db8::53]:53]
+	// cloudflare created example.com [192.0.2.1:53 [2001:db8::53]:53] ready
 	// cloudflare create again: conflict
-	// cloudflare got example.com [192.0.2.1:53 [2001:db8::53]:53]
-	// cloudflare primaries now [192.0.2.10:53]
+	// cloudflare got example.com [192.0.2.1:53 [2001:db8::53]:53] as asked: true
+	// cloudflare reads back like ionos: true
+	// cloudflare primaries now [192.0.2.10:53] as asked: true
 	// cloudflare transfer requested
 	// cloudflare status of example.com
 	// cloudflare deleted, now not found: true
@@ -153,7 +152,7 @@ func Example_createZone() {
 		return
 	}
 	fmt.Println(z.Provider, z.Name)
-	for _, p := range primaryList(z.Primaries) {
+	for _, p := range z.Primaries {
 		fmt.Println(" primary", p)
 	}
 	// Output:

@@ -9,11 +9,13 @@ import (
 )
 
 // Telling errors apart: errors.Is with the sentinels for the class,
-// errors.As for the details.
+// errors.As for the details. (The provider clients build their errors from
+// the answers they get; NewError builds one here to show them.)
 func ExampleError() {
-	header := http.Header{"X-Request-Id": {"9c19a2"}}
-	err := error(facade.DecodeErrorBody(facade.ProviderDNSimple, http.StatusNotFound, header,
-		[]byte("{\"message\":\"Zone `example.com` not found\"}")))
+	fe := facade.NewError(facade.ErrNotFound, nil)
+	fe.Provider, fe.Operation, fe.StatusCode = facade.ProviderDNSimple, "GetZone", http.StatusNotFound
+	fe.RequestID, fe.Messages = "9c19a2", []string{"Zone `example.com` not found"}
+	err := fmt.Errorf("sync: %w", fe)
 
 	switch {
 	case errors.Is(err, facade.ErrNotFound):
@@ -21,30 +23,24 @@ func ExampleError() {
 	case errors.Is(err, facade.ErrRateLimited):
 		fmt.Println("slow down")
 	}
-	var fe *facade.Error
-	if errors.As(err, &fe) {
-		fmt.Println(fe.StatusCode, fe.RequestID, fe.Messages[0])
+	var got *facade.Error
+	if errors.As(err, &got) {
+		fmt.Println(got.StatusCode, got.RequestID, got.Messages[0], facade.OutcomeUnknown(err))
 	}
 	fmt.Println(err)
 
-	// A Cloudflare "already exists" on a 400 is a conflict (and still
-	// invalid input).
-	err = facade.DecodeErrorBody(facade.ProviderCloudflare, http.StatusBadRequest, nil,
-		[]byte(`{"success":false,"errors":[{"code":1061,"message":"example.com already exists"}],"messages":[],"result":null}`))
-	fmt.Println(errors.Is(err, facade.ErrConflict), errors.Is(err, facade.ErrInvalidInput))
-	fmt.Println(err)
-
-	// An HTML page from a proxy keeps its status and classification.
-	err = facade.DecodeErrorBody(facade.ProviderIONOS, http.StatusBadGateway, nil,
-		[]byte("<html><head><title>502 Bad Gateway</title></head></html>"))
-	fmt.Println(errors.Is(err, facade.ErrServer), err)
+	// DNSimple answers a duplicate with 400 "has already been taken": a
+	// conflict, and still invalid input.
+	dup := facade.NewError(facade.ErrConflict, nil)
+	dup.Provider, dup.StatusCode, dup.Fields = facade.ProviderDNSimple, http.StatusBadRequest, map[string][]string{"name": {"has already been taken"}}
+	fmt.Println(errors.Is(dup, facade.ErrConflict), errors.Is(dup, facade.ErrInvalidInput))
+	fmt.Println(dup)
 	// Output:
 	// not found
-	// 404 9c19a2 Zone `example.com` not found
-	// dnsimple: 404 not found: Zone `example.com` not found (request 9c19a2)
+	// 404 9c19a2 Zone `example.com` not found false
+	// sync: dnsimple: GetZone: 404 not found: Zone `example.com` not found (request 9c19a2)
 	// true true
-	// cloudflare: 400 conflict: example.com already exists [1061]
-	// true ionos: 502 server error: 502 Bad Gateway
+	// dnsimple: 400 conflict: name has already been taken
 }
 
 func ExampleNormalizeZoneName() {

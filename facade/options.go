@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade/internal/config"
 )
 
 // Version is the SDK version reported in the default User-Agent.
@@ -19,17 +20,17 @@ const DefaultUserAgent = "secondarydns-go/" + Version
 // DefaultMaxBodyBytes is the default response body size cap (8 MiB).
 const DefaultMaxBodyBytes int64 = 8 << 20
 
-// DefaultTimeout is the per-attempt timeout of the HTTP client NewCore
-// creates when [WithHTTPClient] is not used.
+// DefaultTimeout is the per-attempt timeout of the HTTP client a provider
+// client creates when [WithHTTPClient] is not used.
 const DefaultTimeout = 30 * time.Second
 
-// RetryPolicy controls how [Core] retries failed attempts.
+// RetryPolicy controls how a provider client retries failed attempts.
 //
 // Retries use capped exponential backoff with full jitter: before retry n
 // (n ≥ 1) the wait is uniformly random in [0, min(MaxDelay, BaseDelay·2^(n-1))].
 // When the provider says how long to wait (Retry-After, or X-RateLimit-Reset
 // on a 429) that wait is used instead, unless it exceeds MaxRetryAfter: then
-// Core stops retrying and returns the response at once, and the classified
+// the client stops retrying and returns the response at once, and the classified
 // [*Error] carries the requested wait in RetryAfter.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, including the first
@@ -66,76 +67,40 @@ func (p RetryPolicy) Validate() error {
 	return nil
 }
 
-// Option configures a [Core]. Options validate their input; [NewCore]
-// reports the first failure as an [ErrInvalidInput] error.
-type Option func(*config) error
-
-// config is what options modify; NewCore copies it into the Core.
-type config struct {
-	baseURL      string
-	client       *http.Client
-	userAgent    string
-	retry        RetryPolicy
-	logger       *slog.Logger
-	maxBodyBytes int64
-	now          func() time.Time
-	pollFirst    time.Duration
-	pollMax      time.Duration
-	// privatePrimaries and limits are the API-level settings of
-	// primaries.go and paginate.go.
-	privatePrimaries bool
-	limits           ListLimits
-}
+// Option configures a provider client (ionos.New, dnsimple.New,
+// cloudflare.New). Options validate their input; the client's constructor
+// reports the first failure as an [ErrInvalidInput] error with Operation
+// "New". nil options are ignored.
+type Option func(*config.Config) error
 
 // WithBaseURL overrides the provider's default API base URL, e.g. for a
 // sandbox or a test server. The URL must be absolute with an http or https
 // scheme and a host, and carry no user info, query or fragment. A trailing
 // slash is removed.
 func WithBaseURL(raw string) Option {
-	return func(c *config) error {
-		u, err := normalizeBaseURL(raw)
+	return func(c *config.Config) error {
+		u, err := config.NormalizeBaseURL(raw)
 		if err != nil {
 			return err
 		}
-		c.baseURL = u
+		c.BaseURL = u
 		return nil
 	}
 }
 
-func normalizeBaseURL(raw string) (string, error) {
-	if strings.TrimSpace(raw) != raw || raw == "" {
-		return "", fmt.Errorf("base URL %q: must be non-empty without surrounding spaces", raw)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("base URL: %w", err)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("base URL %q: scheme must be http or https", raw)
-	case u.Host == "" || u.Hostname() == "":
-		return "", fmt.Errorf("base URL %q: host missing", raw)
-	case u.User != nil:
-		return "", errors.New("base URL: must not contain user info")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", fmt.Errorf("base URL %q: must not contain a query or fragment", raw)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
-}
-
 // WithHTTPClient sets the HTTP client used for every attempt: its
 // Transport, Jar and Timeout (which, if set, applies per attempt). The
-// client must not be nil. hc itself is never modified: the Core uses a copy
-// taken now, whose CheckRedirect refuses every redirect (hc's own
-// CheckRedirect is not used), so credentials can reach no origin but the
-// base URL's and a 3xx answer is an error (see [Core]). Later changes to hc
-// are not seen.
+// client must not be nil. hc itself is never modified: the provider client
+// uses a copy taken now, whose CheckRedirect refuses every redirect (hc's
+// own CheckRedirect is not used), so credentials can reach no origin but
+// the base URL's and a 3xx answer is an [ErrUnexpectedResponse] error
+// keeping [Error.Location]. Later changes to hc are not seen.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if hc == nil {
 			return errors.New("HTTP client must not be nil")
 		}
-		c.client = hc
+		c.Client = hc
 		return nil
 	}
 }
@@ -143,7 +108,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithUserAgent sets the User-Agent header. It must be non-empty printable
 // ASCII without control characters.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if strings.TrimSpace(ua) == "" {
 			return errors.New("user agent must not be empty")
 		}
@@ -152,18 +117,18 @@ func WithUserAgent(ua string) Option {
 				return fmt.Errorf("user agent %q: only printable ASCII allowed", ua)
 			}
 		}
-		c.userAgent = ua
+		c.UserAgent = ua
 		return nil
 	}
 }
 
 // WithRetryPolicy sets the retry policy; it must pass [RetryPolicy.Validate].
 func WithRetryPolicy(p RetryPolicy) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		c.retry = p
+		c.Retry = config.Retry(p)
 		return nil
 	}
 }
@@ -172,23 +137,23 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // query, status, attempt, duration, request id; never headers, credentials
 // or bodies). nil discards logs, which is the default.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if l == nil {
-			l = discardLogger()
+			l = slog.New(slog.DiscardHandler)
 		}
-		c.logger = l
+		c.Logger = l
 		return nil
 	}
 }
 
-// WithMaxBodyBytes caps the size of a response body read by [Core.Do]
+// WithMaxBodyBytes caps the size of a response body a client reads
 // (default [DefaultMaxBodyBytes]). Must be > 0.
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if n <= 0 {
 			return fmt.Errorf("max body bytes must be > 0, got %d", n)
 		}
-		c.maxBodyBytes = n
+		c.MaxBodyBytes = n
 		return nil
 	}
 }
@@ -199,13 +164,11 @@ func WithMaxBodyBytes(n int64) Option {
 // be positive and first ≤ max. The default is [DefaultPollFirst] doubling up
 // to [DefaultPollMax].
 func WithPolling(first, max time.Duration) Option {
-	return func(c *config) error {
+	return func(c *config.Config) error {
 		if first <= 0 || max <= 0 || first > max {
 			return fmt.Errorf("polling: need 0 < first ≤ max, got first %v, max %v", first, max)
 		}
-		c.pollFirst, c.pollMax = first, max
+		c.PollFirst, c.PollMax = first, max
 		return nil
 	}
 }
-
-func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -3,6 +3,8 @@ package facade
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/secondarydns/secondarydns-go/facade/internal/config"
 )
 
 // Address ranges no hosted secondary DNS service can transfer from, beyond
@@ -87,39 +89,8 @@ func CheckPrimaryAddr(a netip.Addr, allowPrivate bool) error {
 // primary over a VPN. Unspecified, multicast, broadcast, reserved and
 // link-local addresses stay refused.
 func WithPrivatePrimaries() Option {
-	return func(c *config) error {
-		c.privatePrimaries = true
+	return func(c *config.Config) error {
+		c.PrivatePrimaries = true
 		return nil
 	}
-}
-
-// AllowsPrivatePrimaries reports whether the Core was created with
-// [WithPrivatePrimaries].
-func (c *Core) AllowsPrivatePrimaries() bool { return c.privatePrimaries }
-
-// CheckPrimaryAddr applies [CheckPrimaryAddr] with this Core's setting
-// ([WithPrivatePrimaries]) and reports a failure as an [ErrInvalidInput]
-// error for operation op and the Core's provider.
-func (c *Core) CheckPrimaryAddr(op string, a netip.Addr) error {
-	if err := CheckPrimaryAddr(a, c.privatePrimaries); err != nil {
-		return c.Invalid(op, err)
-	}
-	return nil
-}
-
-// ValidatePrimaries is [ValidatePrimaries] followed by [CheckPrimaryAddr]
-// for every primary, with this Core's setting ([WithPrivatePrimaries]).
-// Adapters call it before any request; errors are [ErrInvalidInput] errors
-// for operation op and the Core's provider.
-func (c *Core) ValidatePrimaries(op string, ps []Primary) ([]Primary, error) {
-	out, err := ValidatePrimaries(ps)
-	if err != nil {
-		return nil, c.Invalid(op, err)
-	}
-	for i, p := range out {
-		if err := CheckPrimaryAddr(p.Addr, c.privatePrimaries); err != nil {
-			return nil, c.Invalid(op, invalidf(fmt.Sprintf("primaries[%d]: %s", i, err.(*Error).Messages[0])))
-		}
-	}
-	return out, nil
 }

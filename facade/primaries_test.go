@@ -50,29 +50,3 @@ func TestCheckPrimaryAddr(t *testing.T) {
 	}
 	require.ErrorIs(t, CheckPrimaryAddr(netip.Addr{}, true), ErrInvalidInput)
 }
-
-func TestCoreValidatePrimaries(t *testing.T) {
-	t.Parallel()
-	loop := []Primary{{Addr: netip.MustParseAddr("192.0.2.1")}, {Addr: netip.MustParseAddr("127.0.0.1"), Port: 5353}}
-	c, err := NewCore(ProviderIONOS, "t", "https://api.example")
-	require.NoError(t, err)
-	assert.False(t, c.AllowsPrivatePrimaries())
-	_, err = c.ValidatePrimaries("CreateZone", loop)
-	require.ErrorIs(t, err, ErrInvalidInput)
-	var fe *Error
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "CreateZone", fe.Operation)
-	assert.Equal(t, ProviderIONOS, fe.Provider)
-	assert.Contains(t, err.Error(), "primaries[1]")
-	require.ErrorIs(t, c.CheckPrimaryAddr("CreatePeer", loop[1].Addr), ErrInvalidInput)
-
-	c, err = NewCore(ProviderIONOS, "t", "https://api.example", WithPrivatePrimaries())
-	require.NoError(t, err)
-	assert.True(t, c.AllowsPrivatePrimaries())
-	got, err := c.ValidatePrimaries("CreateZone", loop)
-	require.NoError(t, err)
-	assert.Equal(t, loop, got)
-	require.NoError(t, c.CheckPrimaryAddr("CreatePeer", loop[1].Addr))
-	_, err = c.ValidatePrimaries("CreateZone", []Primary{{Addr: netip.MustParseAddr("255.255.255.255")}})
-	require.ErrorIs(t, err, ErrInvalidInput)
-}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/cases"
 )
@@ -16,7 +17,6 @@ import (
 const (
 	maxNameLen  = 253 // presentation form without the trailing dot
 	maxLabelLen = 63
-	maxIDLen    = 255
 )
 
 // zoneProfile maps Unicode names (case folding, width mapping, IDNA2008
@@ -46,13 +46,13 @@ var zoneProfile = idna.New(
 // not in NFC. Such a name would silently address another zone
 // ("ex\u200bample.com" is example.com after mapping).
 //
-// Errors are [*Error] of kind [ErrInvalidInput] without Operation; wrap them
-// with [Core.Invalid].
+// Errors are [*Error] of kind [ErrInvalidInput] without Operation; label them
+// with [Invalid].
 //
 //	NormalizeZoneName("Bücher.Example.") // "xn--bcher-kva.example", nil
 func NormalizeZoneName(name string) (string, error) {
 	fail := func(why string) (string, error) {
-		return "", invalidf(fmt.Sprintf("zone name %q: %s", clip(name, maxNameLen+10), why))
+		return "", invalidf(fmt.Sprintf("zone name %q: %s", text.Clip(name, maxNameLen+10), why))
 	}
 	switch {
 	case name == "":
@@ -78,7 +78,7 @@ func NormalizeZoneName(name string) (string, error) {
 	}
 	ascii, err := zoneProfile.ToASCII(n)
 	if err != nil {
-		return fail("invalid name: " + clip(err.Error(), 200))
+		return fail("invalid name: " + text.Clip(err.Error(), 200))
 	}
 	ascii = strings.ToLower(ascii)
 	if why := idnaChanged(n, ascii); why != "" {
@@ -92,7 +92,7 @@ func NormalizeZoneName(name string) (string, error) {
 	}
 	for l := range strings.SplitSeq(ascii, ".") {
 		if why := checkLabel(l); why != "" {
-			return fail(fmt.Sprintf("label %q: %s", clip(l, 80), why))
+			return fail(fmt.Sprintf("label %q: %s", text.Clip(l, 80), why))
 		}
 	}
 	return ascii, nil
@@ -126,7 +126,7 @@ func idnaChanged(n, ascii string) string {
 		if err == nil && cases.Fold().String(u) == cases.Fold().String(in[i]) { // a Caser is not safe for concurrent use
 			continue
 		}
-		return fmt.Sprintf("label %q: IDNA mapping changes it beyond case and A-label conversion (ignored or mapped code points such as zero-width or soft hyphen characters, full-width letters or non-NFC text)", clip(in[i], 80))
+		return fmt.Sprintf("label %q: IDNA mapping changes it beyond case and A-label conversion (ignored or mapped code points such as zero-width or soft hyphen characters, full-width letters or non-NFC text)", text.Clip(in[i], 80))
 	}
 	return ""
 }
@@ -174,7 +174,7 @@ func checkLabel(l string) string {
 func ParseIP(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, invalidf(fmt.Sprintf("IP address %q: not a valid IPv4 or IPv6 address", clip(s, 64)))
+		return netip.Addr{}, invalidf(fmt.Sprintf("IP address %q: not a valid IPv4 or IPv6 address", text.Clip(s, 64)))
 	}
 	return checkAddr(a)
 }
@@ -198,26 +198,6 @@ func checkAddr(a netip.Addr) (netip.Addr, error) {
 func ValidatePort(p int) error {
 	if p < 1 || p > 65535 {
 		return invalidf(fmt.Sprintf("port %d: must be between 1 and 65535", p))
-	}
-	return nil
-}
-
-// RequireID checks a provider identifier (a zone or account id) before it is
-// put into a URL path: non-empty, at most 255 bytes, no whitespace, control
-// characters, '/' or '\', and not "." or "..". field names the argument in
-// the error, which is an [*Error] of kind [ErrInvalidInput].
-func RequireID(field, v string) error {
-	switch {
-	case v == "":
-		return invalidf(field + ": must not be empty")
-	case len(v) > maxIDLen:
-		return invalidf(fmt.Sprintf("%s: longer than %d bytes", field, maxIDLen))
-	case v == "." || v == "..":
-		return invalidf(fmt.Sprintf("%s %q: not an identifier", field, v))
-	case strings.ContainsFunc(v, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' || r == 0xFFFD
-	}):
-		return invalidf(fmt.Sprintf("%s %q: contains whitespace, control characters or slashes", field, clip(v, 64)))
 	}
 	return nil
 }
@@ -275,19 +255,19 @@ func ParsePrimary(s string) (Primary, error) {
 	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
 		a, err := netip.ParseAddr(s[1 : len(s)-1])
 		if err != nil || !a.Is6() {
-			return Primary{}, invalidf(fmt.Sprintf("primary %q: not a valid IPv6 address", clip(s, 64)))
+			return Primary{}, invalidf(fmt.Sprintf("primary %q: not a valid IPv6 address", text.Clip(s, 64)))
 		}
 		a, err = checkAddr(a)
 		return Primary{Addr: a}, err
 	}
 	i := strings.LastIndexByte(s, ':')
 	if i < 0 {
-		return Primary{}, invalidf(fmt.Sprintf("primary %q: not an IP address or IP:port", clip(s, 64)))
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: not an IP address or IP:port", text.Clip(s, 64)))
 	}
 	host, portStr := s[:i], s[i+1:]
 	port, err := strconv.Atoi(portStr)
 	if err != nil || portStr == "" || portStr[0] == '+' || portStr[0] == '-' {
-		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid port", clip(s, 64)))
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid port", text.Clip(s, 64)))
 	}
 	if err := ValidatePort(port); err != nil {
 		return Primary{}, err
@@ -295,7 +275,7 @@ func ParsePrimary(s string) (Primary, error) {
 	ap, err := netip.ParseAddrPort(s)
 	if err != nil {
 		// IPv6 without brackets but with a port, or a bad host.
-		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid address %q (bracket IPv6 addresses with a port)", clip(s, 64), clip(host, 64)))
+		return Primary{}, invalidf(fmt.Sprintf("primary %q: invalid address %q (bracket IPv6 addresses with a port)", text.Clip(s, 64), text.Clip(host, 64)))
 	}
 	a, err := checkAddr(ap.Addr())
 	if err != nil {

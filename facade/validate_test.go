@@ -127,20 +127,6 @@ func TestValidatePort(t *testing.T) {
 	}
 }
 
-func TestRequireID(t *testing.T) {
-	t.Parallel()
-	for _, v := range []string{"abc", "023e105f4ecef8ad9ca31a8372d0c353", "0f1e9e1c-6f5e-4c1d-8d4b-6e0b0f4f6d1e", "1234", "example.com"} {
-		assert.NoError(t, RequireID("zone id", v), v)
-	}
-	for _, v := range []string{"", " ", "a b", "a/b", `a\b`, "a\nb", ".", "..", "\u00a0x", strings.Repeat("x", 256), "a\x00"} {
-		err := RequireID("zone id", v)
-		assert.ErrorIs(t, err, ErrInvalidInput, "%q", v)
-		if err != nil {
-			assert.Contains(t, err.Error(), "zone id")
-		}
-	}
-}
-
 func TestParsePrimary(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
+	cf "github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
 // ACL is an account-wide secondary DNS access control entry: an address
@@ -23,8 +23,8 @@ type ACL struct {
 	IPRange netip.Prefix
 }
 
-func (a ACL) body() (cloudflareapi.SecondaryDNSACLInput, error) {
-	var zero cloudflareapi.SecondaryDNSACLInput
+func (a ACL) body() (cf.SecondaryDNSACLInput, error) {
+	var zero cf.SecondaryDNSACLInput
 	if strings.TrimSpace(a.Name) == "" {
 		return zero, errorf("ACL name: must not be empty")
 	}
@@ -39,10 +39,10 @@ func (a ACL) body() (cloudflareapi.SecondaryDNSACLInput, error) {
 	case p.Addr().Is6() && p.Bits() < 64:
 		return zero, errorf("ACL IP range %s: IPv6 ranges are limited to /64 or smaller", p)
 	}
-	return cloudflareapi.SecondaryDNSACLInput{Name: a.Name, IPRange: p.String()}, nil
+	return cf.SecondaryDNSACLInput{Name: a.Name, IPRange: p.String()}, nil
 }
 
-func convertACL(a *cloudflareapi.SecondaryDNSACL) ACL {
+func convertACL(a *cf.SecondaryDNSACL) ACL {
 	if a == nil {
 		return ACL{}
 	}
@@ -55,86 +55,65 @@ func convertACL(a *cloudflareapi.SecondaryDNSACL) ACL {
 	return out
 }
 
+// aclObjects is the ACLs' part of the account-wide object shape.
+func (c *Client) aclObjects() objects[ACL, cf.SecondaryDNSACL, cf.SecondaryDNSACLInput] {
+	one := func(e *cf.SecondaryDNSComponentsSchemasSingleResponse) *cf.SecondaryDNSACL { return e.Result }
+	id := func(a *cf.SecondaryDNSACL) *string { return a.ID }
+	return objects[ACL, cf.SecondaryDNSACL, cf.SecondaryDNSACLInput]{
+		c: c, what: "ACL",
+		input: func(op string, a ACL) (cf.SecondaryDNSACLInput, error) {
+			body, err := a.body()
+			if err != nil {
+				return body, c.invalid(op, err)
+			}
+			return body, nil
+		},
+		id:   func(a ACL) string { return a.ID },
+		from: convertACL,
+		list: func(ctx context.Context, op string) (*[]cf.SecondaryDNSACL, error) {
+			return result(c, op, (*cf.ListACLsResponse).GetJSON200,
+				func(e *cf.SecondaryDNSComponentsSchemasResponseCollection) *[]cf.SecondaryDNSACL { return e.Result },
+				hasIDs("ACL", id))(c.api.ListACLsWithResponse(ctx, c.accountID))
+		},
+		get: func(ctx context.Context, op, aid string) (*cf.SecondaryDNSACL, error) {
+			return result(c, op, (*cf.GetACLResponse).GetJSON200, one)(c.api.GetACLWithResponse(ctx, c.accountID, aid))
+		},
+		create: func(ctx context.Context, op string, in cf.SecondaryDNSACLInput) (*cf.SecondaryDNSACL, error) {
+			return result(c, op, (*cf.CreateACLResponse).GetJSON200, one, hasID("ACL", id))(c.api.CreateACLWithResponse(ctx, c.accountID, in))
+		},
+		update: func(ctx context.Context, op, aid string, in cf.SecondaryDNSACLInput) (*cf.SecondaryDNSACL, error) {
+			return result(c, op, (*cf.UpdateACLResponse).GetJSON200, one)(c.api.UpdateACLWithResponse(ctx, c.accountID, aid, in))
+		},
+		remove: func(ctx context.Context, op, aid string) error {
+			_, err := envelope(c, op, (*cf.DeleteACLResponse).GetJSON200)(c.api.DeleteACLWithResponse(ctx, c.accountID, aid))
+			return err
+		},
+	}
+}
+
 // ListACLs iterates over the account's ACLs (the API returns them in one
 // page).
 func (c *Client) ListACLs(ctx context.Context) iter.Seq2[ACL, error] {
-	const op = "ListACLs"
-	return singlePage(ctx, c, op, func(ctx context.Context) ([]ACL, error) {
-		rsp, err := c.api.ListACLsWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
-			return nil, err
-		}
-		if rsp.JSON200.Result == nil {
-			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of ACLs (\"result\" missing)")
-		}
-		out := make([]ACL, 0, len(*rsp.JSON200.Result))
-		for i := range *rsp.JSON200.Result {
-			out = append(out, convertACL(&(*rsp.JSON200.Result)[i]))
-		}
-		return out, nil
-	})
+	return c.acls.List(ctx, "ListACLs")
 }
 
 // GetACL returns the ACL with the given ID; an unknown ID yields
 // [facade.ErrNotFound].
 func (c *Client) GetACL(ctx context.Context, id string) (ACL, error) {
-	const op = "GetACL"
-	if err := checkHexID("ACL ID", id); err != nil {
-		return ACL{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.GetACLWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return ACL{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return ACL{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertACL(rsp.JSON200.Result), nil
+	return c.acls.Get(ctx, "GetACL", id)
 }
 
 // CreateACL creates an ACL from a (a.ID is ignored).
 func (c *Client) CreateACL(ctx context.Context, a ACL) (ACL, error) {
-	const op = "CreateACL"
-	body, err := a.body()
-	if err != nil {
-		return ACL{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.CreateACLWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return ACL{}, err
-	}
-	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
-		return ACL{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertACL(rsp.JSON200.Result), nil
+	return c.acls.Create(ctx, "CreateACL", a)
 }
 
 // UpdateACL replaces the ACL a.ID with a's name and range.
 func (c *Client) UpdateACL(ctx context.Context, a ACL) (ACL, error) {
-	const op = "UpdateACL"
-	if err := checkHexID("ACL ID", a.ID); err != nil {
-		return ACL{}, c.invalid(op, err)
-	}
-	body, err := a.body()
-	if err != nil {
-		return ACL{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.UpdateACLWithResponse(ctx, c.accountID, a.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return ACL{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return ACL{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertACL(rsp.JSON200.Result), nil
+	return c.acls.Update(ctx, "UpdateACL", a)
 }
 
 // DeleteACL deletes the ACL with the given ID.
 func (c *Client) DeleteACL(ctx context.Context, id string) error {
-	const op = "DeleteACL"
-	if err := checkHexID("ACL ID", id); err != nil {
-		return c.invalid(op, err)
-	}
-	rsp, err := c.api.DeleteACLWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	return c.acls.Delete(ctx, "DeleteACL", id)
 }

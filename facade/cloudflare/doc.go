@@ -7,7 +7,13 @@
 // account-wide peers (one per primary name server, optionally bound to a
 // TSIG key), plus the zone's incoming configuration naming those peers.
 // [Client.CreateZone] creates all of it, reusing peers and TSIG keys the
-// account already has, and rolls back what it created if a step fails.
+// account already has, and rolls back what it created if a step fails. A
+// Client lists the account's peers and TSIG keys once and caches them (a
+// configuration refused for a peer or key deleted behind its back re-lists
+// and retries once), so creating a zone whose peers exist sends two
+// requests; concurrent CreateZones on one Client run in parallel. In the
+// neutral model, Zone.Readiness reads the zone status: active ready,
+// initializing and pending pending, moved and deactivated failed.
 //
 // Usage:
 //

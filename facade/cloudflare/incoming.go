@@ -78,6 +78,15 @@ func (in IncomingInput) body() (cloudflareapi.SecondaryDNSIncomingInput, error) 
 	}, nil
 }
 
+// incomingResult picks an incoming answer whose envelope holds a result
+// (its type has no name to pick the result itself by).
+func incomingResult(r *cloudflareapi.SecondaryDNSSingleResponseIncoming) *cloudflareapi.SecondaryDNSSingleResponseIncoming {
+	if r.Result == nil {
+		return nil
+	}
+	return r
+}
+
 // convertIncoming converts the generated single-incoming result.
 func convertIncoming(r *cloudflareapi.SecondaryDNSSingleResponseIncoming) Incoming {
 	var out Incoming
@@ -125,14 +134,16 @@ func (c *Client) getIncoming(ctx context.Context, op, zoneID string) (Incoming, 
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
-	rsp, err := c.api.GetIncomingWithResponse(ctx, zoneID)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	r, err := result(c, op, (*cloudflareapi.GetIncomingResponse).GetJSON200, incomingResult, func(r *cloudflareapi.SecondaryDNSSingleResponseIncoming) string {
+		if deref(r.Result.ID) == "" {
+			return "response holds no incoming configuration (its id is missing)"
+		}
+		return ""
+	})(c.api.GetIncomingWithResponse(ctx, zoneID))
+	if err != nil {
 		return Incoming{}, err
 	}
-	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
-		return Incoming{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no incoming configuration (result or its id missing)")
-	}
-	return convertIncoming(rsp.JSON200), nil
+	return convertIncoming(r), nil
 }
 
 // CreateIncoming creates the zone's secondary configuration (POST
@@ -150,14 +161,11 @@ func (c *Client) createIncoming(ctx context.Context, op, zoneID string, in Incom
 	if err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
-	rsp, err := c.api.CreateIncomingWithResponse(ctx, zoneID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	r, err := result(c, op, (*cloudflareapi.CreateIncomingResponse).GetJSON200, incomingResult)(c.api.CreateIncomingWithResponse(ctx, zoneID, body))
+	if err != nil {
 		return Incoming{}, err
 	}
-	if rsp.JSON200.Result == nil {
-		return Incoming{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertIncoming(rsp.JSON200), nil
+	return convertIncoming(r), nil
 }
 
 // UpdateIncoming replaces the zone's secondary configuration (PUT
@@ -174,14 +182,11 @@ func (c *Client) updateIncoming(ctx context.Context, op, zoneID string, in Incom
 	if err != nil {
 		return Incoming{}, c.invalid(op, err)
 	}
-	rsp, err := c.api.UpdateIncomingWithResponse(ctx, zoneID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	r, err := result(c, op, (*cloudflareapi.UpdateIncomingResponse).GetJSON200, incomingResult)(c.api.UpdateIncomingWithResponse(ctx, zoneID, body))
+	if err != nil {
 		return Incoming{}, err
 	}
-	if rsp.JSON200.Result == nil {
-		return Incoming{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertIncoming(rsp.JSON200), nil
+	return convertIncoming(r), nil
 }
 
 // DeleteIncoming removes the zone's secondary configuration (DELETE
@@ -191,8 +196,8 @@ func (c *Client) DeleteIncoming(ctx context.Context, zoneID string) error {
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return c.invalid(op, err)
 	}
-	rsp, err := c.api.DeleteIncomingWithResponse(ctx, zoneID)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err := envelope(c, op, (*cloudflareapi.DeleteIncomingResponse).GetJSON200)(c.api.DeleteIncomingWithResponse(ctx, zoneID))
+	return err
 }
 
 // ForceAXFR asks Cloudflare to transfer the zone from its primaries now
@@ -206,6 +211,6 @@ func (c *Client) forceAXFR(ctx context.Context, op, zoneID string) error {
 	if err := checkHexID("zone ID", zoneID); err != nil {
 		return c.invalid(op, err)
 	}
-	rsp, err := c.api.ForceAXFRWithResponse(ctx, zoneID)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err := envelope(c, op, (*cloudflareapi.ForceAXFRResponse).GetJSON200)(c.api.ForceAXFRWithResponse(ctx, zoneID))
+	return err
 }

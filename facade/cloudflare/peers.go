@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/secondarydns/secondarydns-go/facade"
-	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
+	cf "github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
 // Peer is an account-wide secondary DNS peer: for secondary zones, a
@@ -31,8 +31,8 @@ type Peer struct {
 // Primary returns the peer as a [facade.Primary].
 func (p Peer) Primary() facade.Primary { return facade.Primary{Addr: p.IP, Port: p.Port} }
 
-func (p Peer) body() (cloudflareapi.SecondaryDNSPeerInput, error) {
-	var zero cloudflareapi.SecondaryDNSPeerInput
+func (p Peer) body() (cf.SecondaryDNSPeerInput, error) {
+	var zero cf.SecondaryDNSPeerInput
 	if strings.TrimSpace(p.Name) == "" {
 		return zero, errorf("peer name: must not be empty")
 	}
@@ -44,7 +44,7 @@ func (p Peer) body() (cloudflareapi.SecondaryDNSPeerInput, error) {
 	if port == 0 {
 		port = facade.DefaultPort
 	}
-	in := cloudflareapi.SecondaryDNSPeerInput{
+	in := cf.SecondaryDNSPeerInput{
 		Name:       p.Name,
 		IP:         ptr(ip.String()),
 		Port:       ptr(int64(port)),
@@ -67,7 +67,7 @@ func checkIP(a netip.Addr) (netip.Addr, error) {
 	return facade.ParseIP(a.String())
 }
 
-func convertPeer(p *cloudflareapi.SecondaryDNSPeer) Peer {
+func convertPeer(p *cf.SecondaryDNSPeer) Peer {
 	if p == nil {
 		return Peer{}
 	}
@@ -83,108 +83,68 @@ func convertPeer(p *cloudflareapi.SecondaryDNSPeer) Peer {
 	return out
 }
 
+// peerObjects is the peers' part of the account-wide object shape.
+func (c *Client) peerObjects() objects[Peer, cf.SecondaryDNSPeer, cf.SecondaryDNSPeerInput] {
+	one := func(e *cf.SecondaryDNSSchemasSingleResponse) *cf.SecondaryDNSPeer { return e.Result }
+	id := func(p *cf.SecondaryDNSPeer) *string { return p.ID }
+	return objects[Peer, cf.SecondaryDNSPeer, cf.SecondaryDNSPeerInput]{
+		c: c, what: "peer",
+		input: func(op string, p Peer) (cf.SecondaryDNSPeerInput, error) {
+			body, err := p.body()
+			if err != nil {
+				return body, c.invalid(op, err)
+			}
+			return body, c.core.CheckPrimaryAddr(op, p.IP)
+		},
+		id:   func(p Peer) string { return p.ID },
+		from: convertPeer,
+		list: func(ctx context.Context, op string) (*[]cf.SecondaryDNSPeer, error) {
+			return result(c, op, (*cf.ListPeersResponse).GetJSON200,
+				func(e *cf.SecondaryDNSSchemasResponseCollection) *[]cf.SecondaryDNSPeer { return e.Result },
+				hasIDs("peer", id))(c.api.ListPeersWithResponse(ctx, c.accountID))
+		},
+		get: func(ctx context.Context, op, pid string) (*cf.SecondaryDNSPeer, error) {
+			return result(c, op, (*cf.GetPeerResponse).GetJSON200, one)(c.api.GetPeerWithResponse(ctx, c.accountID, pid))
+		},
+		create: func(ctx context.Context, op string, in cf.SecondaryDNSPeerInput) (*cf.SecondaryDNSPeer, error) {
+			return result(c, op, (*cf.CreatePeerResponse).GetJSON200, one, hasID("peer", id))(c.api.CreatePeerWithResponse(ctx, c.accountID, in))
+		},
+		update: func(ctx context.Context, op, pid string, in cf.SecondaryDNSPeerInput) (*cf.SecondaryDNSPeer, error) {
+			return result(c, op, (*cf.UpdatePeerResponse).GetJSON200, one)(c.api.UpdatePeerWithResponse(ctx, c.accountID, pid, in))
+		},
+		remove: func(ctx context.Context, op, pid string) error {
+			_, err := envelope(c, op, (*cf.DeletePeerResponse).GetJSON200)(c.api.DeletePeerWithResponse(ctx, c.accountID, pid))
+			return err
+		},
+	}
+}
+
 // ListPeers iterates over the account's peers (GET
 // /accounts/{account_id}/secondary_dns/peers; the API returns them in one
 // page).
 func (c *Client) ListPeers(ctx context.Context) iter.Seq2[Peer, error] {
-	return c.listPeers(ctx, "ListPeers")
-}
-
-func (c *Client) listPeers(ctx context.Context, op string) iter.Seq2[Peer, error] {
-	return singlePage(ctx, c, op, func(ctx context.Context) ([]Peer, error) {
-		rsp, err := c.api.ListPeersWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
-			return nil, err
-		}
-		if rsp.JSON200.Result == nil {
-			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of peers (\"result\" missing)")
-		}
-		out := make([]Peer, 0, len(*rsp.JSON200.Result))
-		for i := range *rsp.JSON200.Result {
-			p := &(*rsp.JSON200.Result)[i]
-			if deref(p.ID) == "" {
-				return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "peer list item %d has no id", i)
-			}
-			out = append(out, convertPeer(p))
-		}
-		return out, nil
-	})
+	return c.peers.List(ctx, "ListPeers")
 }
 
 // GetPeer returns the peer with the given ID; an unknown ID yields
 // [facade.ErrNotFound].
 func (c *Client) GetPeer(ctx context.Context, id string) (Peer, error) {
-	const op = "GetPeer"
-	if err := checkHexID("peer ID", id); err != nil {
-		return Peer{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.GetPeerWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return Peer{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return Peer{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertPeer(rsp.JSON200.Result), nil
+	return c.peers.Get(ctx, "GetPeer", id)
 }
 
 // CreatePeer creates a peer from p (p.ID is ignored) and returns it with
 // its new ID.
 func (c *Client) CreatePeer(ctx context.Context, p Peer) (Peer, error) {
-	return c.createPeer(ctx, "CreatePeer", p)
-}
-
-func (c *Client) createPeer(ctx context.Context, op string, p Peer) (Peer, error) {
-	body, err := p.body()
-	if err != nil {
-		return Peer{}, c.invalid(op, err)
-	}
-	if err := c.core.CheckPrimaryAddr(op, p.IP); err != nil {
-		return Peer{}, err
-	}
-	rsp, err := c.api.CreatePeerWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return Peer{}, err
-	}
-	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
-		return Peer{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertPeer(rsp.JSON200.Result), nil
+	return c.peers.Create(ctx, "CreatePeer", p)
 }
 
 // UpdatePeer replaces the attributes of the peer p.ID with those of p.
 func (c *Client) UpdatePeer(ctx context.Context, p Peer) (Peer, error) {
-	const op = "UpdatePeer"
-	if err := checkHexID("peer ID", p.ID); err != nil {
-		return Peer{}, c.invalid(op, err)
-	}
-	body, err := p.body()
-	if err != nil {
-		return Peer{}, c.invalid(op, err)
-	}
-	if err := c.core.CheckPrimaryAddr(op, p.IP); err != nil {
-		return Peer{}, err
-	}
-	rsp, err := c.api.UpdatePeerWithResponse(ctx, c.accountID, p.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return Peer{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return Peer{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertPeer(rsp.JSON200.Result), nil
+	return c.peers.Update(ctx, "UpdatePeer", p)
 }
 
 // DeletePeer deletes the peer with the given ID. Zones still naming it in
 // their incoming configuration lose that primary.
 func (c *Client) DeletePeer(ctx context.Context, id string) error {
-	return c.deletePeer(ctx, "DeletePeer", id)
-}
-
-func (c *Client) deletePeer(ctx context.Context, op, id string) error {
-	if err := checkHexID("peer ID", id); err != nil {
-		return c.invalid(op, err)
-	}
-	rsp, err := c.api.DeletePeerWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	return c.peers.Delete(ctx, "DeletePeer", id)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
@@ -22,7 +23,7 @@ type peerIndex map[string]Peer
 
 func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 	idx := peerIndex{}
-	for p, err := range c.listPeers(ctx, op) {
+	for p, err := range c.peers.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +35,7 @@ func (c *Client) peerIndex(ctx context.Context, op string) (peerIndex, error) {
 // lookupSecondary finds the account's zone called name (normalised first)
 // and fails with ErrNotFound unless it exists and is of type secondary.
 func (c *Client) lookupSecondary(ctx context.Context, op, name string) (Zone, error) {
-	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
+	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[Zone, error] {
 		return c.listZones(ctx, op, ZoneListOptions{Name: n})
 	}, func(z Zone, n string) bool { return z.Name == n && z.Type == ZoneTypeSecondary })
 }
@@ -46,6 +47,18 @@ func lastTransfer(in Incoming) time.Time {
 		return in.CheckedTime
 	}
 	return in.ModifiedTime
+}
+
+// readiness maps Cloudflare zone statuses to the neutral readiness: active
+// is ready; initializing and pending are pending; moved and deactivated
+// are failed (Cloudflare no longer serves the zone without a change); an
+// empty or other status is unknown.
+var readiness = map[string]facade.Readiness{
+	StatusActive:       facade.ReadinessReady,
+	StatusInitializing: facade.ReadinessPending,
+	StatusPending:      facade.ReadinessPending,
+	StatusMoved:        facade.ReadinessFailed,
+	"deactivated":      facade.ReadinessFailed,
 }
 
 // toFacadeZone builds the provider-neutral zone from its parts. in may be
@@ -60,13 +73,14 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 		Nameservers:  append([]string(nil), z.NameServers...),
 		Serial:       in.SOASerial,
 		LastTransfer: lastTransfer(in),
+		Readiness:    neutral.Readiness(z.Status, readiness),
 	}
 	for _, id := range in.Peers {
 		p, ok := peers[id]
 		if !ok || !p.IP.IsValid() {
 			continue // a deleted peer: nothing to transfer from
 		}
-		out.Primaries = append(out.Primaries, p.Primary())
+		out.Primaries = append(out.Primaries, p.Primary().Effective())
 		if out.TSIGKey == "" && p.TSIGID != "" && tsigName != nil {
 			out.TSIGKey = tsigName(p.TSIGID)
 		}
@@ -82,39 +96,30 @@ func toFacadeZone(z Zone, in Incoming, peers peerIndex, tsigName func(id string)
 // without primaries.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return func(yield func(facade.Zone, error) bool) {
+	return neutral.List(c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}), func() func(Zone) (facade.Zone, bool, error) {
 		var (
-			peers peerIndex
-			tsigs map[string]string
+			peers peerIndex         // listed once per iteration
+			tsigs map[string]string // listed once per iteration, if a peer uses a key
 		)
 		tsigName := func(id string) string { return tsigs[id] }
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{Type: ZoneTypeSecondary}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+		return func(z Zone) (facade.Zone, bool, error) {
 			in, err := c.getIncoming(ctx, op, z.ID)
 			if err != nil && !errors.Is(err, facade.ErrNotFound) {
-				yield(facade.Zone{}, err)
-				return
+				return facade.Zone{}, false, err
 			}
 			if peers == nil {
 				if peers, err = c.peerIndex(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+					return facade.Zone{}, false, err
 				}
 			}
 			if tsigs == nil && usesTSIG(in, peers) {
 				if tsigs, err = c.tsigNames(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+					return facade.Zone{}, false, err
 				}
 			}
-			if !yield(toFacadeZone(z, in, peers, tsigName), nil) {
-				return
-			}
+			return toFacadeZone(z, in, peers, tsigName), true, nil
 		}
-	}
+	})
 }
 
 func usesTSIG(in Incoming, peers peerIndex) bool {
@@ -129,7 +134,7 @@ func usesTSIG(in Incoming, peers peerIndex) bool {
 // tsigNames maps the account's TSIG key IDs to their names.
 func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, error) {
 	names := map[string]string{}
-	for k, err := range c.listTSIGs(ctx, op) {
+	for k, err := range c.tsigs.List(ctx, op) {
 		if err != nil {
 			return nil, err
 		}
@@ -138,17 +143,20 @@ func (c *Client) tsigNames(ctx context.Context, op string) (map[string]string, e
 	return names, nil
 }
 
-// describe reads a zone's incoming configuration, peers and TSIG key name.
-func (c *Client) describe(ctx context.Context, op string, z Zone) (facade.Zone, error) {
+// read looks up the secondary zone called name and reads its incoming
+// configuration (the zero Incoming if it has none, unless needIncoming:
+// then that is the ErrNotFound error) and the account's peers.
+func (c *Client) read(ctx context.Context, op, name string, needIncoming bool) (Zone, Incoming, peerIndex, error) {
+	z, err := c.lookupSecondary(ctx, op, name)
+	if err != nil {
+		return Zone{}, Incoming{}, nil, err
+	}
 	in, err := c.getIncoming(ctx, op, z.ID)
-	if err != nil && !errors.Is(err, facade.ErrNotFound) {
-		return facade.Zone{}, err
+	if err != nil && (needIncoming || !errors.Is(err, facade.ErrNotFound)) {
+		return Zone{}, Incoming{}, nil, err
 	}
 	peers, err := c.peerIndex(ctx, op)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	return c.assemble(ctx, op, z, in, peers)
+	return z, in, peers, err
 }
 
 // assemble builds the facade zone, reading the TSIG key's name if a peer
@@ -167,14 +175,17 @@ func (c *Client) assemble(ctx context.Context, op string, z Zone, in Incoming, p
 // GetZone returns the secondary zone called name, with its primaries (from
 // the incoming configuration and the account's peers), SOA serial, last
 // check time and TSIG key name. A missing zone, or one that is not of type
-// secondary, yields [facade.ErrNotFound].
+// secondary, yields [facade.ErrNotFound]. Zone.State is Cloudflare's zone
+// status; Zone.Readiness reads it as: active ready, initializing and
+// pending pending, moved and deactivated failed, anything else (or none)
+// unknown.
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	const op = "GetZone"
-	z, err := c.lookupSecondary(ctx, op, name)
+	z, in, peers, err := c.read(ctx, op, name, false)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	return c.describe(ctx, op, z)
+	return c.assemble(ctx, op, z, in, peers)
 }
 
 // prepared is a validated CreateZone/SetPrimaries request.
@@ -222,9 +233,9 @@ func (u *undo) addFirst(f func(ctx context.Context)) { u.first = append(u.first,
 
 // run performs the addFirst steps, then the others in reverse order (peers
 // before the TSIG key they use), on a context that survives the caller's
-// cancellation, bounded as facade.CleanupContext says.
+// cancellation, bounded as core.CleanupContext says.
 func (u *undo) run(ctx context.Context) {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	for _, f := range u.first {
 		f(ctx)
@@ -266,11 +277,38 @@ func (c *Client) release(h *held) {
 
 // listPeersFor and listTSIGsFor are the caches' listings.
 func (c *Client) listPeersFor(op string) neutral.Lister[Peer] {
-	return func(ctx context.Context) iter.Seq2[Peer, error] { return c.listPeers(ctx, op) }
+	return func(ctx context.Context) iter.Seq2[Peer, error] { return c.peers.List(ctx, op) }
 }
 
 func (c *Client) listTSIGsFor(op string) neutral.Lister[TSIGKey] {
-	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.listTSIGs(ctx, op) }
+	return func(ctx context.Context) iter.Seq2[TSIGKey, error] { return c.tsigs.List(ctx, op) }
+}
+
+// settle ends the claim on v (id) after its deletion: settled if it was
+// deleted, cached again if Cloudflare refused (a peer or key still in use
+// is not deleted) or the answer was lost.
+func settle[T any](o *neutral.Objects[T], v T, id string, err error) {
+	if err != nil {
+		o.Unclaim(v)
+		return
+	}
+	o.Settle(id)
+}
+
+// hold records hd, with the given id, among the handles hs a call uses
+// (cached notes that it came from the cache) and, if the call created it,
+// registers its rollback in u: claimed unless another call uses it, then
+// deleted with del.
+func hold[T any](o *neutral.Objects[T], hs *[]neutral.Handle[T], cached *bool, u *undo, hd neutral.Handle[T], id string, del func(context.Context, string) error) {
+	*hs = append(*hs, hd)
+	*cached = *cached || hd.Cached
+	if hd.Created {
+		u.add(func(ctx context.Context) {
+			if o.Claim(id, neutral.Pins(o, *hs, id)) {
+				settle(o, hd.Obj, id, del(ctx, id))
+			}
+		})
+	}
 }
 
 // resolveTSIG returns the ID of an account key with k's name, algorithm
@@ -284,16 +322,15 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	}
 	tsigs := c.objects().tsigs
 	hd, err := tsigs.Ensure(ctx, c.core, op, c.listTSIGsFor(op), same, func(ctx context.Context) (TSIGKey, error) {
-		created, err := c.createTSIG(ctx, op, k)
+		created, err := c.tsigs.Create(ctx, op, k)
 		if facade.OutcomeUnknown(err) {
 			// The key may exist although its creation reported a failure:
 			// delete a matching key the cache does not know.
 			u.add(func(ctx context.Context) {
 				_ = tsigs.Exclusively(ctx, c.core, op, c.listTSIGsFor(op), func(known map[string]bool) {
-					for have, err := range c.listTSIGs(ctx, op) {
+					for have, err := range c.tsigs.List(ctx, op) {
 						if err == nil && !known[have.ID] && same(have) && tsigs.Claim(have.ID, 0) {
-							_ = c.deleteTSIG(ctx, op, have.ID)
-							tsigs.Settle(have.ID)
+							settle(tsigs, have, have.ID, c.tsigs.Delete(ctx, op, have.ID))
 						}
 					}
 				})
@@ -307,16 +344,7 @@ func (c *Client) resolveTSIG(ctx context.Context, op string, k TSIGKey, u *undo,
 	if err != nil {
 		return "", err
 	}
-	h.tsigs = append(h.tsigs, hd)
-	h.cached = h.cached || hd.Cached
-	if hd.Created {
-		u.add(func(ctx context.Context) {
-			if tsigs.Claim(hd.Obj.ID, neutral.Pins(tsigs, h.tsigs, hd.Obj.ID)) {
-				_ = c.deleteTSIG(ctx, op, hd.Obj.ID)
-				tsigs.Settle(hd.Obj.ID)
-			}
-		})
-	}
+	hold(tsigs, &h.tsigs, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.tsigs.Delete(ctx, op, id) })
 	return hd.Obj.ID, nil
 }
 
@@ -331,7 +359,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 	for _, p := range primaries {
 		hd, err := peers.Ensure(ctx, c.core, op, c.listPeersFor(op), func(peer Peer) bool { return servesPrimary(peer, p, tsigID) },
 			func(ctx context.Context) (Peer, error) {
-				created, err := c.createPeer(ctx, op, Peer{Name: peerName(p), IP: p.Addr, Port: p.PortOrDefault(), TSIGID: tsigID})
+				created, err := c.peers.Create(ctx, op, Peer{Name: peerName(p), IP: p.Addr, Port: p.PortOrDefault(), TSIGID: tsigID})
 				if facade.OutcomeUnknown(err) {
 					u.add(c.deleteNewPeers(op, p, tsigID))
 				}
@@ -340,16 +368,7 @@ func (c *Client) resolvePeers(ctx context.Context, op string, primaries []facade
 		if err != nil {
 			return nil, nil, err
 		}
-		h.peers = append(h.peers, hd)
-		h.cached = h.cached || hd.Cached
-		if hd.Created {
-			u.add(func(ctx context.Context) {
-				if peers.Claim(hd.Obj.ID, neutral.Pins(peers, h.peers, hd.Obj.ID)) {
-					_ = c.deletePeer(ctx, op, hd.Obj.ID)
-					peers.Settle(hd.Obj.ID)
-				}
-			})
-		}
+		hold(peers, &h.peers, &h.cached, u, hd, hd.Obj.ID, func(ctx context.Context, id string) error { return c.peers.Delete(ctx, op, id) })
 		idx[hd.Obj.ID] = hd.Obj
 		ids = append(ids, hd.Obj.ID)
 	}
@@ -393,8 +412,7 @@ func (c *Client) deleteNewPeers(op string, p facade.Primary, tsigID string) func
 			}
 			for id, peer := range now {
 				if !known[id] && peer.Name == peerName(p) && servesPrimary(peer, p, tsigID) && c.objects().peers.Claim(id, 0) {
-					_ = c.deletePeer(ctx, op, id)
-					c.objects().peers.Settle(id)
+					settle(c.objects().peers, peer, id, c.peers.Delete(ctx, op, id))
 				}
 			}
 		})
@@ -447,7 +465,7 @@ func peerName(p facade.Primary) string {
 // ignored: Cloudflare zones have no description.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	req, err := c.prepare(op, name, primaries, o.TSIG)
 	if err != nil {
 		return facade.Zone{}, err
@@ -527,11 +545,8 @@ func (c *Client) waitActive(ctx context.Context, op string, fz *facade.Zone) err
 		if err != nil {
 			return false, err
 		}
-		fz.State = z.Status
-		if fz.State == "" {
-			fz.State = StatusActive
-		}
-		return fz.State == StatusActive, nil
+		fz.State, fz.Readiness = z.Status, neutral.Readiness(z.Status, readiness)
+		return z.Status == "" || z.Status == StatusActive, nil
 	})
 }
 
@@ -622,22 +637,22 @@ func (c *Client) tsigOf(ctx context.Context, op string, ids []string) (string, e
 // missing zone, or one not of type secondary, yields [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.deleteZoneByID(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.deleteZoneByID(ctx, op, z.ID) })
 }
 
 // Transfer asks Cloudflare to transfer the zone from its primaries now
 // (ForceAXFR). It returns once the request is accepted.
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.forceAXFR(ctx, op, z.ID)
+	return c.byName(ctx, op, name, func(ctx context.Context, z Zone) error { return c.forceAXFR(ctx, op, z.ID) })
+}
+
+// byName runs act on the secondary zone called name, looked up afresh (see
+// [neutral.ByName]).
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, z Zone) error) error {
+	return neutral.ByName(ctx, c.core, op, name, nil, func(ctx context.Context, n string) (Zone, error) {
+		return c.lookupSecondary(ctx, op, n)
+	}, func(ctx context.Context, _ string, z Zone) error { return act(ctx, z) })
 }
 
 // TransferStatus reports the zone's SOA serial and last check time (from
@@ -645,23 +660,14 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // primaries (from the peers). Cloudflare reports no per-primary status, so
 // PrimaryStatus.Status and Error are empty.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
-	const op = "TransferStatus"
-	z, err := c.lookupSecondary(ctx, op, name)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	in, err := c.getIncoming(ctx, op, z.ID)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	idx, err := c.peerIndex(ctx, op)
+	z, in, idx, err := c.read(ctx, "TransferStatus", name, true)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
 	st := facade.TransferStatus{Zone: z.Name, LastTransfer: lastTransfer(in), Serial: in.SOASerial}
 	for _, id := range in.Peers {
 		if p, ok := idx[id]; ok && p.IP.IsValid() {
-			st.Primaries = append(st.Primaries, facade.PrimaryStatus{Primary: p.Primary()})
+			st.Primaries = append(st.Primaries, facade.PrimaryStatus{Primary: p.Primary().Effective()})
 		}
 	}
 	return st, nil

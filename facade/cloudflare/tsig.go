@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/secondarydns/secondarydns-go/facade"
-	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
+	cf "github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
 // TSIGKey is an account-wide TSIG key for authenticated zone transfers. Its
@@ -79,9 +80,9 @@ func normalizeTSIGName(name string) string {
 	return strings.ToLower(strings.TrimSuffix(name, ".")) + "."
 }
 
-func (k TSIGKey) body() (cloudflareapi.SecondaryDNSTsigInput, error) {
-	var zero cloudflareapi.SecondaryDNSTsigInput
-	if err := facade.RequireID("TSIG name", k.Name); err != nil {
+func (k TSIGKey) body() (cf.SecondaryDNSTsigInput, error) {
+	var zero cf.SecondaryDNSTsigInput
+	if err := core.RequireID("TSIG name", k.Name); err != nil {
 		return zero, err
 	}
 	if k.Name == "." {
@@ -97,110 +98,77 @@ func (k TSIGKey) body() (cloudflareapi.SecondaryDNSTsigInput, error) {
 	if _, err := base64.StdEncoding.DecodeString(k.Secret.Reveal()); err != nil {
 		return zero, errorf("TSIG secret: not valid base64")
 	}
-	return cloudflareapi.SecondaryDNSTsigInput{Name: normalizeTSIGName(k.Name), Algo: alg, Secret: k.Secret.Reveal()}, nil
+	return cf.SecondaryDNSTsigInput{Name: normalizeTSIGName(k.Name), Algo: alg, Secret: k.Secret.Reveal()}, nil
 }
 
-func convertTSIG(t *cloudflareapi.SecondaryDNSTsig) TSIGKey {
+func convertTSIG(t *cf.SecondaryDNSTsig) TSIGKey {
 	if t == nil {
 		return TSIGKey{}
 	}
 	return TSIGKey{ID: deref(t.ID), Name: t.Name, Algorithm: t.Algo, Secret: facade.Secret(t.Secret)}
 }
 
+// tsigObjects is the TSIG keys' part of the account-wide object shape.
+func (c *Client) tsigObjects() objects[TSIGKey, cf.SecondaryDNSTsig, cf.SecondaryDNSTsigInput] {
+	one := func(e *cf.SecondaryDNSSingleResponse) *cf.SecondaryDNSTsig { return e.Result }
+	id := func(t *cf.SecondaryDNSTsig) *string { return t.ID }
+	return objects[TSIGKey, cf.SecondaryDNSTsig, cf.SecondaryDNSTsigInput]{
+		c: c, what: "TSIG",
+		input: func(op string, k TSIGKey) (cf.SecondaryDNSTsigInput, error) {
+			body, err := k.body()
+			if err != nil {
+				return body, c.invalid(op, err)
+			}
+			return body, nil
+		},
+		id:   func(k TSIGKey) string { return k.ID },
+		from: convertTSIG,
+		list: func(ctx context.Context, op string) (*[]cf.SecondaryDNSTsig, error) {
+			return result(c, op, (*cf.ListTSIGsResponse).GetJSON200,
+				func(e *cf.SecondaryDNSResponseCollection) *[]cf.SecondaryDNSTsig { return e.Result },
+				hasIDs("TSIG key", id))(c.api.ListTSIGsWithResponse(ctx, c.accountID))
+		},
+		get: func(ctx context.Context, op, kid string) (*cf.SecondaryDNSTsig, error) {
+			return result(c, op, (*cf.GetTSIGResponse).GetJSON200, one)(c.api.GetTSIGWithResponse(ctx, c.accountID, kid))
+		},
+		create: func(ctx context.Context, op string, in cf.SecondaryDNSTsigInput) (*cf.SecondaryDNSTsig, error) {
+			return result(c, op, (*cf.CreateTSIGResponse).GetJSON200, one, hasID("TSIG key", id))(c.api.CreateTSIGWithResponse(ctx, c.accountID, in))
+		},
+		update: func(ctx context.Context, op, kid string, in cf.SecondaryDNSTsigInput) (*cf.SecondaryDNSTsig, error) {
+			return result(c, op, (*cf.UpdateTSIGResponse).GetJSON200, one)(c.api.UpdateTSIGWithResponse(ctx, c.accountID, kid, in))
+		},
+		remove: func(ctx context.Context, op, kid string) error {
+			_, err := envelope(c, op, (*cf.DeleteTSIGResponse).GetJSON200)(c.api.DeleteTSIGWithResponse(ctx, c.accountID, kid))
+			return err
+		},
+	}
+}
+
 // ListTSIGs iterates over the account's TSIG keys (the API returns them in
 // one page).
 func (c *Client) ListTSIGs(ctx context.Context) iter.Seq2[TSIGKey, error] {
-	return c.listTSIGs(ctx, "ListTSIGs")
-}
-
-func (c *Client) listTSIGs(ctx context.Context, op string) iter.Seq2[TSIGKey, error] {
-	return singlePage(ctx, c, op, func(ctx context.Context) ([]TSIGKey, error) {
-		rsp, err := c.api.ListTSIGsWithResponse(ctx, c.accountID)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
-			return nil, err
-		}
-		if rsp.JSON200.Result == nil {
-			return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of TSIG keys (\"result\" missing)")
-		}
-		out := make([]TSIGKey, 0, len(*rsp.JSON200.Result))
-		for i := range *rsp.JSON200.Result {
-			out = append(out, convertTSIG(&(*rsp.JSON200.Result)[i]))
-		}
-		return out, nil
-	})
+	return c.tsigs.List(ctx, "ListTSIGs")
 }
 
 // GetTSIG returns the TSIG key with the given ID; an unknown ID yields
 // [facade.ErrNotFound].
 func (c *Client) GetTSIG(ctx context.Context, id string) (TSIGKey, error) {
-	return c.getTSIG(ctx, "GetTSIG", id)
-}
-
-func (c *Client) getTSIG(ctx context.Context, op, id string) (TSIGKey, error) {
-	if err := checkHexID("TSIG ID", id); err != nil {
-		return TSIGKey{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.GetTSIGWithResponse(ctx, c.accountID, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return TSIGKey{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return TSIGKey{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertTSIG(rsp.JSON200.Result), nil
+	return c.tsigs.Get(ctx, "GetTSIG", id)
 }
 
 // CreateTSIG creates a TSIG key from k (k.ID is ignored): the name must be
 // non-empty, the algorithm supported and the secret valid base64. Errors
 // never contain the secret.
 func (c *Client) CreateTSIG(ctx context.Context, k TSIGKey) (TSIGKey, error) {
-	return c.createTSIG(ctx, "CreateTSIG", k)
-}
-
-func (c *Client) createTSIG(ctx context.Context, op string, k TSIGKey) (TSIGKey, error) {
-	body, err := k.body()
-	if err != nil {
-		return TSIGKey{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.CreateTSIGWithResponse(ctx, c.accountID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return TSIGKey{}, err
-	}
-	if rsp.JSON200.Result == nil || deref(rsp.JSON200.Result.ID) == "" {
-		return TSIGKey{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertTSIG(rsp.JSON200.Result), nil
+	return c.tsigs.Create(ctx, "CreateTSIG", k)
 }
 
 // UpdateTSIG replaces the key k.ID with k's name, algorithm and secret.
 func (c *Client) UpdateTSIG(ctx context.Context, k TSIGKey) (TSIGKey, error) {
-	const op = "UpdateTSIG"
-	if err := checkHexID("TSIG ID", k.ID); err != nil {
-		return TSIGKey{}, c.invalid(op, err)
-	}
-	body, err := k.body()
-	if err != nil {
-		return TSIGKey{}, c.invalid(op, err)
-	}
-	rsp, err := c.api.UpdateTSIGWithResponse(ctx, c.accountID, k.ID, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
-		return TSIGKey{}, err
-	}
-	if rsp.JSON200.Result == nil {
-		return TSIGKey{}, c.unexpected(op, rsp.HTTPResponse, rsp.Body)
-	}
-	return convertTSIG(rsp.JSON200.Result), nil
+	return c.tsigs.Update(ctx, "UpdateTSIG", k)
 }
 
 // DeleteTSIG deletes the TSIG key with the given ID.
 func (c *Client) DeleteTSIG(ctx context.Context, id string) error {
-	return c.deleteTSIG(ctx, "DeleteTSIG", id)
-}
-
-func (c *Client) deleteTSIG(ctx context.Context, op, id string) error {
-	if err := checkHexID("TSIG ID", id); err != nil {
-		return c.invalid(op, err)
-	}
-	rsp, err := c.api.DeleteTSIGWithResponse(ctx, c.accountID, id)
-	return c.core.CheckResponse(op, rsp, err)
+	return c.tsigs.Delete(ctx, "DeleteTSIG", id)
 }

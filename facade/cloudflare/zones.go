@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/cloudflareapi"
 )
 
@@ -78,11 +79,11 @@ type ZoneListOptions struct {
 const maxPerPage = 50
 
 // convertZone converts a zone result. Names are normalised with
-// [facade.NormalizeReportedName]; type and status are lower-cased.
+// [core.NormalizeReportedName]; type and status are lower-cased.
 func convertZone(z *cloudflareapi.ZonesZone) Zone {
 	return Zone{
 		ID:          z.ID,
-		Name:        facade.NormalizeReportedName(z.Name),
+		Name:        core.NormalizeReportedName(z.Name),
 		Type:        ZoneType(strings.ToLower(string(deref(z.Type)))),
 		Status:      strings.ToLower(deref(z.Status)),
 		AccountID:   deref(z.Account.ID),
@@ -176,7 +177,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 	if err != nil {
 		return func(yield func(Zone, error) bool) { yield(Zone{}, c.invalid(op, err)) }
 	}
-	seq := facade.PaginateUnique(ctx, c.core, op, func(z Zone) string { return z.ID }, func(ctx context.Context, cursor string) ([]Zone, string, error) {
+	seq := core.PaginateUnique(ctx, c.core, op, func(z Zone) string { return z.ID }, func(ctx context.Context, cursor string) ([]Zone, string, error) {
 		page := 1
 		if cursor != "" {
 			page, _ = strconv.Atoi(cursor)
@@ -184,13 +185,14 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		p := *base
 		p.Page = &page
 		rsp, err := c.api.ListZonesWithResponse(ctx, &p)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		env, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.ListZonesResponse).GetJSON200)
+		if err != nil {
 			return nil, "", err
 		}
-		if rsp.JSON200.Result == nil {
-			return nil, "", c.unexpected(op, rsp.HTTPResponse, rsp.Body)
+		if env.Result == nil {
+			return nil, "", c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no \"result\"")
 		}
-		result := *rsp.JSON200.Result
+		result := *env.Result
 		zones := make([]Zone, 0, len(result))
 		for i := range result {
 			if result[i].ID == "" || result[i].Name == "" {
@@ -198,7 +200,7 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 			}
 			zones = append(zones, convertZone(&result[i]))
 		}
-		return zones, nextPage(page, *base.PerPage, len(result), rsp.JSON200.ResultInfo), nil
+		return zones, nextPage(page, *base.PerPage, len(result), env.ResultInfo), nil
 	})
 	if opts.Type == "" {
 		return seq
@@ -261,10 +263,11 @@ func (c *Client) createZone(ctx context.Context, op, name string, typ ZoneType) 
 	body := cloudflareapi.CreateZoneJSONRequestBody{Name: n, Type: &t}
 	body.Account.ID = &c.accountID
 	rsp, err := c.api.CreateZoneWithResponse(ctx, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	env, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.CreateZoneResponse).GetJSON200)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body, n, false)
+	return c.zoneResult(op, env.Result, rsp.HTTPResponse, rsp.Body, n, false)
 }
 
 // GetZoneByID returns the zone with the given ID (GET /zones/{id}). An
@@ -279,10 +282,11 @@ func (c *Client) getZoneByID(ctx context.Context, op, id string) (Zone, error) {
 		return Zone{}, c.invalid(op, err)
 	}
 	rsp, err := c.api.GetZoneWithResponse(ctx, id)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	env, err := core.Call(c.core, op, rsp, err, (*cloudflareapi.GetZoneResponse).GetJSON200)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.zoneResult(op, rsp.JSON200.Result, rsp.HTTPResponse, rsp.Body, id, true)
+	return c.zoneResult(op, env.Result, rsp.HTTPResponse, rsp.Body, id, true)
 }
 
 // DeleteZoneByID deletes the zone with the given ID (DELETE /zones/{id}),
@@ -297,6 +301,6 @@ func (c *Client) deleteZoneByID(ctx context.Context, op, id string) error {
 	if err := checkHexID("zone ID", id); err != nil {
 		return c.invalid(op, err)
 	}
-	rsp, err := c.api.DeleteZoneWithResponse(ctx, id)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err := envelope(c, op, (*cloudflareapi.DeleteZoneResponse).GetJSON200)(c.api.DeleteZoneWithResponse(ctx, id))
+	return err
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/dnsimpleapi"
 )
 
@@ -35,7 +36,7 @@ func WithSandbox() facade.Option { return facade.WithBaseURL(SandboxURL) }
 // Client is a DNSimple client for one account. It implements
 // [facade.SecondaryDNS]. A Client is safe for concurrent use.
 type Client struct {
-	core    *facade.Core
+	core    *core.Core
 	api     *dnsimpleapi.ClientWithResponses
 	account dnsimpleapi.Account
 
@@ -50,18 +51,24 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // ID or an invalid option yields a *[facade.Error] of kind
 // [facade.ErrInvalidInput] with Operation "New".
 func New(token string, accountID int64, opts ...facade.Option) (*Client, error) {
-	core, err := facade.NewCore(facade.ProviderDNSimple, token, ProductionURL, opts...)
+	cc, err := core.NewCore(provider(), token, ProductionURL, opts...)
 	if err != nil {
 		return nil, facade.Invalid("New", err)
 	}
 	if accountID <= 0 || int64(int(accountID)) != accountID {
-		return nil, core.Invalid("New", fmt.Errorf("account ID %d: must be a positive integer", accountID))
+		return nil, cc.Invalid("New", fmt.Errorf("account ID %d: must be a positive integer", accountID))
 	}
-	api, err := dnsimpleapi.NewClientWithResponses(core.BaseURL(), dnsimpleapi.WithHTTPClient(core))
+	api, err := dnsimpleapi.NewClientWithResponses(cc.BaseURL(), dnsimpleapi.WithHTTPClient(cc))
 	if err != nil {
-		return nil, core.Invalid("New", err)
+		return nil, cc.Invalid("New", err)
 	}
-	return &Client{core: core, api: api, account: dnsimpleapi.Account(accountID)}, nil
+	return &Client{core: cc, api: api, account: dnsimpleapi.Account(accountID)}, nil
+}
+
+// provider is what the core needs to know about DNSimple: its name, where its
+// answers carry a request ID.
+func provider() core.Provider {
+	return core.Provider{Name: facade.ProviderDNSimple, RequestIDHeaders: []string{"X-Request-Id"}}
 }
 
 // Provider returns [facade.ProviderDNSimple].
@@ -224,21 +231,22 @@ func (c *Client) listPrimaryServers(ctx context.Context, op string, opts ListOpt
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListPrimaryServersWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListPrimaryServersResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of primary servers (\"data\" missing)")
 		}
-		out := make([]PrimaryServer, 0, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i])
+		out := make([]PrimaryServer, 0, len(got.Data))
+		for i := range got.Data {
+			s, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, &got.Data[i])
 			if err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 			out = append(out, s)
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -262,10 +270,11 @@ func (c *Client) createPrimaryServer(ctx context.Context, op string, in PrimaryS
 		body.Port = &port
 	}
 	rsp, err := c.api.CreatePrimaryServerWithResponse(ctx, c.account, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreatePrimaryServerResponse).GetJSON201)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, rsp.JSON201.Data)
+	out, err := c.convertPrimaryServer(op, rsp.HTTPResponse, rsp.Body, got.Data)
 	if err == nil && (out.IP != ps[0].Addr || (in.Port != 0 && out.Port != in.Port)) {
 		err = c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "asked to create primary server %s, the server answered with %s",
 			netip.AddrPortFrom(ps[0].Addr, ps[0].PortOrDefault()), netip.AddrPortFrom(out.IP, out.Port))
@@ -282,10 +291,11 @@ func (c *Client) GetPrimaryServer(ctx context.Context, id int64) (PrimaryServer,
 		return PrimaryServer{}, err
 	}
 	rsp, err := c.api.GetPrimaryServerWithResponse(ctx, c.account, pid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetPrimaryServerResponse).GetJSON200)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 }
 
 // DeletePrimaryServer deletes the primary server id.
@@ -299,7 +309,7 @@ func (c *Client) deletePrimaryServer(ctx context.Context, op string, id int64) e
 		return err
 	}
 	rsp, err := c.api.DeletePrimaryServerWithResponse(ctx, c.account, pid)
-	return c.core.CheckResponse(op, rsp, err)
+	return core.Exec(c.core, op, rsp, err)
 }
 
 // LinkPrimaryServer links the primary server id to the secondary zone and
@@ -326,16 +336,18 @@ func (c *Client) link(ctx context.Context, op string, id int64, zone string, lin
 	body := dnsimpleapi.PrimaryServerZone{Zone: name}
 	if link {
 		rsp, err := c.api.LinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.LinkPrimaryServerResponse).GetJSON200)
+		if err != nil {
 			return PrimaryServer{}, err
 		}
-		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+		return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 	}
 	rsp, err := c.api.UnlinkPrimaryServerWithResponse(ctx, c.account, pid, body)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.UnlinkPrimaryServerResponse).GetJSON200)
+	if err != nil {
 		return PrimaryServer{}, err
 	}
-	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &rsp.JSON200.Data)
+	return c.sameServer(op, rsp.HTTPResponse, rsp.Body, pid, &got.Data)
 }
 
 // CreateSecondaryZone creates a secondary zone (without primaries; link
@@ -351,10 +363,11 @@ func (c *Client) createSecondaryZone(ctx context.Context, op, name string) (Zone
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, c.account, dnsimpleapi.CreateSecondaryZoneJSONRequestBody{Name: n})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateSecondaryZoneResponse).GetJSON201)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // ListAccountZones iterates over the account's zones, primary and
@@ -387,19 +400,20 @@ func (c *Client) listZones(ctx context.Context, op string, opts ZoneListOptions)
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListZonesWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListZonesResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"data\" missing)")
 		}
-		out := make([]Zone, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+		out := make([]Zone, len(got.Data))
+		for i := range got.Data {
+			if out[i], err = c.convertZone(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -416,10 +430,11 @@ func (c *Client) getZone(ctx context.Context, op, name string) (Zone, error) {
 		return Zone{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.GetZoneWithResponse(ctx, c.account, n)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetZoneResponse).GetJSON200)
+	if err != nil {
 		return Zone{}, err
 	}
-	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON200.Data)
+	return c.namedZone(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // ListDomains iterates over the account's domains, fetching pages lazily.
@@ -452,19 +467,20 @@ func (c *Client) ListDomains(ctx context.Context, opts DomainListOptions) iter.S
 		q := p
 		q.Page = page
 		rsp, err := c.api.ListDomainsWithResponse(ctx, c.account, &q)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.ListDomainsResponse).GetJSON200)
+		if err != nil {
 			return nil, dnsimpleapi.Pagination{}, err
 		}
-		if rsp.JSON200.Data == nil {
+		if got.Data == nil {
 			return nil, dnsimpleapi.Pagination{}, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of domains (\"data\" missing)")
 		}
-		out := make([]Domain, len(rsp.JSON200.Data))
-		for i := range rsp.JSON200.Data {
-			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Data[i]); err != nil {
+		out := make([]Domain, len(got.Data))
+		for i := range got.Data {
+			if out[i], err = c.convertDomain(op, rsp.HTTPResponse, rsp.Body, &got.Data[i]); err != nil {
 				return nil, dnsimpleapi.Pagination{}, err
 			}
 		}
-		return out, rsp.JSON200.Pagination, nil
+		return out, got.Pagination, nil
 	})
 }
 
@@ -477,10 +493,11 @@ func (c *Client) CreateDomain(ctx context.Context, name string) (Domain, error) 
 		return Domain{}, c.core.Invalid(op, err)
 	}
 	rsp, err := c.api.CreateDomainWithResponse(ctx, c.account, dnsimpleapi.CreateDomainJSONRequestBody{Name: n})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.CreateDomainResponse).GetJSON201)
+	if err != nil {
 		return Domain{}, err
 	}
-	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &rsp.JSON201.Data)
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, n, &got.Data)
 }
 
 // GetDomain returns the domain given by name or decimal ID, or an error
@@ -492,10 +509,11 @@ func (c *Client) GetDomain(ctx context.Context, nameOrID string) (Domain, error)
 		return Domain{}, err
 	}
 	rsp, err := c.api.GetDomainWithResponse(ctx, c.account, d)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*dnsimpleapi.GetDomainResponse).GetJSON200)
+	if err != nil {
 		return Domain{}, err
 	}
-	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &rsp.JSON200.Data)
+	return c.sameDomain(op, rsp.HTTPResponse, rsp.Body, d, &got.Data)
 }
 
 // DeleteDomain deletes the domain given by name or decimal ID. This is
@@ -510,16 +528,15 @@ func (c *Client) deleteDomain(ctx context.Context, op, nameOrID string) error {
 		return err
 	}
 	rsp, err := c.api.DeleteDomainWithResponse(ctx, c.account, d)
-	return c.core.CheckResponse(op, rsp, err)
+	return core.Exec(c.core, op, rsp, err)
 }
 
-// paginate runs a page/per_page listing through facade.PaginateUnique,
+// paginate runs a page/per_page listing through core.PaginateUnique,
 // with items identified by id: the cursor is the next page number, present
 // while current_page < total_pages. Errors are labelled with op.
 func paginate[T any](ctx context.Context, c *Client, op string, id func(T) int64,
 	fetch func(ctx context.Context, page *int) ([]T, dnsimpleapi.Pagination, error)) iter.Seq2[T, error] {
-	key := func(v T) string { return strconv.FormatInt(id(v), 10) }
-	return facade.PaginateUnique(ctx, c.core, op, key, func(ctx context.Context, cursor string) ([]T, string, error) {
+	return core.PaginateUniqueInt(ctx, c.core, op, id, func(ctx context.Context, cursor string) ([]T, string, error) {
 		var page *int
 		current := 1
 		if cursor != "" {
@@ -618,7 +635,7 @@ func (c *Client) convertPrimaryServer(op string, hr *http.Response, body []byte,
 		UpdatedAt: s.UpdatedAt,
 	}
 	for _, z := range s.LinkedSecondaryZones {
-		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, facade.NormalizeReportedName(z))
+		out.LinkedSecondaryZones = append(out.LinkedSecondaryZones, core.NormalizeReportedName(z))
 	}
 	return out, nil
 }
@@ -642,7 +659,7 @@ func (c *Client) convertZone(op string, hr *http.Response, body []byte, z *dnsim
 	out := Zone{
 		ID:        int64(z.ID),
 		AccountID: int64(z.AccountID),
-		Name:      facade.NormalizeReportedName(z.Name),
+		Name:      core.NormalizeReportedName(z.Name),
 		Secondary: z.Secondary,
 		Reverse:   z.Reverse,
 		Active:    z.Active != nil && *z.Active,
@@ -677,7 +694,7 @@ func (c *Client) convertDomain(op string, hr *http.Response, body []byte, d *dns
 	out := Domain{
 		ID:           int64(d.ID),
 		AccountID:    int64(d.AccountID),
-		Name:         facade.NormalizeReportedName(d.Name),
+		Name:         core.NormalizeReportedName(d.Name),
 		UnicodeName:  d.UnicodeName,
 		State:        string(d.State),
 		AutoRenew:    d.AutoRenew,

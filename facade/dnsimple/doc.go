@@ -21,6 +21,13 @@
 // [facade.ErrUnsupported] (also errors.ErrUnsupported), without any
 // request.
 //
+// In the neutral model, Zone.Readiness is ready for an active zone and
+// pending otherwise. A Client lists the account's primary servers once and
+// caches them for CreateZone (a server deleted behind its back is noticed
+// by the link's 404, re-listed and created again); concurrent CreateZones
+// on one Client run in parallel, only creating a missing server is
+// serialised.
+//
 // Every error is a *[facade.Error]; classify it with errors.Is and the
 // facade sentinels.
 //

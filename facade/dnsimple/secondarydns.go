@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
@@ -42,45 +43,49 @@ func (s PrimaryServer) linkedTo(zone string) bool {
 // servers are listed once, before the first zone is yielded.
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
 	const op = "ListZones"
-	return func(yield func(facade.Zone, error) bool) {
-		var servers []PrimaryServer
-		loaded := false
-		for z, err := range c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+	return neutral.List(c.listZones(ctx, op, ZoneListOptions{PerPage: MaxPerPage}), func() func(Zone) (facade.Zone, bool, error) {
+		var (
+			servers []PrimaryServer // listed once per iteration, before the first zone is yielded
+			loaded  bool
+		)
+		return func(z Zone) (facade.Zone, bool, error) {
 			if !z.Secondary {
-				continue
+				return facade.Zone{}, false, nil
 			}
 			if !loaded {
-				if servers, err = c.allPrimaryServers(ctx, op); err != nil {
-					yield(facade.Zone{}, err)
-					return
+				var err error
+				if servers, err = c.serversWhere(ctx, op, nil); err != nil {
+					return facade.Zone{}, false, err
 				}
 				loaded = true
 			}
-			if !yield(toZone(z, linkedServers(servers, z.Name)), nil) {
-				return
-			}
+			return toZone(z, linkedServers(servers, z.Name)), true, nil
 		}
-	}
+	})
 }
 
 // GetZone returns the secondary zone called name with its primaries
 // ([facade.SecondaryDNS]). A primary zone of that name counts as absent
-// ([facade.ErrNotFound]).
+// ([facade.ErrNotFound]). DNSimple reports only whether a zone is active:
+// Zone.State is "active" (Readiness ready) or empty (Readiness pending, the
+// zone is not served yet).
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
-	const op = "GetZone"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return facade.Zone{}, err
-	}
-	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	z, servers, err := c.withServers(ctx, "GetZone", name)
 	if err != nil {
 		return facade.Zone{}, err
 	}
 	return toZone(z, servers), nil
+}
+
+// withServers reads the secondary zone called name and the primary
+// servers linked to it.
+func (c *Client) withServers(ctx context.Context, op, name string) (Zone, []PrimaryServer, error) {
+	z, err := c.secondaryZone(ctx, op, name)
+	if err != nil {
+		return Zone{}, nil, err
+	}
+	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	return z, servers, err
 }
 
 // CreateZone creates a secondary zone transferring from primaries
@@ -92,8 +97,10 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // deleted, the zone deleted) and the original error is returned. An
 // existing zone fails with [facade.ErrConflict]. [facade.WithTSIG] fails
 // with [facade.ErrUnsupported] (also errors.ErrUnsupported) before any
-// request; WithWaitUntilAvailable and WithDescription have no effect
-// (DNSimple zones are usable at once and have no description).
+// request. With WithWaitUntilAvailable, a zone not yet active is polled
+// until it is (a failed wait returns the zone as last read with the
+// error). WithDescription has no effect (DNSimple zones have no
+// description; Capabilities().Description is false).
 //
 // The account's primary servers are listed once per Client and cached (see
 // [Client.SetPrimaries]), so a CreateZone whose servers exist sends the
@@ -102,7 +109,7 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // that two calls needing the same new server create it once.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: DNSimple secondary zones do not support TSIG")
 	}
@@ -135,7 +142,21 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 		}
 		use[i] = ls
 	}
-	return toZone(z, use), nil
+	out := toZone(z, use)
+	if o.WaitAvailable && out.Readiness != facade.ReadinessReady {
+		// Not active yet: poll until DNSimple reports it active. A failed
+		// wait keeps the zone and returns it as last read.
+		err := c.core.Poll(ctx, op, func(ctx context.Context) (bool, error) {
+			got, err := c.secondaryZone(ctx, op, n)
+			if err != nil {
+				return false, err
+			}
+			z = got
+			return z.Active, nil
+		})
+		return toZone(z, use), err
+	}
+	return out, nil
 }
 
 // neutralState is the client's neutral-layer state: the cache of the
@@ -231,9 +252,9 @@ type rollback struct {
 func (rb *rollback) release() { rb.c.servers().Release(rb.handles...) }
 
 // run rolls back and returns cause. It runs on a context detached from
-// ctx's cancellation, bounded as facade.CleanupContext says.
+// ctx's cancellation, bounded as core.CleanupContext says.
 func (rb *rollback) run(ctx context.Context, cause error) error {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	c, op := rb.c, rb.op
 	if rb.zone != "" {
@@ -280,22 +301,35 @@ func (rb *rollback) deleteServers(ctx context.Context) {
 
 // deleteServersIn deletes the servers of deleteServers: those created
 // (unless shared) and, if known is not nil, those named as ours that it
-// does not hold.
+// does not hold. Each is claimed first (no call of this Client can pick it
+// up any more) and read again: a server that a zone links to by then (a
+// call that used it finished meanwhile) is kept.
 func (rb *rollback) deleteServersIn(ctx context.Context, created map[int64]neutral.Handle[PrimaryServer], known map[string]bool) {
 	c, op := rb.c, rb.op
 	servers, err := c.serversWhere(ctx, op, func(s PrimaryServer) bool { return rb.wanted[s.key()] })
 	if err != nil {
 		return
 	}
+	cache := c.servers()
 	for _, s := range servers {
 		id := strconv.FormatInt(s.ID, 10)
 		_, ours := created[s.ID]
 		unknown := !ours && known != nil && !known[id] && s.Name == serverName(s.key())
-		if (!ours && !unknown) || len(s.LinkedSecondaryZones) != 0 || !c.servers().Claim(id, neutral.Pins(c.servers(), rb.handles, id)) {
+		if (!ours && !unknown) || len(s.LinkedSecondaryZones) != 0 || !cache.Claim(id, neutral.Pins(cache, rb.handles, id)) {
 			continue
 		}
-		_ = c.deletePrimaryServer(ctx, op, s.ID)
-		c.servers().Settle(id)
+		now, err := c.GetPrimaryServer(ctx, s.ID)
+		if err != nil || len(now.LinkedSecondaryZones) != 0 {
+			s.LinkedSecondaryZones = nil
+			cache.Unclaim(s)
+			continue
+		}
+		if err := c.deletePrimaryServer(ctx, op, s.ID); err != nil {
+			s.LinkedSecondaryZones = nil
+			cache.Unclaim(s)
+			continue
+		}
+		cache.Settle(id)
 	}
 }
 
@@ -363,17 +397,18 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // that name is never deleted: that fails with [facade.ErrNotFound].
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return err
-	}
-	return c.deleteDomain(ctx, op, z.Name)
+	return neutral.ByName(ctx, c.core, op, name, nil, func(ctx context.Context, n string) (Zone, error) {
+		return c.secondaryZone(ctx, op, n)
+	}, func(ctx context.Context, _ string, z Zone) error {
+		return c.deleteDomain(ctx, op, z.Name)
+	})
 }
 
 // Transfer always fails: DNSimple exposes no API to trigger a zone
-// transfer (it transfers on NOTIFY and on the zone's refresh schedule). The
-// error is a *[facade.Error] of kind [facade.ErrInvalidInput] whose cause
-// is errors.ErrUnsupported; no request is sent.
+// transfer (it transfers on NOTIFY and on the zone's refresh schedule;
+// Capabilities().Transfer is false). The error is a *[facade.Error] of kind
+// [facade.ErrUnsupported], also matching errors.ErrUnsupported; no request
+// is sent. An invalid name is [facade.ErrInvalidInput] first.
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
 	if _, err := facade.NormalizeZoneName(name); err != nil {
@@ -387,18 +422,13 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 // DNSimple reports neither per-primary status nor the serial: Status,
 // Error and Serial are empty.
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
-	const op = "TransferStatus"
-	z, err := c.secondaryZone(ctx, op, name)
-	if err != nil {
-		return facade.TransferStatus{}, err
-	}
-	servers, err := c.serversLinkedTo(ctx, op, z.Name)
+	z, servers, err := c.withServers(ctx, "TransferStatus", name)
 	if err != nil {
 		return facade.TransferStatus{}, err
 	}
 	ts := facade.TransferStatus{Zone: z.Name, LastTransfer: z.LastTransferredAt}
 	for _, s := range servers {
-		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{Primary: s.primary()})
+		ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{Primary: s.primary().Effective()})
 	}
 	return ts, nil
 }
@@ -426,10 +456,6 @@ func (c *Client) secondaryZone(ctx context.Context, op, name string) (Zone, erro
 		return Zone{}, c.core.Errorf(op, facade.ErrNotFound, "%s is not a secondary zone", z.Name)
 	}
 	return z, nil
-}
-
-func (c *Client) allPrimaryServers(ctx context.Context, op string) ([]PrimaryServer, error) {
-	return c.serversWhere(ctx, op, nil)
 }
 
 // serversWhere lists the account's primary servers and keeps those keep
@@ -508,11 +534,12 @@ func toZone(z Zone, servers []PrimaryServer) facade.Zone {
 		LastTransfer: z.LastTransferredAt,
 		Primaries:    make([]facade.Primary, 0, len(servers)),
 	}
+	out.Readiness = facade.ReadinessPending
 	if z.Active {
-		out.State = "active"
+		out.State, out.Readiness = "active", facade.ReadinessReady
 	}
 	for _, s := range servers {
-		out.Primaries = append(out.Primaries, s.primary())
+		out.Primaries = append(out.Primaries, s.primary().Effective())
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 )
 
 // Config is a parsed and validated desired-state file (see docs/FLEET.md).
@@ -532,7 +533,7 @@ func (p *parser) provider(name string, k, v *yaml.Node) ProviderConfig {
 			p.addf(k, "%s: %s needs account or account_env", what, pc.Type)
 		}
 		if pc.BaseURL != "" {
-			if _, err := facade.NewCore("x", "x", pc.BaseURL); err != nil {
+			if _, err := core.NewCore(core.Provider{Name: "x"}, "x", pc.BaseURL); err != nil {
 				p.addf(k, "%s.base_url: %s", what, facadeMsg(err))
 			}
 		}

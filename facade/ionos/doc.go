@@ -15,6 +15,13 @@
 // [facade.ErrUnsupported] (and errors.Is(err, errors.ErrUnsupported))
 // before any request is sent.
 //
+// In the neutral model, primaries carry Port 53 and Zone.Readiness reads
+// the IONOS state: AVAILABLE ready, PROVISIONING pending, FAILED and
+// DESTROYING failed. The client remembers each zone's UUID from ListZones,
+// CreateZone and GetZone, so DeleteZone, Transfer and TransferStatus of a
+// known zone send one request (a 404 for a remembered UUID falls back to a
+// fresh lookup); ListZones pages by [MaxPageSize].
+//
 // Every error is a *[facade.Error]; classify it with errors.Is and the
 // facade sentinels.
 //

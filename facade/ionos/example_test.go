@@ -46,7 +46,7 @@ func Example() {
 		fmt.Println(sz.Name, sz.State, sz.PrimaryIPs)
 	}
 	// Output:
-	// ionos example.com available [192.0.2.1 2001:db8::1]
+	// ionos example.com available [192.0.2.1:53 [2001:db8::1]:53]
 	// ionos: CreateZone: unsupported by the provider: primary 192.0.2.1:5353: IONOS transfers from port 53 only: unsupported operation
 	// example.com AVAILABLE [192.0.2.1 2001:db8::1]
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/gen/ionosapi"
 )
 
@@ -44,7 +45,7 @@ const (
 // Client is an IONOS Cloud DNS client for secondary zones. It implements
 // [facade.SecondaryDNS]. A Client is safe for concurrent use.
 type Client struct {
-	core *facade.Core
+	core *core.Core
 	api  *ionosapi.ClientWithResponses
 	ns   neutralState // the neutral layer's caches (secondarydns.go)
 }
@@ -57,15 +58,21 @@ var _ facade.SecondaryDNS = (*Client)(nil)
 // WithMaxBodyBytes, WithPrivatePrimaries, WithListLimits). An empty token or an invalid option yields a
 // *[facade.Error] of kind [facade.ErrInvalidInput] with Operation "New".
 func New(token string, opts ...facade.Option) (*Client, error) {
-	core, err := facade.NewCore(facade.ProviderIONOS, token, DefaultBaseURL, opts...)
+	cc, err := core.NewCore(provider(), token, DefaultBaseURL, opts...)
 	if err != nil {
 		return nil, facade.Invalid("New", err)
 	}
-	api, err := ionosapi.NewClientWithResponses(core.BaseURL(), ionosapi.WithHTTPClient(core))
+	api, err := ionosapi.NewClientWithResponses(cc.BaseURL(), ionosapi.WithHTTPClient(cc))
 	if err != nil {
-		return nil, core.Invalid("New", err)
+		return nil, cc.Invalid("New", err)
 	}
-	return &Client{core: core, api: api}, nil
+	return &Client{core: cc, api: api}, nil
+}
+
+// provider is what the core needs to know about IONOS: its name, where its
+// answers carry a request ID.
+func provider() core.Provider {
+	return core.Provider{Name: facade.ProviderIONOS, RequestIDHeaders: []string{"X-Request-Id", "X-Correlation-Id"}}
 }
 
 // Provider returns [facade.ProviderIONOS].
@@ -157,7 +164,7 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 	if err != nil {
 		return func(yield func(SecondaryZone, error) bool) { yield(SecondaryZone{}, err) }
 	}
-	return facade.PaginateUnique(ctx, c.core, op, func(z SecondaryZone) string { return z.ID }, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
+	return core.PaginateUnique(ctx, c.core, op, func(z SecondaryZone) string { return z.ID }, func(ctx context.Context, cursor string) ([]SecondaryZone, string, error) {
 		p := *params
 		offset := 0
 		if cursor != "" {
@@ -166,22 +173,23 @@ func (c *Client) listSecondaryZones(ctx context.Context, op string, opts ListOpt
 			p.Offset = &o
 		}
 		rsp, err := c.api.ListSecondaryZonesWithResponse(ctx, &p)
-		if err := c.core.CheckResponse(op, rsp, err); err != nil {
+		got, err := core.Call(c.core, op, rsp, err, (*ionosapi.ListSecondaryZonesResponse).GetJSON200)
+		if err != nil {
 			return nil, "", err
 		}
-		if rsp.JSON200.Items == nil {
+		if got.Items == nil {
 			return nil, "", c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no list of zones (\"items\" missing)")
 		}
-		zones := make([]SecondaryZone, 0, len(rsp.JSON200.Items))
-		for i := range rsp.JSON200.Items {
-			z, err := c.convertZone(op, rsp.HTTPResponse, rsp.Body, &rsp.JSON200.Items[i])
+		zones := make([]SecondaryZone, 0, len(got.Items))
+		for i := range got.Items {
+			z, err := c.convertZone(op, rsp.HTTPResponse, rsp.Body, &got.Items[i])
 			if err != nil {
 				return nil, "", err
 			}
 			zones = append(zones, z)
 		}
 		next := ""
-		if rsp.JSON200.UnderscoreLinks.Next != nil && len(zones) > 0 {
+		if got.UnderscoreLinks.Next != nil && len(zones) > 0 {
 			next = strconv.Itoa(offset + len(zones))
 		}
 		return zones, next, nil
@@ -229,10 +237,11 @@ func (c *Client) createSecondaryZone(ctx context.Context, op string, in Secondar
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.CreateSecondaryZoneWithResponse(ctx, ionosapi.SecondaryZoneCreate{Properties: body})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.CreateSecondaryZoneResponse).GetJSON202)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uuid.Nil, body.ZoneName)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uuid.Nil, body.ZoneName)
 }
 
 func (c *Client) zoneBody(op string, in SecondaryZoneInput) (ionosapi.SecondaryZone, error) {
@@ -271,10 +280,11 @@ func (c *Client) getSecondaryZone(ctx context.Context, op, id string) (Secondary
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.GetSecondaryZoneWithResponse(ctx, uid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetSecondaryZoneResponse).GetJSON200)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON200, uid, "")
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uid, "")
 }
 
 // UpdateSecondaryZone replaces the zone with the UUID id by in (name,
@@ -294,10 +304,11 @@ func (c *Client) updateSecondaryZone(ctx context.Context, op, id string, in Seco
 		return SecondaryZone{}, err
 	}
 	rsp, err := c.api.UpdateSecondaryZoneWithResponse(ctx, uid, ionosapi.SecondaryZoneEnsure{Properties: body})
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.UpdateSecondaryZoneResponse).GetJSON202)
+	if err != nil {
 		return SecondaryZone{}, err
 	}
-	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, rsp.JSON202, uid, body.ZoneName)
+	return c.sameZone(op, rsp.HTTPResponse, rsp.Body, got, uid, body.ZoneName)
 }
 
 // DeleteSecondaryZone deletes the zone with the UUID id. IONOS deletes
@@ -312,7 +323,8 @@ func (c *Client) deleteSecondaryZone(ctx context.Context, op, id string) error {
 		return err
 	}
 	rsp, err := c.api.DeleteSecondaryZoneWithResponse(ctx, uid)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*ionosapi.DeleteSecondaryZoneResponse).GetJSON202)
+	return err
 }
 
 // GetZoneTransferStatus returns the transfer status of the zone with the
@@ -327,14 +339,15 @@ func (c *Client) getZoneTransferStatus(ctx context.Context, op, id string) ([]Pr
 		return nil, err
 	}
 	rsp, err := c.api.GetZoneTransferStatusWithResponse(ctx, uid)
-	if err := c.core.CheckResponse(op, rsp, err); err != nil {
+	got, err := core.Call(c.core, op, rsp, err, (*ionosapi.GetZoneTransferStatusResponse).GetJSON202)
+	if err != nil {
 		return nil, err
 	}
-	if rsp.JSON202.Items == nil {
+	if got.Items == nil {
 		return nil, c.core.Unexpected(op, rsp.HTTPResponse, rsp.Body, "response holds no transfer status (\"items\" missing)")
 	}
-	out := make([]PrimaryTransferStatus, 0, len(rsp.JSON202.Items))
-	for _, it := range rsp.JSON202.Items {
+	out := make([]PrimaryTransferStatus, 0, len(got.Items))
+	for _, it := range got.Items {
 		ip, err := c.parseAddr(op, rsp.HTTPResponse, rsp.Body, it.PrimaryIP)
 		if err != nil {
 			return nil, err
@@ -360,7 +373,8 @@ func (c *Client) startZoneTransfer(ctx context.Context, op, id string) error {
 		return err
 	}
 	rsp, err := c.api.StartZoneTransferWithResponse(ctx, uid)
-	return c.core.CheckResponse(op, rsp, err)
+	_, err = core.Call(c.core, op, rsp, err, (*ionosapi.StartZoneTransferResponse).GetJSON202)
+	return err
 }
 
 // WaitUntilAvailable polls the zone with the UUID id until it is
@@ -398,7 +412,7 @@ func (c *Client) waitUntilAvailable(ctx context.Context, op, id string) (Seconda
 
 // parseID validates a zone UUID before it is put into a URL.
 func (c *Client) parseID(op, id string) (uuid.UUID, error) {
-	if err := facade.RequireID("zone id", id); err != nil {
+	if err := core.RequireID("zone id", id); err != nil {
 		return uuid.UUID{}, c.core.Invalid(op, err)
 	}
 	u, err := uuid.Parse(id)
@@ -443,7 +457,7 @@ func (c *Client) convertZone(op string, hr *http.Response, body []byte, r *ionos
 	}
 	z := SecondaryZone{
 		ID:          r.ID.String(),
-		Name:        facade.NormalizeReportedName(r.Properties.ZoneName),
+		Name:        core.NormalizeReportedName(r.Properties.ZoneName),
 		State:       strings.ToUpper(string(r.Metadata.State)),
 		Nameservers: r.Metadata.Nameservers, // the decoded response is ours alone
 		PrimaryIPs:  make([]netip.Addr, 0, len(r.Properties.PrimaryIps)),

@@ -348,7 +348,7 @@ func TestListPagination(t *testing.T) {
 		require.Len(t, zones, 250)
 		assert.Equal(t, "zone000.example", zones[0].Name)
 		assert.Equal(t, facade.ProviderIONOS, zones[0].Provider)
-		assert.Equal(t, []facade.Primary{{Addr: ip1}}, zones[0].Primaries)
+		assert.Equal(t, []facade.Primary{{Addr: ip1, Port: 53}}, zones[0].Primaries, "effective ports")
 	})
 
 	t.Run("cancelled context", func(t *testing.T) {
@@ -375,7 +375,7 @@ func TestSecondaryDNSLifecycle(t *testing.T) {
 	assert.Equal(t, "example.com", z.Name)
 	assert.Equal(t, "available", z.State)
 	assert.Equal(t, facade.ProviderIONOS, z.Provider)
-	assert.Equal(t, []facade.Primary{{Addr: ip1}, {Addr: ip2}}, z.Primaries)
+	assert.Equal(t, []facade.Primary{{Addr: ip1, Port: 53}, {Addr: ip2, Port: 53}}, z.Primaries, "effective ports")
 	snap, ok := f.Zone(z.ID)
 	require.True(t, ok)
 	assert.Equal(t, "made by test", snap.Description)
@@ -387,7 +387,7 @@ func TestSecondaryDNSLifecycle(t *testing.T) {
 
 	s, err := c.SetPrimaries(ctx, "example.com", []facade.Primary{{Addr: ip3}, {Addr: bad}})
 	require.NoError(t, err)
-	assert.Equal(t, []facade.Primary{{Addr: ip3}, {Addr: bad}}, s.Primaries)
+	assert.Equal(t, []facade.Primary{{Addr: ip3, Port: 53}, {Addr: bad, Port: 53}}, s.Primaries, "effective ports")
 	snap, _ = f.Zone(z.ID)
 	assert.Equal(t, "made by test", snap.Description, "SetPrimaries keeps the description")
 	assert.Equal(t, "example.com", snap.ZoneName)
@@ -399,8 +399,8 @@ func TestSecondaryDNSLifecycle(t *testing.T) {
 	assert.True(t, ts.LastTransfer.IsZero())
 	assert.Zero(t, ts.Serial)
 	assert.Equal(t, []facade.PrimaryStatus{
-		{Primary: facade.Primary{Addr: ip3}, Status: "ok"},
-		{Primary: facade.Primary{Addr: bad}, Status: "failed", Error: fakes.IONOSUnreachableMessage},
+		{Primary: facade.Primary{Addr: ip3, Port: 53}, Status: "ok"},
+		{Primary: facade.Primary{Addr: bad, Port: 53}, Status: "failed", Error: fakes.IONOSUnreachableMessage},
 	}, ts.Primaries)
 
 	zones, err := facade.Collect(c.ListZones(ctx))

@@ -8,65 +8,58 @@ import (
 	"sync"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 	"github.com/secondarydns/secondarydns-go/facade/internal/neutral"
 )
 
 // This file implements facade.SecondaryDNS on top of the typed methods.
-// IONOS addresses zones by UUID. The client remembers each zone's UUID (and
-// description, which an update must resend) from every answer naming the
-// zone: ListZones, CreateZone, GetZone and the lookups below. SetPrimaries,
-// DeleteZone, Transfer and TransferStatus act by the remembered UUID
-// directly; IONOS never reuses a UUID, so a remembered one addresses that
-// zone or none: a 404 makes the client forget it and resolve the name
-// afresh with a filtered list (filter.zoneName is a "contains" filter; the
-// exact match is picked client-side), then act once more. An update's
-// answer names the zone and is checked against the name asked for.
+// IONOS addresses zones by UUID. The client remembers each zone's UUID from
+// every answer naming the zone: ListZones, CreateZone, GetZone,
+// SetPrimaries and the lookups below. DeleteZone, Transfer and
+// TransferStatus act by the remembered UUID directly; IONOS never reuses a
+// UUID, so a remembered one addresses that zone or none: a 404 makes the
+// client forget it and resolve the name afresh with a filtered list
+// (filter.zoneName is a "contains" filter; the exact match is picked
+// client-side), then act once more. SetPrimaries always looks the zone up
+// first: its PUT is an upsert ("ensure") that would re-create a zone
+// deleted since its UUID was remembered, and it must resend the zone's
+// current description.
 
-// zoneRef is what the client remembers about a zone.
-type zoneRef struct {
-	id          string
-	description string
-}
-
-// neutralState is the client's neutral-layer state: the zone name -> ID
+// neutralState is the client's neutral-layer state: the zone name -> UUID
 // cache (bounded by [neutral.DefaultIDsCap] entries).
 type neutralState struct {
 	once sync.Once
-	ids  *neutral.IDs[zoneRef]
+	ids  *neutral.IDs[string]
 }
 
-// zoneIDs returns the client's name -> ID cache.
-func (c *Client) zoneIDs() *neutral.IDs[zoneRef] {
-	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[zoneRef](0) })
+// zoneIDs returns the client's name -> UUID cache.
+func (c *Client) zoneIDs() *neutral.IDs[string] {
+	c.ns.once.Do(func() { c.ns.ids = neutral.NewIDs[string](0) })
 	return c.ns.ids
 }
 
-// remember records z's ID and description and returns them.
-func (c *Client) remember(z SecondaryZone) zoneRef {
-	r := zoneRef{id: z.ID, description: z.Description}
-	c.zoneIDs().Put(z.Name, r)
-	return r
+// remember records z's UUID and returns it.
+func (c *Client) remember(z SecondaryZone) string {
+	c.zoneIDs().Put(z.Name, z.ID)
+	return z.ID
 }
 
 // ListZones iterates over all secondary zones of the account
 // ([facade.SecondaryDNS]).
 func (c *Client) ListZones(ctx context.Context) iter.Seq2[facade.Zone, error] {
-	return func(yield func(facade.Zone, error) bool) {
-		for z, err := range c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}) {
-			if err != nil {
-				yield(facade.Zone{}, err)
-				return
-			}
+	return neutral.List(c.listSecondaryZones(ctx, "ListZones", ListOptions{PageSize: MaxPageSize}), func() func(SecondaryZone) (facade.Zone, bool, error) {
+		return func(z SecondaryZone) (facade.Zone, bool, error) {
 			c.remember(z)
-			if !yield(toZone(z), nil) {
-				return
-			}
+			return toZone(z), true, nil
 		}
-	}
+	})
 }
 
 // GetZone returns the secondary zone called name, or an error matching
-// [facade.ErrNotFound] ([facade.SecondaryDNS]).
+// [facade.ErrNotFound] ([facade.SecondaryDNS]). Zone.State is the IONOS
+// provisioning state in lower case; Zone.Readiness reads it as: AVAILABLE
+// ready, PROVISIONING pending, FAILED and DESTROYING failed, anything else
+// unknown. Primaries carry Port 53.
 func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) {
 	z, err := c.lookup(ctx, "GetZone", name)
 	if err != nil {
@@ -78,8 +71,9 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 
 // CreateZone creates a secondary zone transferring from primaries
 // ([facade.SecondaryDNS]). IONOS supports neither primary ports other than
-// 53 nor TSIG: such requests fail with [facade.ErrInvalidInput] matching
-// errors.ErrUnsupported before any request. [facade.WithDescription] sets
+// 53 nor TSIG (Capabilities says so): such requests fail with
+// [facade.ErrUnsupported], also matching errors.ErrUnsupported, before any
+// request. [facade.WithDescription] sets
 // the zone's description; with [facade.WithWaitUntilAvailable] the call
 // returns once the zone is [StateAvailable] (see [Client.WaitUntilAvailable];
 // a zone that fails to provision, or whose wait ctx ends, is left in place
@@ -87,11 +81,11 @@ func (c *Client) GetZone(ctx context.Context, name string) (facade.Zone, error) 
 // [facade.ErrConflict]. If the create request's outcome is unknown (the
 // connection dropped, or ctx ended, after it was sent), CreateZone looks the
 // zone up and deletes it if it has exactly the requested primaries and
-// description, on [facade.CleanupContext], before returning the error: a
+// description, within [facade.CleanupTimeout], before returning the error: a
 // failed CreateZone leaves nothing behind.
 func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade.Primary, opts ...facade.CreateOption) (facade.Zone, error) {
 	const op = "CreateZone"
-	o := facade.ApplyCreateOptions(opts...)
+	o := core.ApplyCreateOptions(opts...)
 	if o.TSIG != nil {
 		return facade.Zone{}, c.core.Unsupported(op, "TSIG: IONOS secondary zones do not support TSIG")
 	}
@@ -123,11 +117,11 @@ func (c *Client) CreateZone(ctx context.Context, name string, primaries []facade
 // undoCreate deletes the zone a CreateSecondaryZone request whose outcome
 // is unknown (the connection dropped or the caller cancelled after it was
 // sent) may have created, so that a failed CreateZone leaves nothing
-// behind. It runs on facade.CleanupContext, and deletes only a zone of that
+// behind. It runs on core.CleanupContext, and deletes only a zone of that
 // name with exactly the requested primaries and description: one that
 // differs was created by someone else.
 func (c *Client) undoCreate(ctx context.Context, op string, in SecondaryZoneInput) {
-	ctx, cancel := facade.CleanupContext(ctx)
+	ctx, cancel := core.CleanupContext(ctx)
 	defer cancel()
 	z, err := c.lookup(ctx, op, in.Name)
 	if err != nil || z.Description != in.Description || !sameAddrs(z.PrimaryIPs, in.PrimaryIPs) {
@@ -155,21 +149,21 @@ func sameAddrs(a, b []netip.Addr) bool {
 
 // SetPrimaries replaces the zone's primaries, keeping its name and
 // description ([facade.SecondaryDNS]). The same port and TSIG limits as in
-// [Client.CreateZone] apply. It sends one PUT when the zone's ID is known
-// from an earlier answer (the description sent is the one that answer
-// reported), else a lookup first.
+// [Client.CreateZone] apply. It looks the zone up, then updates it by UUID
+// (two requests; see the file comment for why the UUID is not taken from
+// the cache).
 func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []facade.Primary) (facade.Zone, error) {
 	const op = "SetPrimaries"
 	in, err := c.input(op, name, primaries)
 	if err != nil {
 		return facade.Zone{}, err
 	}
-	var z SecondaryZone
-	err = c.byName(ctx, op, in.Name, func(ctx context.Context, n string, r zoneRef) error {
-		in.Name, in.Description = n, r.description
-		z, err = c.updateSecondaryZone(ctx, op, r.id, in)
-		return err
-	})
+	cur, err := c.lookup(ctx, op, in.Name)
+	if err != nil {
+		return facade.Zone{}, err
+	}
+	in.Name, in.Description = cur.Name, cur.Description
+	z, err := c.updateSecondaryZone(ctx, op, cur.ID, in)
 	if err != nil {
 		return facade.Zone{}, err
 	}
@@ -180,8 +174,8 @@ func (c *Client) SetPrimaries(ctx context.Context, name string, primaries []faca
 // DeleteZone deletes the secondary zone called name ([facade.SecondaryDNS]).
 func (c *Client) DeleteZone(ctx context.Context, name string) error {
 	const op = "DeleteZone"
-	return c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
-		err := c.deleteSecondaryZone(ctx, op, r.id)
+	return c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		err := c.deleteSecondaryZone(ctx, op, id)
 		if err == nil {
 			c.zoneIDs().Forget(n)
 		}
@@ -193,8 +187,8 @@ func (c *Client) DeleteZone(ctx context.Context, name string) error {
 // ([facade.SecondaryDNS]).
 func (c *Client) Transfer(ctx context.Context, name string) error {
 	const op = "Transfer"
-	return c.byName(ctx, op, name, func(ctx context.Context, _ string, r zoneRef) error {
-		return c.startZoneTransfer(ctx, op, r.id)
+	return c.byName(ctx, op, name, func(ctx context.Context, _ string, id string) error {
+		return c.startZoneTransfer(ctx, op, id)
 	})
 }
 
@@ -205,15 +199,15 @@ func (c *Client) Transfer(ctx context.Context, name string) error {
 func (c *Client) TransferStatus(ctx context.Context, name string) (facade.TransferStatus, error) {
 	const op = "TransferStatus"
 	var ts facade.TransferStatus
-	err := c.byName(ctx, op, name, func(ctx context.Context, n string, r zoneRef) error {
-		st, err := c.getZoneTransferStatus(ctx, op, r.id)
+	err := c.byName(ctx, op, name, func(ctx context.Context, n string, id string) error {
+		st, err := c.getZoneTransferStatus(ctx, op, id)
 		if err != nil {
 			return err
 		}
 		ts = facade.TransferStatus{Zone: n, Primaries: make([]facade.PrimaryStatus, 0, len(st))}
 		for _, s := range st {
 			ts.Primaries = append(ts.Primaries, facade.PrimaryStatus{
-				Primary: facade.Primary{Addr: s.IP},
+				Primary: facade.Primary{Addr: s.IP}.Effective(),
 				Status:  strings.ToLower(s.Status),
 				Error:   s.Error,
 			})
@@ -228,11 +222,11 @@ func (c *Client) TransferStatus(ctx context.Context, name string) (facade.Transf
 
 // byName runs act on the zone called name by its remembered ID, or by the
 // ID a fresh lookup finds (see [neutral.ByName]).
-func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, r zoneRef) error) error {
-	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (zoneRef, error) {
+func (c *Client) byName(ctx context.Context, op, name string, act func(ctx context.Context, n string, id string) error) error {
+	return neutral.ByName(ctx, c.core, op, name, c.zoneIDs(), func(ctx context.Context, n string) (string, error) {
 		z, err := c.lookup(ctx, op, n)
 		if err != nil {
-			return zoneRef{}, err
+			return "", err
 		}
 		return c.remember(z), nil
 	}, act)
@@ -261,13 +255,24 @@ func (c *Client) input(op, name string, primaries []facade.Primary) (SecondaryZo
 // lookup resolves a zone name to the zone, with a filtered list and an
 // exact match.
 func (c *Client) lookup(ctx context.Context, op, name string) (SecondaryZone, error) {
-	return facade.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
+	return core.FindZone(c.core, op, name, func(n string) iter.Seq2[SecondaryZone, error] {
 		return c.listSecondaryZones(ctx, op, ListOptions{ZoneName: n, PageSize: MaxPageSize})
 	}, func(z SecondaryZone, n string) bool { return z.Name == n })
 }
 
+// readiness maps the IONOS provisioning states (lower-cased in
+// Zone.State) to the neutral readiness: AVAILABLE is ready, PROVISIONING
+// pending, FAILED failed, and DESTROYING failed too (the zone is going away
+// and will not be served again); any other state is unknown.
+var readiness = map[string]facade.Readiness{
+	"available":    facade.ReadinessReady,
+	"provisioning": facade.ReadinessPending,
+	"failed":       facade.ReadinessFailed,
+	"destroying":   facade.ReadinessFailed,
+}
+
 // toZone converts a SecondaryZone to the neutral type. IONOS primaries
-// always use port 53, reported as Port 0 (the default).
+// always use port 53, reported as Port 53 (the effective form).
 func toZone(z SecondaryZone) facade.Zone {
 	out := facade.Zone{
 		Provider:    facade.ProviderIONOS,
@@ -277,8 +282,9 @@ func toZone(z SecondaryZone) facade.Zone {
 		Nameservers: append([]string(nil), z.Nameservers...),
 		Primaries:   make([]facade.Primary, len(z.PrimaryIPs)),
 	}
+	out.Readiness = neutral.Readiness(out.State, readiness)
 	for i, a := range z.PrimaryIPs {
-		out.Primaries[i] = facade.Primary{Addr: a}
+		out.Primaries[i] = facade.Primary{Addr: a}.Effective()
 	}
 	return out
 }

@@ -1381,6 +1381,18 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// serverURL is Server parsed, as it was when parsed (serverRaw).
+	serverURL *url.URL
+	serverRaw string
+}
+
+// server returns Server parsed, parsing it again only if it changed.
+func (c *Client) server() (*url.URL, error) {
+	if c.serverURL != nil && c.serverRaw == c.Server {
+		return c.serverURL, nil
+	}
+	return url.Parse(c.Server)
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1405,6 +1417,9 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
+	}
+	if u, err := url.Parse(client.Server); err == nil {
+		client.serverURL, client.serverRaw = u, client.Server
 	}
 	return &client, nil
 }
@@ -1699,11 +1714,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/acls (the `ListACLs` operationId).
 func (c *Client) ListACLs(ctx context.Context, accountID SecondaryDNSAccountIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListACLsRequest(c.Server, accountID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListACLsRequest(ctx, server, accountID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1718,11 +1736,14 @@ func (c *Client) ListACLs(ctx context.Context, accountID SecondaryDNSAccountIden
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/acls (the `CreateACL` operationId).
 func (c *Client) CreateACLWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateACLRequestWithBody(c.Server, accountID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateACLRequestWithBody(ctx, server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1737,11 +1758,14 @@ func (c *Client) CreateACLWithBody(ctx context.Context, accountID SecondaryDNSAc
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/acls (the `CreateACL` operationId).
 func (c *Client) CreateACL(ctx context.Context, accountID SecondaryDNSAccountIdentifier, body CreateACLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateACLRequest(c.Server, accountID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateACLRequest(ctx, server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1754,11 +1778,14 @@ func (c *Client) CreateACL(ctx context.Context, accountID SecondaryDNSAccountIde
 //
 // Corresponds with DELETE /accounts/{account_id}/secondary_dns/acls/{acl_id} (the `DeleteACL` operationId).
 func (c *Client) DeleteACL(ctx context.Context, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteACLRequest(c.Server, accountID, aclid)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteACLRequest(ctx, server, accountID, aclid)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1771,11 +1798,14 @@ func (c *Client) DeleteACL(ctx context.Context, accountID SecondaryDNSAccountIde
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/acls/{acl_id} (the `GetACL` operationId).
 func (c *Client) GetACL(ctx context.Context, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetACLRequest(c.Server, accountID, aclid)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetACLRequest(ctx, server, accountID, aclid)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1790,11 +1820,14 @@ func (c *Client) GetACL(ctx context.Context, accountID SecondaryDNSAccountIdenti
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/acls/{acl_id} (the `UpdateACL` operationId).
 func (c *Client) UpdateACLWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateACLRequestWithBody(c.Server, accountID, aclid, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateACLRequestWithBody(ctx, server, accountID, aclid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1809,11 +1842,14 @@ func (c *Client) UpdateACLWithBody(ctx context.Context, accountID SecondaryDNSAc
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/acls/{acl_id} (the `UpdateACL` operationId).
 func (c *Client) UpdateACL(ctx context.Context, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, body UpdateACLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateACLRequest(c.Server, accountID, aclid, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateACLRequest(ctx, server, accountID, aclid, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1826,11 +1862,14 @@ func (c *Client) UpdateACL(ctx context.Context, accountID SecondaryDNSAccountIde
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/peers (the `ListPeers` operationId).
 func (c *Client) ListPeers(ctx context.Context, accountID SecondaryDNSAccountIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPeersRequest(c.Server, accountID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListPeersRequest(ctx, server, accountID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1845,11 +1884,14 @@ func (c *Client) ListPeers(ctx context.Context, accountID SecondaryDNSAccountIde
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/peers (the `CreatePeer` operationId).
 func (c *Client) CreatePeerWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePeerRequestWithBody(c.Server, accountID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePeerRequestWithBody(ctx, server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1864,11 +1906,14 @@ func (c *Client) CreatePeerWithBody(ctx context.Context, accountID SecondaryDNSA
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/peers (the `CreatePeer` operationId).
 func (c *Client) CreatePeer(ctx context.Context, accountID SecondaryDNSAccountIdentifier, body CreatePeerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePeerRequest(c.Server, accountID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePeerRequest(ctx, server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1881,11 +1926,14 @@ func (c *Client) CreatePeer(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with DELETE /accounts/{account_id}/secondary_dns/peers/{peer_id} (the `DeletePeer` operationId).
 func (c *Client) DeletePeer(ctx context.Context, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePeerRequest(c.Server, accountID, peerID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeletePeerRequest(ctx, server, accountID, peerID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1898,11 +1946,14 @@ func (c *Client) DeletePeer(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/peers/{peer_id} (the `GetPeer` operationId).
 func (c *Client) GetPeer(ctx context.Context, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPeerRequest(c.Server, accountID, peerID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetPeerRequest(ctx, server, accountID, peerID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1917,11 +1968,14 @@ func (c *Client) GetPeer(ctx context.Context, accountID SecondaryDNSAccountIdent
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/peers/{peer_id} (the `UpdatePeer` operationId).
 func (c *Client) UpdatePeerWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePeerRequestWithBody(c.Server, accountID, peerID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePeerRequestWithBody(ctx, server, accountID, peerID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1936,11 +1990,14 @@ func (c *Client) UpdatePeerWithBody(ctx context.Context, accountID SecondaryDNSA
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/peers/{peer_id} (the `UpdatePeer` operationId).
 func (c *Client) UpdatePeer(ctx context.Context, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, body UpdatePeerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePeerRequest(c.Server, accountID, peerID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdatePeerRequest(ctx, server, accountID, peerID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1953,11 +2010,14 @@ func (c *Client) UpdatePeer(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/tsigs (the `ListTSIGs` operationId).
 func (c *Client) ListTSIGs(ctx context.Context, accountID SecondaryDNSAccountIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTSIGsRequest(c.Server, accountID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListTSIGsRequest(ctx, server, accountID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1972,11 +2032,14 @@ func (c *Client) ListTSIGs(ctx context.Context, accountID SecondaryDNSAccountIde
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/tsigs (the `CreateTSIG` operationId).
 func (c *Client) CreateTSIGWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTSIGRequestWithBody(c.Server, accountID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTSIGRequestWithBody(ctx, server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1991,11 +2054,14 @@ func (c *Client) CreateTSIGWithBody(ctx context.Context, accountID SecondaryDNSA
 //
 // Corresponds with POST /accounts/{account_id}/secondary_dns/tsigs (the `CreateTSIG` operationId).
 func (c *Client) CreateTSIG(ctx context.Context, accountID SecondaryDNSAccountIdentifier, body CreateTSIGJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTSIGRequest(c.Server, accountID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateTSIGRequest(ctx, server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2008,11 +2074,14 @@ func (c *Client) CreateTSIG(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with DELETE /accounts/{account_id}/secondary_dns/tsigs/{tsig_id} (the `DeleteTSIG` operationId).
 func (c *Client) DeleteTSIG(ctx context.Context, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTSIGRequest(c.Server, accountID, tsigID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteTSIGRequest(ctx, server, accountID, tsigID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2025,11 +2094,14 @@ func (c *Client) DeleteTSIG(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with GET /accounts/{account_id}/secondary_dns/tsigs/{tsig_id} (the `GetTSIG` operationId).
 func (c *Client) GetTSIG(ctx context.Context, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTSIGRequest(c.Server, accountID, tsigID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetTSIGRequest(ctx, server, accountID, tsigID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2044,11 +2116,14 @@ func (c *Client) GetTSIG(ctx context.Context, accountID SecondaryDNSAccountIdent
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/tsigs/{tsig_id} (the `UpdateTSIG` operationId).
 func (c *Client) UpdateTSIGWithBody(ctx context.Context, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTSIGRequestWithBody(c.Server, accountID, tsigID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTSIGRequestWithBody(ctx, server, accountID, tsigID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2063,11 +2138,14 @@ func (c *Client) UpdateTSIGWithBody(ctx context.Context, accountID SecondaryDNSA
 //
 // Corresponds with PUT /accounts/{account_id}/secondary_dns/tsigs/{tsig_id} (the `UpdateTSIG` operationId).
 func (c *Client) UpdateTSIG(ctx context.Context, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, body UpdateTSIGJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTSIGRequest(c.Server, accountID, tsigID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateTSIGRequest(ctx, server, accountID, tsigID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2081,11 +2159,14 @@ func (c *Client) UpdateTSIG(ctx context.Context, accountID SecondaryDNSAccountId
 //
 // Corresponds with GET /zones (the `ListZones` operationId).
 func (c *Client) ListZones(ctx context.Context, params *ListZonesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListZonesRequest(c.Server, params)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListZonesRequest(ctx, server, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2098,11 +2179,14 @@ func (c *Client) ListZones(ctx context.Context, params *ListZonesParams, reqEdit
 //
 // Corresponds with POST /zones (the `CreateZone` operationId).
 func (c *Client) CreateZoneWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateZoneRequestWithBody(c.Server, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateZoneRequestWithBody(ctx, server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2115,11 +2199,14 @@ func (c *Client) CreateZoneWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /zones (the `CreateZone` operationId).
 func (c *Client) CreateZone(ctx context.Context, body CreateZoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateZoneRequest(c.Server, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateZoneRequest(ctx, server, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2132,11 +2219,14 @@ func (c *Client) CreateZone(ctx context.Context, body CreateZoneJSONRequestBody,
 //
 // Corresponds with DELETE /zones/{zone_id} (the `DeleteZone` operationId).
 func (c *Client) DeleteZone(ctx context.Context, zoneID ZonesIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteZoneRequest(c.Server, zoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteZoneRequest(ctx, server, zoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2147,11 +2237,14 @@ func (c *Client) DeleteZone(ctx context.Context, zoneID ZonesIdentifier, reqEdit
 //
 // Corresponds with GET /zones/{zone_id} (the `GetZone` operationId).
 func (c *Client) GetZone(ctx context.Context, zoneID ZonesIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetZoneRequest(c.Server, zoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetZoneRequest(ctx, server, zoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2164,11 +2257,14 @@ func (c *Client) GetZone(ctx context.Context, zoneID ZonesIdentifier, reqEditors
 //
 // Corresponds with POST /zones/{zone_id}/secondary_dns/force_axfr (the `ForceAXFR` operationId).
 func (c *Client) ForceAXFR(ctx context.Context, zoneID SecondaryDNSIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewForceAXFRRequest(c.Server, zoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newForceAXFRRequest(ctx, server, zoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2181,11 +2277,14 @@ func (c *Client) ForceAXFR(ctx context.Context, zoneID SecondaryDNSIdentifier, r
 //
 // Corresponds with DELETE /zones/{zone_id}/secondary_dns/incoming (the `DeleteIncoming` operationId).
 func (c *Client) DeleteIncoming(ctx context.Context, zoneID SecondaryDNSIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteIncomingRequest(c.Server, zoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteIncomingRequest(ctx, server, zoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2198,11 +2297,14 @@ func (c *Client) DeleteIncoming(ctx context.Context, zoneID SecondaryDNSIdentifi
 //
 // Corresponds with GET /zones/{zone_id}/secondary_dns/incoming (the `GetIncoming` operationId).
 func (c *Client) GetIncoming(ctx context.Context, zoneID SecondaryDNSIdentifier, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIncomingRequest(c.Server, zoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetIncomingRequest(ctx, server, zoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2217,11 +2319,14 @@ func (c *Client) GetIncoming(ctx context.Context, zoneID SecondaryDNSIdentifier,
 //
 // Corresponds with POST /zones/{zone_id}/secondary_dns/incoming (the `CreateIncoming` operationId).
 func (c *Client) CreateIncomingWithBody(ctx context.Context, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncomingRequestWithBody(c.Server, zoneID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateIncomingRequestWithBody(ctx, server, zoneID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2236,11 +2341,14 @@ func (c *Client) CreateIncomingWithBody(ctx context.Context, zoneID SecondaryDNS
 //
 // Corresponds with POST /zones/{zone_id}/secondary_dns/incoming (the `CreateIncoming` operationId).
 func (c *Client) CreateIncoming(ctx context.Context, zoneID SecondaryDNSIdentifier, body CreateIncomingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncomingRequest(c.Server, zoneID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateIncomingRequest(ctx, server, zoneID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2255,11 +2363,14 @@ func (c *Client) CreateIncoming(ctx context.Context, zoneID SecondaryDNSIdentifi
 //
 // Corresponds with PUT /zones/{zone_id}/secondary_dns/incoming (the `UpdateIncoming` operationId).
 func (c *Client) UpdateIncomingWithBody(ctx context.Context, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncomingRequestWithBody(c.Server, zoneID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateIncomingRequestWithBody(ctx, server, zoneID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2274,11 +2385,14 @@ func (c *Client) UpdateIncomingWithBody(ctx context.Context, zoneID SecondaryDNS
 //
 // Corresponds with PUT /zones/{zone_id}/secondary_dns/incoming (the `UpdateIncoming` operationId).
 func (c *Client) UpdateIncoming(ctx context.Context, zoneID SecondaryDNSIdentifier, body UpdateIncomingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncomingRequest(c.Server, zoneID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateIncomingRequest(ctx, server, zoneID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -2287,16 +2401,19 @@ func (c *Client) UpdateIncoming(ctx context.Context, zoneID SecondaryDNSIdentifi
 
 // NewListACLsRequest constructs an http.Request for the ListACLs method
 func NewListACLsRequest(server string, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListACLsRequest(context.Background(), serverURL, accountID)
+}
+
+func newListACLsRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2311,37 +2428,51 @@ func NewListACLsRequest(server string, accountID SecondaryDNSAccountIdentifier) 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateACLRequest calls the generic CreateACL builder with application/json body
 func NewCreateACLRequest(server string, accountID SecondaryDNSAccountIdentifier, body CreateACLJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateACLRequest(context.Background(), serverURL, accountID, body)
+}
+
+func newCreateACLRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, body CreateACLJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateACLRequestWithBody(server, accountID, "application/json", bodyReader)
+	return newCreateACLRequestWithBody(ctx, serverURL, accountID, "application/json", bodyReader)
 }
 
 // NewCreateACLRequestWithBody constructs an http.Request for the CreateACL method, with any body, and a specified content type
 func NewCreateACLRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateACLRequestWithBody(context.Background(), serverURL, accountID, contentType, body)
+}
+
+func newCreateACLRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2356,10 +2487,13 @@ func NewCreateACLRequestWithBody(server string, accountID SecondaryDNSAccountIde
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2368,6 +2502,14 @@ func NewCreateACLRequestWithBody(server string, accountID SecondaryDNSAccountIde
 
 // NewDeleteACLRequest constructs an http.Request for the DeleteACL method
 func NewDeleteACLRequest(server string, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteACLRequest(context.Background(), serverURL, accountID, aclid)
+}
+
+func newDeleteACLRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2384,11 +2526,6 @@ func NewDeleteACLRequest(server string, accountID SecondaryDNSAccountIdentifier,
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/acls/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2399,16 +2536,27 @@ func NewDeleteACLRequest(server string, accountID SecondaryDNSAccountIdentifier,
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetACLRequest constructs an http.Request for the GetACL method
 func NewGetACLRequest(server string, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetACLRequest(context.Background(), serverURL, accountID, aclid)
+}
+
+func newGetACLRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2425,11 +2573,6 @@ func NewGetACLRequest(server string, accountID SecondaryDNSAccountIdentifier, ac
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/acls/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2440,27 +2583,46 @@ func NewGetACLRequest(server string, accountID SecondaryDNSAccountIdentifier, ac
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewUpdateACLRequest calls the generic UpdateACL builder with application/json body
 func NewUpdateACLRequest(server string, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, body UpdateACLJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateACLRequest(context.Background(), serverURL, accountID, aclid, body)
+}
+
+func newUpdateACLRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, body UpdateACLJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateACLRequestWithBody(server, accountID, aclid, "application/json", bodyReader)
+	return newUpdateACLRequestWithBody(ctx, serverURL, accountID, aclid, "application/json", bodyReader)
 }
 
 // NewUpdateACLRequestWithBody constructs an http.Request for the UpdateACL method, with any body, and a specified content type
 func NewUpdateACLRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateACLRequestWithBody(context.Background(), serverURL, accountID, aclid, contentType, body)
+}
+
+func newUpdateACLRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, aclid SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2477,11 +2639,6 @@ func NewUpdateACLRequestWithBody(server string, accountID SecondaryDNSAccountIde
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/acls/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2492,10 +2649,13 @@ func NewUpdateACLRequestWithBody(server string, accountID SecondaryDNSAccountIde
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2504,16 +2664,19 @@ func NewUpdateACLRequestWithBody(server string, accountID SecondaryDNSAccountIde
 
 // NewListPeersRequest constructs an http.Request for the ListPeers method
 func NewListPeersRequest(server string, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListPeersRequest(context.Background(), serverURL, accountID)
+}
+
+func newListPeersRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2528,37 +2691,51 @@ func NewListPeersRequest(server string, accountID SecondaryDNSAccountIdentifier)
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreatePeerRequest calls the generic CreatePeer builder with application/json body
 func NewCreatePeerRequest(server string, accountID SecondaryDNSAccountIdentifier, body CreatePeerJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePeerRequest(context.Background(), serverURL, accountID, body)
+}
+
+func newCreatePeerRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, body CreatePeerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePeerRequestWithBody(server, accountID, "application/json", bodyReader)
+	return newCreatePeerRequestWithBody(ctx, serverURL, accountID, "application/json", bodyReader)
 }
 
 // NewCreatePeerRequestWithBody constructs an http.Request for the CreatePeer method, with any body, and a specified content type
 func NewCreatePeerRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePeerRequestWithBody(context.Background(), serverURL, accountID, contentType, body)
+}
+
+func newCreatePeerRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2573,10 +2750,13 @@ func NewCreatePeerRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2585,6 +2765,14 @@ func NewCreatePeerRequestWithBody(server string, accountID SecondaryDNSAccountId
 
 // NewDeletePeerRequest constructs an http.Request for the DeletePeer method
 func NewDeletePeerRequest(server string, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeletePeerRequest(context.Background(), serverURL, accountID, peerID)
+}
+
+func newDeletePeerRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2601,11 +2789,6 @@ func NewDeletePeerRequest(server string, accountID SecondaryDNSAccountIdentifier
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/peers/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2616,16 +2799,27 @@ func NewDeletePeerRequest(server string, accountID SecondaryDNSAccountIdentifier
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetPeerRequest constructs an http.Request for the GetPeer method
 func NewGetPeerRequest(server string, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetPeerRequest(context.Background(), serverURL, accountID, peerID)
+}
+
+func newGetPeerRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2642,11 +2836,6 @@ func NewGetPeerRequest(server string, accountID SecondaryDNSAccountIdentifier, p
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/peers/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2657,27 +2846,46 @@ func NewGetPeerRequest(server string, accountID SecondaryDNSAccountIdentifier, p
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewUpdatePeerRequest calls the generic UpdatePeer builder with application/json body
 func NewUpdatePeerRequest(server string, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, body UpdatePeerJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePeerRequest(context.Background(), serverURL, accountID, peerID, body)
+}
+
+func newUpdatePeerRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, body UpdatePeerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePeerRequestWithBody(server, accountID, peerID, "application/json", bodyReader)
+	return newUpdatePeerRequestWithBody(ctx, serverURL, accountID, peerID, "application/json", bodyReader)
 }
 
 // NewUpdatePeerRequestWithBody constructs an http.Request for the UpdatePeer method, with any body, and a specified content type
 func NewUpdatePeerRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdatePeerRequestWithBody(context.Background(), serverURL, accountID, peerID, contentType, body)
+}
+
+func newUpdatePeerRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, peerID SecondaryDNSComponentsSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2694,11 +2902,6 @@ func NewUpdatePeerRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/peers/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2709,10 +2912,13 @@ func NewUpdatePeerRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2721,16 +2927,19 @@ func NewUpdatePeerRequestWithBody(server string, accountID SecondaryDNSAccountId
 
 // NewListTSIGsRequest constructs an http.Request for the ListTSIGs method
 func NewListTSIGsRequest(server string, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListTSIGsRequest(context.Background(), serverURL, accountID)
+}
+
+func newListTSIGsRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2745,37 +2954,51 @@ func NewListTSIGsRequest(server string, accountID SecondaryDNSAccountIdentifier)
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateTSIGRequest calls the generic CreateTSIG builder with application/json body
 func NewCreateTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, body CreateTSIGJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTSIGRequest(context.Background(), serverURL, accountID, body)
+}
+
+func newCreateTSIGRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, body CreateTSIGJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTSIGRequestWithBody(server, accountID, "application/json", bodyReader)
+	return newCreateTSIGRequestWithBody(ctx, serverURL, accountID, "application/json", bodyReader)
 }
 
 // NewCreateTSIGRequestWithBody constructs an http.Request for the CreateTSIG method, with any body, and a specified content type
 func NewCreateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateTSIGRequestWithBody(context.Background(), serverURL, accountID, contentType, body)
+}
+
+func newCreateTSIGRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -2790,10 +3013,13 @@ func NewCreateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2802,6 +3028,14 @@ func NewCreateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountId
 
 // NewDeleteTSIGRequest constructs an http.Request for the DeleteTSIG method
 func NewDeleteTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteTSIGRequest(context.Background(), serverURL, accountID, tsigID)
+}
+
+func newDeleteTSIGRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2818,11 +3052,6 @@ func NewDeleteTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/tsigs/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2833,16 +3062,27 @@ func NewDeleteTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetTSIGRequest constructs an http.Request for the GetTSIG method
 func NewGetTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetTSIGRequest(context.Background(), serverURL, accountID, tsigID)
+}
+
+func newGetTSIGRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2859,11 +3099,6 @@ func NewGetTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, t
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/tsigs/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2874,27 +3109,46 @@ func NewGetTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, t
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewUpdateTSIGRequest calls the generic UpdateTSIG builder with application/json body
 func NewUpdateTSIGRequest(server string, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, body UpdateTSIGJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTSIGRequest(context.Background(), serverURL, accountID, tsigID, body)
+}
+
+func newUpdateTSIGRequest(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, body UpdateTSIGJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTSIGRequestWithBody(server, accountID, tsigID, "application/json", bodyReader)
+	return newUpdateTSIGRequestWithBody(ctx, serverURL, accountID, tsigID, "application/json", bodyReader)
 }
 
 // NewUpdateTSIGRequestWithBody constructs an http.Request for the UpdateTSIG method, with any body, and a specified content type
 func NewUpdateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateTSIGRequestWithBody(context.Background(), serverURL, accountID, tsigID, contentType, body)
+}
+
+func newUpdateTSIGRequestWithBody(ctx context.Context, serverURL *url.URL, accountID SecondaryDNSAccountIdentifier, tsigID SecondaryDNSSchemasIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2911,11 +3165,6 @@ func NewUpdateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/accounts/%s/secondary_dns/tsigs/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -2926,10 +3175,13 @@ func NewUpdateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountId
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -2938,12 +3190,15 @@ func NewUpdateTSIGRequestWithBody(server string, accountID SecondaryDNSAccountId
 
 // NewListZonesRequest constructs an http.Request for the ListZones method
 func NewListZonesRequest(server string, params *ListZonesParams) (*http.Request, error) {
-	var err error
-
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
+	return newListZonesRequest(context.Background(), serverURL, params)
+}
+
+func newListZonesRequest(ctx context.Context, serverURL *url.URL, params *ListZonesParams) (*http.Request, error) {
+	var err error
 
 	operationPath := fmt.Sprintf("/zones")
 	if operationPath[0] == '/' {
@@ -3078,33 +3333,47 @@ func NewListZonesRequest(server string, params *ListZonesParams) (*http.Request,
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateZoneRequest calls the generic CreateZone builder with application/json body
 func NewCreateZoneRequest(server string, body CreateZoneJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateZoneRequest(context.Background(), serverURL, body)
+}
+
+func newCreateZoneRequest(ctx context.Context, serverURL *url.URL, body CreateZoneJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateZoneRequestWithBody(server, "application/json", bodyReader)
+	return newCreateZoneRequestWithBody(ctx, serverURL, "application/json", bodyReader)
 }
 
 // NewCreateZoneRequestWithBody constructs an http.Request for the CreateZone method, with any body, and a specified content type
 func NewCreateZoneRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
+	return newCreateZoneRequestWithBody(context.Background(), serverURL, contentType, body)
+}
+
+func newCreateZoneRequestWithBody(ctx context.Context, serverURL *url.URL, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
 
 	operationPath := fmt.Sprintf("/zones")
 	if operationPath[0] == '/' {
@@ -3116,10 +3385,13 @@ func NewCreateZoneRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -3128,16 +3400,19 @@ func NewCreateZoneRequestWithBody(server string, contentType string, body io.Rea
 
 // NewDeleteZoneRequest constructs an http.Request for the DeleteZone method
 func NewDeleteZoneRequest(server string, zoneID ZonesIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteZoneRequest(context.Background(), serverURL, zoneID)
+}
+
+func newDeleteZoneRequest(ctx context.Context, serverURL *url.URL, zoneID ZonesIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3152,26 +3427,32 @@ func NewDeleteZoneRequest(server string, zoneID ZonesIdentifier) (*http.Request,
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetZoneRequest constructs an http.Request for the GetZone method
 func NewGetZoneRequest(server string, zoneID ZonesIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetZoneRequest(context.Background(), serverURL, zoneID)
+}
+
+func newGetZoneRequest(ctx context.Context, serverURL *url.URL, zoneID ZonesIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3186,26 +3467,32 @@ func NewGetZoneRequest(server string, zoneID ZonesIdentifier) (*http.Request, er
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewForceAXFRRequest constructs an http.Request for the ForceAXFR method
 func NewForceAXFRRequest(server string, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newForceAXFRRequest(context.Background(), serverURL, zoneID)
+}
+
+func newForceAXFRRequest(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3220,26 +3507,32 @@ func NewForceAXFRRequest(server string, zoneID SecondaryDNSIdentifier) (*http.Re
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewDeleteIncomingRequest constructs an http.Request for the DeleteIncoming method
 func NewDeleteIncomingRequest(server string, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteIncomingRequest(context.Background(), serverURL, zoneID)
+}
+
+func newDeleteIncomingRequest(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3254,26 +3547,32 @@ func NewDeleteIncomingRequest(server string, zoneID SecondaryDNSIdentifier) (*ht
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetIncomingRequest constructs an http.Request for the GetIncoming method
 func NewGetIncomingRequest(server string, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetIncomingRequest(context.Background(), serverURL, zoneID)
+}
+
+func newGetIncomingRequest(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3288,37 +3587,51 @@ func NewGetIncomingRequest(server string, zoneID SecondaryDNSIdentifier) (*http.
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateIncomingRequest calls the generic CreateIncoming builder with application/json body
 func NewCreateIncomingRequest(server string, zoneID SecondaryDNSIdentifier, body CreateIncomingJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateIncomingRequest(context.Background(), serverURL, zoneID, body)
+}
+
+func newCreateIncomingRequest(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier, body CreateIncomingJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateIncomingRequestWithBody(server, zoneID, "application/json", bodyReader)
+	return newCreateIncomingRequestWithBody(ctx, serverURL, zoneID, "application/json", bodyReader)
 }
 
 // NewCreateIncomingRequestWithBody constructs an http.Request for the CreateIncoming method, with any body, and a specified content type
 func NewCreateIncomingRequestWithBody(server string, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateIncomingRequestWithBody(context.Background(), serverURL, zoneID, contentType, body)
+}
+
+func newCreateIncomingRequestWithBody(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3333,10 +3646,13 @@ func NewCreateIncomingRequestWithBody(server string, zoneID SecondaryDNSIdentifi
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -3345,27 +3661,38 @@ func NewCreateIncomingRequestWithBody(server string, zoneID SecondaryDNSIdentifi
 
 // NewUpdateIncomingRequest calls the generic UpdateIncoming builder with application/json body
 func NewUpdateIncomingRequest(server string, zoneID SecondaryDNSIdentifier, body UpdateIncomingJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateIncomingRequest(context.Background(), serverURL, zoneID, body)
+}
+
+func newUpdateIncomingRequest(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier, body UpdateIncomingJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateIncomingRequestWithBody(server, zoneID, "application/json", bodyReader)
+	return newUpdateIncomingRequestWithBody(ctx, serverURL, zoneID, "application/json", bodyReader)
 }
 
 // NewUpdateIncomingRequestWithBody constructs an http.Request for the UpdateIncoming method, with any body, and a specified content type
 func NewUpdateIncomingRequestWithBody(server string, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateIncomingRequestWithBody(context.Background(), serverURL, zoneID, contentType, body)
+}
+
+func newUpdateIncomingRequestWithBody(ctx context.Context, serverURL *url.URL, zoneID SecondaryDNSIdentifier, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zone_id", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -3380,10 +3707,13 @@ func NewUpdateIncomingRequestWithBody(server string, zoneID SecondaryDNSIdentifi
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -3751,6 +4081,14 @@ func (r ListACLsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListACLsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListACLsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3797,6 +4135,14 @@ func (r CreateACLResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r CreateACLResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3847,6 +4193,14 @@ func (r DeleteACLResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteACLResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3893,6 +4247,14 @@ func (r GetACLResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r GetACLResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3943,6 +4305,14 @@ func (r UpdateACLResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateACLResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r UpdateACLResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -3989,6 +4359,14 @@ func (r ListPeersResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r ListPeersResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListPeersResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4039,6 +4417,14 @@ func (r CreatePeerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreatePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreatePeerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4085,6 +4471,14 @@ func (r DeletePeerResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r DeletePeerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeletePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4135,6 +4529,14 @@ func (r GetPeerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetPeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetPeerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4181,6 +4583,14 @@ func (r UpdatePeerResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r UpdatePeerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdatePeerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4231,6 +4641,14 @@ func (r ListTSIGsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListTSIGsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListTSIGsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4277,6 +4695,14 @@ func (r CreateTSIGResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r CreateTSIGResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4327,6 +4753,14 @@ func (r DeleteTSIGResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteTSIGResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4375,6 +4809,14 @@ func (r GetTSIGResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetTSIGResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4421,6 +4863,14 @@ func (r UpdateTSIGResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r UpdateTSIGResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateTSIGResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4497,6 +4947,14 @@ func (r ListZonesResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListZonesResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4569,6 +5027,14 @@ func (r CreateZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4615,6 +5081,14 @@ func (r DeleteZoneResponse) GetJSON4XX() *ZonesAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r DeleteZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4689,6 +5163,14 @@ func (r GetZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4735,6 +5217,14 @@ func (r ForceAXFRResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure {
 // GetBody returns the raw response body bytes
 func (r ForceAXFRResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ForceAXFRResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4785,6 +5275,14 @@ func (r DeleteIncomingResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteIncomingResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4831,6 +5329,14 @@ func (r GetIncomingResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailure 
 // GetBody returns the raw response body bytes
 func (r GetIncomingResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -4881,6 +5387,14 @@ func (r CreateIncomingResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateIncomingResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -4927,6 +5441,14 @@ func (r UpdateIncomingResponse) GetJSON4XX() *SecondaryDNSAPIResponseCommonFailu
 // GetBody returns the raw response body bytes
 func (r UpdateIncomingResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateIncomingResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

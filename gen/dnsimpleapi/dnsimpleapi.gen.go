@@ -500,6 +500,18 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// serverURL is Server parsed, as it was when parsed (serverRaw).
+	serverURL *url.URL
+	serverRaw string
+}
+
+// server returns Server parsed, parsing it again only if it changed.
+func (c *Client) server() (*url.URL, error) {
+	if c.serverURL != nil && c.serverRaw == c.Server {
+		return c.serverURL, nil
+	}
+	return url.Parse(c.Server)
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -524,6 +536,9 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
+	}
+	if u, err := url.Parse(client.Server); err == nil {
+		client.serverURL, client.serverRaw = u, client.Server
 	}
 	return &client, nil
 }
@@ -718,11 +733,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /{account}/domains (the `ListDomains` operationId).
 func (c *Client) ListDomains(ctx context.Context, account Account, params *ListDomainsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDomainsRequest(c.Server, account, params)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListDomainsRequest(ctx, server, account, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -741,11 +759,14 @@ func (c *Client) ListDomains(ctx context.Context, account Account, params *ListD
 //
 // Corresponds with POST /{account}/domains (the `CreateDomain` operationId).
 func (c *Client) CreateDomainWithBody(ctx context.Context, account Account, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDomainRequestWithBody(c.Server, account, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDomainRequestWithBody(ctx, server, account, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -764,11 +785,14 @@ func (c *Client) CreateDomainWithBody(ctx context.Context, account Account, cont
 //
 // Corresponds with POST /{account}/domains (the `CreateDomain` operationId).
 func (c *Client) CreateDomain(ctx context.Context, account Account, body CreateDomainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDomainRequest(c.Server, account, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateDomainRequest(ctx, server, account, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -781,11 +805,14 @@ func (c *Client) CreateDomain(ctx context.Context, account Account, body CreateD
 //
 // Corresponds with DELETE /{account}/domains/{domain} (the `DeleteDomain` operationId).
 func (c *Client) DeleteDomain(ctx context.Context, account Account, domain DomainParameter, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDomainRequest(c.Server, account, domain)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteDomainRequest(ctx, server, account, domain)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -798,11 +825,14 @@ func (c *Client) DeleteDomain(ctx context.Context, account Account, domain Domai
 //
 // Corresponds with GET /{account}/domains/{domain} (the `GetDomain` operationId).
 func (c *Client) GetDomain(ctx context.Context, account Account, domain DomainParameter, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDomainRequest(c.Server, account, domain)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetDomainRequest(ctx, server, account, domain)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -815,11 +845,14 @@ func (c *Client) GetDomain(ctx context.Context, account Account, domain DomainPa
 //
 // Corresponds with GET /{account}/secondary_dns/primaries (the `ListPrimaryServers` operationId).
 func (c *Client) ListPrimaryServers(ctx context.Context, account Account, params *ListPrimaryServersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPrimaryServersRequest(c.Server, account, params)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListPrimaryServersRequest(ctx, server, account, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -834,11 +867,14 @@ func (c *Client) ListPrimaryServers(ctx context.Context, account Account, params
 //
 // Corresponds with POST /{account}/secondary_dns/primaries (the `CreatePrimaryServer` operationId).
 func (c *Client) CreatePrimaryServerWithBody(ctx context.Context, account Account, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePrimaryServerRequestWithBody(c.Server, account, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePrimaryServerRequestWithBody(ctx, server, account, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -853,11 +889,14 @@ func (c *Client) CreatePrimaryServerWithBody(ctx context.Context, account Accoun
 //
 // Corresponds with POST /{account}/secondary_dns/primaries (the `CreatePrimaryServer` operationId).
 func (c *Client) CreatePrimaryServer(ctx context.Context, account Account, body CreatePrimaryServerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePrimaryServerRequest(c.Server, account, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreatePrimaryServerRequest(ctx, server, account, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -870,11 +909,14 @@ func (c *Client) CreatePrimaryServer(ctx context.Context, account Account, body 
 //
 // Corresponds with DELETE /{account}/secondary_dns/primaries/{primaryserver} (the `DeletePrimaryServer` operationId).
 func (c *Client) DeletePrimaryServer(ctx context.Context, account Account, primaryserver PrimaryServerParameter, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePrimaryServerRequest(c.Server, account, primaryserver)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeletePrimaryServerRequest(ctx, server, account, primaryserver)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -887,11 +929,14 @@ func (c *Client) DeletePrimaryServer(ctx context.Context, account Account, prima
 //
 // Corresponds with GET /{account}/secondary_dns/primaries/{primaryserver} (the `GetPrimaryServer` operationId).
 func (c *Client) GetPrimaryServer(ctx context.Context, account Account, primaryserver PrimaryServerParameter, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPrimaryServerRequest(c.Server, account, primaryserver)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetPrimaryServerRequest(ctx, server, account, primaryserver)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -906,11 +951,14 @@ func (c *Client) GetPrimaryServer(ctx context.Context, account Account, primarys
 //
 // Corresponds with PUT /{account}/secondary_dns/primaries/{primaryserver}/link (the `LinkPrimaryServer` operationId).
 func (c *Client) LinkPrimaryServerWithBody(ctx context.Context, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLinkPrimaryServerRequestWithBody(c.Server, account, primaryserver, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newLinkPrimaryServerRequestWithBody(ctx, server, account, primaryserver, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -925,11 +973,14 @@ func (c *Client) LinkPrimaryServerWithBody(ctx context.Context, account Account,
 //
 // Corresponds with PUT /{account}/secondary_dns/primaries/{primaryserver}/link (the `LinkPrimaryServer` operationId).
 func (c *Client) LinkPrimaryServer(ctx context.Context, account Account, primaryserver PrimaryServerParameter, body LinkPrimaryServerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLinkPrimaryServerRequest(c.Server, account, primaryserver, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newLinkPrimaryServerRequest(ctx, server, account, primaryserver, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -944,11 +995,14 @@ func (c *Client) LinkPrimaryServer(ctx context.Context, account Account, primary
 //
 // Corresponds with PUT /{account}/secondary_dns/primaries/{primaryserver}/unlink (the `UnlinkPrimaryServer` operationId).
 func (c *Client) UnlinkPrimaryServerWithBody(ctx context.Context, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnlinkPrimaryServerRequestWithBody(c.Server, account, primaryserver, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUnlinkPrimaryServerRequestWithBody(ctx, server, account, primaryserver, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -963,11 +1017,14 @@ func (c *Client) UnlinkPrimaryServerWithBody(ctx context.Context, account Accoun
 //
 // Corresponds with PUT /{account}/secondary_dns/primaries/{primaryserver}/unlink (the `UnlinkPrimaryServer` operationId).
 func (c *Client) UnlinkPrimaryServer(ctx context.Context, account Account, primaryserver PrimaryServerParameter, body UnlinkPrimaryServerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnlinkPrimaryServerRequest(c.Server, account, primaryserver, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUnlinkPrimaryServerRequest(ctx, server, account, primaryserver, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -986,11 +1043,14 @@ func (c *Client) UnlinkPrimaryServer(ctx context.Context, account Account, prima
 //
 // Corresponds with POST /{account}/secondary_dns/zones (the `CreateSecondaryZone` operationId).
 func (c *Client) CreateSecondaryZoneWithBody(ctx context.Context, account Account, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSecondaryZoneRequestWithBody(c.Server, account, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSecondaryZoneRequestWithBody(ctx, server, account, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1009,11 +1069,14 @@ func (c *Client) CreateSecondaryZoneWithBody(ctx context.Context, account Accoun
 //
 // Corresponds with POST /{account}/secondary_dns/zones (the `CreateSecondaryZone` operationId).
 func (c *Client) CreateSecondaryZone(ctx context.Context, account Account, body CreateSecondaryZoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSecondaryZoneRequest(c.Server, account, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSecondaryZoneRequest(ctx, server, account, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1026,11 +1089,14 @@ func (c *Client) CreateSecondaryZone(ctx context.Context, account Account, body 
 //
 // Corresponds with GET /{account}/zones (the `ListZones` operationId).
 func (c *Client) ListZones(ctx context.Context, account Account, params *ListZonesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListZonesRequest(c.Server, account, params)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListZonesRequest(ctx, server, account, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1043,11 +1109,14 @@ func (c *Client) ListZones(ctx context.Context, account Account, params *ListZon
 //
 // Corresponds with GET /{account}/zones/{zone} (the `GetZone` operationId).
 func (c *Client) GetZone(ctx context.Context, account Account, zone ZoneParameter, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetZoneRequest(c.Server, account, zone)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetZoneRequest(ctx, server, account, zone)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -1056,16 +1125,19 @@ func (c *Client) GetZone(ctx context.Context, account Account, zone ZoneParamete
 
 // NewListDomainsRequest constructs an http.Request for the ListDomains method
 func NewListDomainsRequest(server string, account Account, params *ListDomainsParams) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListDomainsRequest(context.Background(), serverURL, account, params)
+}
+
+func newListDomainsRequest(ctx context.Context, serverURL *url.URL, account Account, params *ListDomainsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1155,37 +1227,51 @@ func NewListDomainsRequest(server string, account Account, params *ListDomainsPa
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateDomainRequest calls the generic CreateDomain builder with application/json body
 func NewCreateDomainRequest(server string, account Account, body CreateDomainJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDomainRequest(context.Background(), serverURL, account, body)
+}
+
+func newCreateDomainRequest(ctx context.Context, serverURL *url.URL, account Account, body CreateDomainJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDomainRequestWithBody(server, account, "application/json", bodyReader)
+	return newCreateDomainRequestWithBody(ctx, serverURL, account, "application/json", bodyReader)
 }
 
 // NewCreateDomainRequestWithBody constructs an http.Request for the CreateDomain method, with any body, and a specified content type
 func NewCreateDomainRequestWithBody(server string, account Account, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateDomainRequestWithBody(context.Background(), serverURL, account, contentType, body)
+}
+
+func newCreateDomainRequestWithBody(ctx context.Context, serverURL *url.URL, account Account, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1200,10 +1286,13 @@ func NewCreateDomainRequestWithBody(server string, account Account, contentType 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -1212,6 +1301,14 @@ func NewCreateDomainRequestWithBody(server string, account Account, contentType 
 
 // NewDeleteDomainRequest constructs an http.Request for the DeleteDomain method
 func NewDeleteDomainRequest(server string, account Account, domain DomainParameter) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteDomainRequest(context.Background(), serverURL, account, domain)
+}
+
+func newDeleteDomainRequest(ctx context.Context, serverURL *url.URL, account Account, domain DomainParameter) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1228,11 +1325,6 @@ func NewDeleteDomainRequest(server string, account Account, domain DomainParamet
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/%s/domains/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -1243,16 +1335,27 @@ func NewDeleteDomainRequest(server string, account Account, domain DomainParamet
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetDomainRequest constructs an http.Request for the GetDomain method
 func NewGetDomainRequest(server string, account Account, domain DomainParameter) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetDomainRequest(context.Background(), serverURL, account, domain)
+}
+
+func newGetDomainRequest(ctx context.Context, serverURL *url.URL, account Account, domain DomainParameter) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1269,11 +1372,6 @@ func NewGetDomainRequest(server string, account Account, domain DomainParameter)
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/%s/domains/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -1284,26 +1382,32 @@ func NewGetDomainRequest(server string, account Account, domain DomainParameter)
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewListPrimaryServersRequest constructs an http.Request for the ListPrimaryServers method
 func NewListPrimaryServersRequest(server string, account Account, params *ListPrimaryServersParams) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListPrimaryServersRequest(context.Background(), serverURL, account, params)
+}
+
+func newListPrimaryServersRequest(ctx context.Context, serverURL *url.URL, account Account, params *ListPrimaryServersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1369,37 +1473,51 @@ func NewListPrimaryServersRequest(server string, account Account, params *ListPr
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreatePrimaryServerRequest calls the generic CreatePrimaryServer builder with application/json body
 func NewCreatePrimaryServerRequest(server string, account Account, body CreatePrimaryServerJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePrimaryServerRequest(context.Background(), serverURL, account, body)
+}
+
+func newCreatePrimaryServerRequest(ctx context.Context, serverURL *url.URL, account Account, body CreatePrimaryServerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePrimaryServerRequestWithBody(server, account, "application/json", bodyReader)
+	return newCreatePrimaryServerRequestWithBody(ctx, serverURL, account, "application/json", bodyReader)
 }
 
 // NewCreatePrimaryServerRequestWithBody constructs an http.Request for the CreatePrimaryServer method, with any body, and a specified content type
 func NewCreatePrimaryServerRequestWithBody(server string, account Account, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreatePrimaryServerRequestWithBody(context.Background(), serverURL, account, contentType, body)
+}
+
+func newCreatePrimaryServerRequestWithBody(ctx context.Context, serverURL *url.URL, account Account, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1414,10 +1532,13 @@ func NewCreatePrimaryServerRequestWithBody(server string, account Account, conte
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -1426,6 +1547,14 @@ func NewCreatePrimaryServerRequestWithBody(server string, account Account, conte
 
 // NewDeletePrimaryServerRequest constructs an http.Request for the DeletePrimaryServer method
 func NewDeletePrimaryServerRequest(server string, account Account, primaryserver PrimaryServerParameter) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeletePrimaryServerRequest(context.Background(), serverURL, account, primaryserver)
+}
+
+func newDeletePrimaryServerRequest(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1442,11 +1571,6 @@ func NewDeletePrimaryServerRequest(server string, account Account, primaryserver
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/%s/secondary_dns/primaries/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -1457,16 +1581,27 @@ func NewDeletePrimaryServerRequest(server string, account Account, primaryserver
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetPrimaryServerRequest constructs an http.Request for the GetPrimaryServer method
 func NewGetPrimaryServerRequest(server string, account Account, primaryserver PrimaryServerParameter) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetPrimaryServerRequest(context.Background(), serverURL, account, primaryserver)
+}
+
+func newGetPrimaryServerRequest(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1479,11 +1614,6 @@ func NewGetPrimaryServerRequest(server string, account Account, primaryserver Pr
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "primaryserver", primaryserver, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1498,27 +1628,46 @@ func NewGetPrimaryServerRequest(server string, account Account, primaryserver Pr
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewLinkPrimaryServerRequest calls the generic LinkPrimaryServer builder with application/json body
 func NewLinkPrimaryServerRequest(server string, account Account, primaryserver PrimaryServerParameter, body LinkPrimaryServerJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newLinkPrimaryServerRequest(context.Background(), serverURL, account, primaryserver, body)
+}
+
+func newLinkPrimaryServerRequest(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter, body LinkPrimaryServerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewLinkPrimaryServerRequestWithBody(server, account, primaryserver, "application/json", bodyReader)
+	return newLinkPrimaryServerRequestWithBody(ctx, serverURL, account, primaryserver, "application/json", bodyReader)
 }
 
 // NewLinkPrimaryServerRequestWithBody constructs an http.Request for the LinkPrimaryServer method, with any body, and a specified content type
 func NewLinkPrimaryServerRequestWithBody(server string, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newLinkPrimaryServerRequestWithBody(context.Background(), serverURL, account, primaryserver, contentType, body)
+}
+
+func newLinkPrimaryServerRequestWithBody(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1531,11 +1680,6 @@ func NewLinkPrimaryServerRequestWithBody(server string, account Account, primary
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "primaryserver", primaryserver, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1550,10 +1694,13 @@ func NewLinkPrimaryServerRequestWithBody(server string, account Account, primary
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -1562,17 +1709,33 @@ func NewLinkPrimaryServerRequestWithBody(server string, account Account, primary
 
 // NewUnlinkPrimaryServerRequest calls the generic UnlinkPrimaryServer builder with application/json body
 func NewUnlinkPrimaryServerRequest(server string, account Account, primaryserver PrimaryServerParameter, body UnlinkPrimaryServerJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUnlinkPrimaryServerRequest(context.Background(), serverURL, account, primaryserver, body)
+}
+
+func newUnlinkPrimaryServerRequest(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter, body UnlinkPrimaryServerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUnlinkPrimaryServerRequestWithBody(server, account, primaryserver, "application/json", bodyReader)
+	return newUnlinkPrimaryServerRequestWithBody(ctx, serverURL, account, primaryserver, "application/json", bodyReader)
 }
 
 // NewUnlinkPrimaryServerRequestWithBody constructs an http.Request for the UnlinkPrimaryServer method, with any body, and a specified content type
 func NewUnlinkPrimaryServerRequestWithBody(server string, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUnlinkPrimaryServerRequestWithBody(context.Background(), serverURL, account, primaryserver, contentType, body)
+}
+
+func newUnlinkPrimaryServerRequestWithBody(ctx context.Context, serverURL *url.URL, account Account, primaryserver PrimaryServerParameter, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1589,11 +1752,6 @@ func NewUnlinkPrimaryServerRequestWithBody(server string, account Account, prima
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/%s/secondary_dns/primaries/%s/unlink", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -1604,10 +1762,13 @@ func NewUnlinkPrimaryServerRequestWithBody(server string, account Account, prima
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -1616,27 +1777,38 @@ func NewUnlinkPrimaryServerRequestWithBody(server string, account Account, prima
 
 // NewCreateSecondaryZoneRequest calls the generic CreateSecondaryZone builder with application/json body
 func NewCreateSecondaryZoneRequest(server string, account Account, body CreateSecondaryZoneJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateSecondaryZoneRequest(context.Background(), serverURL, account, body)
+}
+
+func newCreateSecondaryZoneRequest(ctx context.Context, serverURL *url.URL, account Account, body CreateSecondaryZoneJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateSecondaryZoneRequestWithBody(server, account, "application/json", bodyReader)
+	return newCreateSecondaryZoneRequestWithBody(ctx, serverURL, account, "application/json", bodyReader)
 }
 
 // NewCreateSecondaryZoneRequestWithBody constructs an http.Request for the CreateSecondaryZone method, with any body, and a specified content type
 func NewCreateSecondaryZoneRequestWithBody(server string, account Account, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateSecondaryZoneRequestWithBody(context.Background(), serverURL, account, contentType, body)
+}
+
+func newCreateSecondaryZoneRequestWithBody(ctx context.Context, serverURL *url.URL, account Account, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1651,10 +1823,13 @@ func NewCreateSecondaryZoneRequestWithBody(server string, account Account, conte
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -1663,16 +1838,19 @@ func NewCreateSecondaryZoneRequestWithBody(server string, account Account, conte
 
 // NewListZonesRequest constructs an http.Request for the ListZones method
 func NewListZonesRequest(server string, account Account, params *ListZonesParams) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newListZonesRequest(context.Background(), serverURL, account, params)
+}
+
+func newListZonesRequest(ctx context.Context, serverURL *url.URL, account Account, params *ListZonesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1750,16 +1928,27 @@ func NewListZonesRequest(server string, account Account, params *ListZonesParams
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetZoneRequest constructs an http.Request for the GetZone method
 func NewGetZoneRequest(server string, account Account, zone ZoneParameter) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetZoneRequest(context.Background(), serverURL, account, zone)
+}
+
+func newGetZoneRequest(ctx context.Context, serverURL *url.URL, account Account, zone ZoneParameter) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1776,11 +1965,6 @@ func NewGetZoneRequest(server string, account Account, zone ZoneParameter) (*htt
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
 	operationPath := fmt.Sprintf("/%s/zones/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
@@ -1791,10 +1975,13 @@ func NewGetZoneRequest(server string, account Account, zone ZoneParameter) (*htt
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
@@ -2072,6 +2259,14 @@ func (r ListDomainsResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListDomainsResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListDomainsResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2149,6 +2344,14 @@ func (r CreateDomainResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateDomainResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2218,6 +2421,14 @@ func (r DeleteDomainResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r DeleteDomainResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2304,6 +2515,14 @@ func (r GetDomainResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetDomainResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetDomainResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2376,6 +2595,14 @@ func (r ListPrimaryServersResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r ListPrimaryServersResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListPrimaryServersResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2455,6 +2682,14 @@ func (r CreatePrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreatePrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreatePrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2517,6 +2752,14 @@ func (r DeletePrimaryServerResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r DeletePrimaryServerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeletePrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2603,6 +2846,14 @@ func (r GetPrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetPrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2687,6 +2938,14 @@ func (r LinkPrimaryServerResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *LinkPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r LinkPrimaryServerResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2769,6 +3028,14 @@ func (r UnlinkPrimaryServerResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r UnlinkPrimaryServerResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UnlinkPrimaryServerResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -2859,6 +3126,14 @@ func (r CreateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -2931,6 +3206,14 @@ func (r ListZonesResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r ListZonesResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -3012,6 +3295,14 @@ func (r GetZoneResponse) GetJSON429() *N429 {
 // GetBody returns the raw response body bytes
 func (r GetZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

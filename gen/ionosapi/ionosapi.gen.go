@@ -435,6 +435,18 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// serverURL is Server parsed, as it was when parsed (serverRaw).
+	serverURL *url.URL
+	serverRaw string
+}
+
+// server returns Server parsed, parsing it again only if it changed.
+func (c *Client) server() (*url.URL, error) {
+	if c.serverURL != nil && c.serverRaw == c.Server {
+		return c.serverURL, nil
+	}
+	return url.Parse(c.Server)
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -459,6 +471,9 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
+	}
+	if u, err := url.Parse(client.Server); err == nil {
+		client.serverURL, client.serverRaw = u, client.Server
 	}
 	return &client, nil
 }
@@ -578,11 +593,14 @@ type ClientInterface interface {
 //
 // Corresponds with GET /secondaryzones (the `ListSecondaryZones` operationId).
 func (c *Client) ListSecondaryZones(ctx context.Context, params *ListSecondaryZonesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSecondaryZonesRequest(c.Server, params)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newListSecondaryZonesRequest(ctx, server, params)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -601,11 +619,14 @@ func (c *Client) ListSecondaryZones(ctx context.Context, params *ListSecondaryZo
 //
 // Corresponds with POST /secondaryzones (the `CreateSecondaryZone` operationId).
 func (c *Client) CreateSecondaryZoneWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSecondaryZoneRequestWithBody(c.Server, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSecondaryZoneRequestWithBody(ctx, server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -624,11 +645,14 @@ func (c *Client) CreateSecondaryZoneWithBody(ctx context.Context, contentType st
 //
 // Corresponds with POST /secondaryzones (the `CreateSecondaryZone` operationId).
 func (c *Client) CreateSecondaryZone(ctx context.Context, body CreateSecondaryZoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSecondaryZoneRequest(c.Server, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newCreateSecondaryZoneRequest(ctx, server, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -641,11 +665,14 @@ func (c *Client) CreateSecondaryZone(ctx context.Context, body CreateSecondaryZo
 //
 // Corresponds with DELETE /secondaryzones/{secondaryZoneId} (the `DeleteSecondaryZone` operationId).
 func (c *Client) DeleteSecondaryZone(ctx context.Context, secondaryZoneID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSecondaryZoneRequest(c.Server, secondaryZoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newDeleteSecondaryZoneRequest(ctx, server, secondaryZoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -658,11 +685,14 @@ func (c *Client) DeleteSecondaryZone(ctx context.Context, secondaryZoneID openap
 //
 // Corresponds with GET /secondaryzones/{secondaryZoneId} (the `GetSecondaryZone` operationId).
 func (c *Client) GetSecondaryZone(ctx context.Context, secondaryZoneID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSecondaryZoneRequest(c.Server, secondaryZoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetSecondaryZoneRequest(ctx, server, secondaryZoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -677,11 +707,14 @@ func (c *Client) GetSecondaryZone(ctx context.Context, secondaryZoneID openapi_t
 //
 // Corresponds with PUT /secondaryzones/{secondaryZoneId} (the `UpdateSecondaryZone` operationId).
 func (c *Client) UpdateSecondaryZoneWithBody(ctx context.Context, secondaryZoneID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSecondaryZoneRequestWithBody(c.Server, secondaryZoneID, contentType, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateSecondaryZoneRequestWithBody(ctx, server, secondaryZoneID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -696,11 +729,14 @@ func (c *Client) UpdateSecondaryZoneWithBody(ctx context.Context, secondaryZoneI
 //
 // Corresponds with PUT /secondaryzones/{secondaryZoneId} (the `UpdateSecondaryZone` operationId).
 func (c *Client) UpdateSecondaryZone(ctx context.Context, secondaryZoneID openapi_types.UUID, body UpdateSecondaryZoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSecondaryZoneRequest(c.Server, secondaryZoneID, body)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newUpdateSecondaryZoneRequest(ctx, server, secondaryZoneID, body)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -717,11 +753,14 @@ func (c *Client) UpdateSecondaryZone(ctx context.Context, secondaryZoneID openap
 //
 // Corresponds with GET /secondaryzones/{secondaryZoneId}/axfr (the `GetZoneTransferStatus` operationId).
 func (c *Client) GetZoneTransferStatus(ctx context.Context, secondaryZoneID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetZoneTransferStatusRequest(c.Server, secondaryZoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newGetZoneTransferStatusRequest(ctx, server, secondaryZoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -738,11 +777,14 @@ func (c *Client) GetZoneTransferStatus(ctx context.Context, secondaryZoneID open
 //
 // Corresponds with PUT /secondaryzones/{secondaryZoneId}/axfr (the `StartZoneTransfer` operationId).
 func (c *Client) StartZoneTransfer(ctx context.Context, secondaryZoneID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStartZoneTransferRequest(c.Server, secondaryZoneID)
+	server, err := c.server()
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
+	req, err := newStartZoneTransferRequest(ctx, server, secondaryZoneID)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -751,12 +793,15 @@ func (c *Client) StartZoneTransfer(ctx context.Context, secondaryZoneID openapi_
 
 // NewListSecondaryZonesRequest constructs an http.Request for the ListSecondaryZones method
 func NewListSecondaryZonesRequest(server string, params *ListSecondaryZonesParams) (*http.Request, error) {
-	var err error
-
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
+	return newListSecondaryZonesRequest(context.Background(), serverURL, params)
+}
+
+func newListSecondaryZonesRequest(ctx context.Context, serverURL *url.URL, params *ListSecondaryZonesParams) (*http.Request, error) {
+	var err error
 
 	operationPath := fmt.Sprintf("/secondaryzones")
 	if operationPath[0] == '/' {
@@ -831,33 +876,47 @@ func NewListSecondaryZonesRequest(server string, params *ListSecondaryZonesParam
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewCreateSecondaryZoneRequest calls the generic CreateSecondaryZone builder with application/json body
 func NewCreateSecondaryZoneRequest(server string, body CreateSecondaryZoneJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newCreateSecondaryZoneRequest(context.Background(), serverURL, body)
+}
+
+func newCreateSecondaryZoneRequest(ctx context.Context, serverURL *url.URL, body CreateSecondaryZoneJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateSecondaryZoneRequestWithBody(server, "application/json", bodyReader)
+	return newCreateSecondaryZoneRequestWithBody(ctx, serverURL, "application/json", bodyReader)
 }
 
 // NewCreateSecondaryZoneRequestWithBody constructs an http.Request for the CreateSecondaryZone method, with any body, and a specified content type
 func NewCreateSecondaryZoneRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
+	return newCreateSecondaryZoneRequestWithBody(context.Background(), serverURL, contentType, body)
+}
+
+func newCreateSecondaryZoneRequestWithBody(ctx context.Context, serverURL *url.URL, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
 
 	operationPath := fmt.Sprintf("/secondaryzones")
 	if operationPath[0] == '/' {
@@ -869,10 +928,13 @@ func NewCreateSecondaryZoneRequestWithBody(server string, contentType string, bo
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -881,16 +943,19 @@ func NewCreateSecondaryZoneRequestWithBody(server string, contentType string, bo
 
 // NewDeleteSecondaryZoneRequest constructs an http.Request for the DeleteSecondaryZone method
 func NewDeleteSecondaryZoneRequest(server string, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newDeleteSecondaryZoneRequest(context.Background(), serverURL, secondaryZoneID)
+}
+
+func newDeleteSecondaryZoneRequest(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secondaryZoneId", secondaryZoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -905,26 +970,32 @@ func NewDeleteSecondaryZoneRequest(server string, secondaryZoneID openapi_types.
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewGetSecondaryZoneRequest constructs an http.Request for the GetSecondaryZone method
 func NewGetSecondaryZoneRequest(server string, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetSecondaryZoneRequest(context.Background(), serverURL, secondaryZoneID)
+}
+
+func newGetSecondaryZoneRequest(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secondaryZoneId", secondaryZoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -939,37 +1010,51 @@ func NewGetSecondaryZoneRequest(server string, secondaryZoneID openapi_types.UUI
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewUpdateSecondaryZoneRequest calls the generic UpdateSecondaryZone builder with application/json body
 func NewUpdateSecondaryZoneRequest(server string, secondaryZoneID openapi_types.UUID, body UpdateSecondaryZoneJSONRequestBody) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateSecondaryZoneRequest(context.Background(), serverURL, secondaryZoneID, body)
+}
+
+func newUpdateSecondaryZoneRequest(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID, body UpdateSecondaryZoneJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSecondaryZoneRequestWithBody(server, secondaryZoneID, "application/json", bodyReader)
+	return newUpdateSecondaryZoneRequestWithBody(ctx, serverURL, secondaryZoneID, "application/json", bodyReader)
 }
 
 // NewUpdateSecondaryZoneRequestWithBody constructs an http.Request for the UpdateSecondaryZone method, with any body, and a specified content type
 func NewUpdateSecondaryZoneRequestWithBody(server string, secondaryZoneID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newUpdateSecondaryZoneRequestWithBody(context.Background(), serverURL, secondaryZoneID, contentType, body)
+}
+
+func newUpdateSecondaryZoneRequestWithBody(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secondaryZoneId", secondaryZoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -984,10 +1069,13 @@ func NewUpdateSecondaryZoneRequestWithBody(server string, secondaryZoneID openap
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", body)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	req.Header.Add("Content-Type", contentType)
 
@@ -996,16 +1084,19 @@ func NewUpdateSecondaryZoneRequestWithBody(server string, secondaryZoneID openap
 
 // NewGetZoneTransferStatusRequest constructs an http.Request for the GetZoneTransferStatus method
 func NewGetZoneTransferStatusRequest(server string, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newGetZoneTransferStatusRequest(context.Background(), serverURL, secondaryZoneID)
+}
+
+func newGetZoneTransferStatusRequest(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secondaryZoneId", secondaryZoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1020,26 +1111,32 @@ func NewGetZoneTransferStatusRequest(server string, secondaryZoneID openapi_type
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
 
 // NewStartZoneTransferRequest constructs an http.Request for the StartZoneTransfer method
 func NewStartZoneTransferRequest(server string, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	return newStartZoneTransferRequest(context.Background(), serverURL, secondaryZoneID)
+}
+
+func newStartZoneTransferRequest(ctx context.Context, serverURL *url.URL, secondaryZoneID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secondaryZoneId", secondaryZoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
@@ -1054,10 +1151,13 @@ func NewStartZoneTransferRequest(server string, secondaryZoneID openapi_types.UU
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	// The URL is resolved already: the request gets it as it is, not
+	// printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "", nil)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = queryURL, strings.TrimSuffix(queryURL.Host, ":")
 
 	return req, nil
 }
@@ -1256,6 +1356,14 @@ func (r ListSecondaryZonesResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *ListSecondaryZonesResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r ListSecondaryZonesResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1353,6 +1461,14 @@ func (r CreateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *CreateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r CreateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1443,6 +1559,14 @@ func (r DeleteSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *DeleteSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r DeleteSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1531,6 +1655,14 @@ func (r GetSecondaryZoneResponse) GetJSON500() *InternalError {
 // GetBody returns the raw response body bytes
 func (r GetSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status
@@ -1637,6 +1769,14 @@ func (r UpdateSecondaryZoneResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *UpdateSecondaryZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r UpdateSecondaryZoneResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1727,6 +1867,14 @@ func (r GetZoneTransferStatusResponse) GetBody() []byte {
 	return r.Body
 }
 
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *GetZoneTransferStatusResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
 // Status returns HTTPResponse.Status
 func (r GetZoneTransferStatusResponse) Status() string {
 	if r.HTTPResponse != nil {
@@ -1815,6 +1963,14 @@ func (r StartZoneTransferResponse) GetJSON500() *InternalError {
 // GetBody returns the raw response body bytes
 func (r StartZoneTransferResponse) GetBody() []byte {
 	return r.Body
+}
+
+// Raw returns HTTPResponse and Body; nil and nil for a nil r.
+func (r *StartZoneTransferResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
 }
 
 // Status returns HTTPResponse.Status

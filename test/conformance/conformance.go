@@ -149,6 +149,34 @@ func testCapabilities(t *testing.T, p Provider) {
 	assert.Equal(t, p.SupportsPorts, caps.PrimaryPorts, "Capabilities().PrimaryPorts")
 	assert.Equal(t, p.SupportsTSIG, caps.TSIG, "Capabilities().TSIG")
 	assert.Equal(t, p.SupportsTransfer, caps.Transfer, "Capabilities().Transfer")
+
+	// What Capabilities says false fails with ErrUnsupported (a kind of its
+	// own, not ErrInvalidInput) before any request.
+	c, ctx := p.Client, t.Context()
+	const name = "caps.example"
+	key := facade.TSIG{Name: "k.example.", Algorithm: "hmac-sha256", Secret: "c2VjcmV0"}
+	port := []facade.Primary{{Addr: netip.MustParseAddr("192.0.2.1"), Port: 5353}}
+	checks := []struct {
+		op        string
+		supported bool
+		call      func() error
+	}{
+		{"Transfer", caps.Transfer, func() error { return c.Transfer(ctx, name) }},
+		{"CreateZone", caps.TSIG, func() error { _, err := c.CreateZone(ctx, name, primariesA, facade.WithTSIG(key)); return err }},
+		{"CreateZone", caps.PrimaryPorts, func() error { _, err := c.CreateZone(ctx, name, port); return err }},
+		{"SetPrimaries", caps.PrimaryPorts, func() error { _, err := c.SetPrimaries(ctx, name, port); return err }},
+	}
+	for _, ch := range checks {
+		if ch.supported {
+			continue
+		}
+		p.noRequests(t, "unsupported "+ch.op, func() {
+			err := ch.call()
+			requireOpErr(t, c, err, facade.ErrUnsupported, ch.op)
+			assert.ErrorIs(t, err, errors.ErrUnsupported, ch.op)
+			assert.NotErrorIs(t, err, facade.ErrInvalidInput, ch.op)
+		})
+	}
 }
 
 // Methods are the SecondaryDNS methods by name, as Operation reports them.
@@ -165,9 +193,11 @@ var (
 	}
 )
 
-// call invokes method op on c for zone name, with primaries ps where the
-// method takes some. ListZones returns its first error, if any.
-func call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
+// Call invokes the [facade.SecondaryDNS] method called op (as
+// [facade.Error.Operation] names it) on c for zone name, with primaries ps
+// where the method takes some, and returns its error. ListZones returns
+// its first error, if any.
+func Call(ctx context.Context, c facade.SecondaryDNS, op, name string, ps []facade.Primary) error {
 	var err error
 	switch op {
 	case "ListZones":
@@ -256,6 +286,114 @@ func checkZone(t testing.TB, c facade.SecondaryDNS, what string, z facade.Zone, 
 	assert.NotEmpty(t, z.ID, "%s: Zone.ID", what)
 	assert.Equal(t, name, z.Name, "%s: Zone.Name", what)
 	assert.Equal(t, primarySet(ps), primarySet(z.Primaries), "%s: Zone.Primaries (address:effective port)", what)
+	for _, pr := range z.Primaries {
+		assert.Equal(t, pr.Effective(), pr, "%s: Zone.Primaries in effective form (port set, address unmapped)", what)
+	}
+	assert.Contains(t, []facade.Readiness{facade.ReadinessUnknown, facade.ReadinessPending, facade.ReadinessReady, facade.ReadinessFailed},
+		z.Readiness, "%s: Zone.Readiness", what)
+}
+
+// Projection is the provider-independent part of a zone: what the same
+// zone created with the same primaries must read back as on every
+// provider. Primaries are in effective form ([facade.Primary.Effective])
+// and sorted.
+type Projection struct {
+	Name      string
+	Primaries []facade.Primary
+	Readiness facade.Readiness
+	TSIGKey   string
+}
+
+// Project returns z's [Projection].
+func Project(z facade.Zone) Projection {
+	ps := make([]facade.Primary, len(z.Primaries))
+	for i, p := range z.Primaries {
+		ps[i] = p.Effective()
+	}
+	slices.SortFunc(ps, func(a, b facade.Primary) int {
+		if c := a.Addr.Compare(b.Addr); c != 0 {
+			return c
+		}
+		return int(a.Port) - int(b.Port)
+	})
+	return Projection{Name: z.Name, Primaries: ps, Readiness: z.Readiness, TSIGKey: z.TSIGKey}
+}
+
+// RunEqual checks the neutral model across providers: the same zone,
+// created on each of them with the same primaries (and
+// [facade.WithWaitUntilAvailable]), reads back equal everywhere, as
+// CreateZone returns it, as GetZone and ListZones read it, and again after
+// SetPrimaries: the same [Projection] (name, primaries with their
+// effective ports, readiness ready, no TSIG key), primaries equal to those
+// given by [facade.EqualPrimaries], and no Primary differing from its
+// effective form. providers must hold at least two.
+func RunEqual(t *testing.T, providers []Provider) {
+	t.Helper()
+	require.GreaterOrEqual(t, len(providers), 2, "RunEqual compares providers")
+	ctx := t.Context()
+	const name = "equal.example"
+	given := []facade.Primary{
+		{Addr: netip.MustParseAddr("192.0.2.1")},
+		{Addr: netip.MustParseAddr("::ffff:192.0.2.2"), Port: 53},
+		{Addr: netip.MustParseAddr("2001:db8::53")},
+	}
+	repointed := []facade.Primary{{Addr: netip.MustParseAddr("192.0.2.7"), Port: 53}}
+	want := func(ps []facade.Primary) Projection {
+		return Project(facade.Zone{Name: name, Primaries: ps, Readiness: facade.ReadinessReady})
+	}
+	views := func(p Provider, step string, first facade.Zone, ps []facade.Primary) map[string]facade.Zone {
+		got, err := p.Client.GetZone(ctx, name)
+		require.NoError(t, err, "%s: %s: GetZone", p.Client.Provider(), step)
+		n, l := countName(listed(t, ctx, p.Client), name)
+		require.Equal(t, 1, n, "%s: %s: ListZones", p.Client.Provider(), step)
+		return map[string]facade.Zone{step: first, step + ", GetZone": got, step + ", ListZones": l}
+	}
+	for _, step := range []struct {
+		name string
+		ps   []facade.Primary
+		do   func(c facade.SecondaryDNS) (facade.Zone, error)
+	}{
+		{"CreateZone", given, func(c facade.SecondaryDNS) (facade.Zone, error) {
+			return c.CreateZone(ctx, name, given, facade.WithWaitUntilAvailable())
+		}},
+		{"SetPrimaries", repointed, func(c facade.SecondaryDNS) (facade.Zone, error) {
+			if _, err := c.SetPrimaries(ctx, name, repointed); err != nil {
+				return facade.Zone{}, err
+			}
+			// SetPrimaries may send the zone back to provisioning (IONOS):
+			// read it once it is served again.
+			var z facade.Zone
+			err := facade.Poll(ctx, time.Millisecond, 50*time.Millisecond, func(ctx context.Context) (bool, error) {
+				var err error
+				z, err = c.GetZone(ctx, name)
+				return err == nil && z.Readiness == facade.ReadinessReady, err
+			})
+			return z, err
+		}},
+	} {
+		byProvider := map[string]Projection{}
+		for _, p := range providers {
+			prov := p.Client.Provider()
+			z, err := step.do(p.Client)
+			require.NoError(t, err, "%s: %s", prov, step.name)
+			for what, v := range views(p, step.name, z, step.ps) {
+				assert.True(t, facade.EqualPrimaries(step.ps, v.Primaries), "%s: %s: primaries %v, given %v", prov, what, v.Primaries, step.ps)
+				assert.Equal(t, want(step.ps), Project(v), "%s: %s: neutral projection", prov, what)
+				for _, pr := range v.Primaries {
+					assert.Equal(t, pr.Effective(), pr, "%s: %s: primary in effective form", prov, what)
+				}
+				byProvider[prov+": "+what] = Project(v)
+			}
+		}
+		var first string
+		for k, v := range byProvider {
+			if first == "" {
+				first = k
+				continue
+			}
+			assert.Equal(t, byProvider[first], v, "%s: %s reads back unlike %s", step.name, k, first)
+		}
+	}
 }
 
 // listed collects ListZones, failing on an error.
@@ -328,7 +466,7 @@ func testLifecycle(t *testing.T, p Provider) {
 	} else {
 		p.noRequests(t, "unsupported Transfer", func() {
 			err := c.Transfer(ctx, name)
-			requireOpErr(t, c, err, errors.ErrUnsupported, "Transfer")
+			requireOpErr(t, c, err, facade.ErrUnsupported, "Transfer")
 		})
 	}
 
@@ -410,7 +548,7 @@ func testInvalidNames(t *testing.T, p Provider) {
 				continue
 			}
 			p.noRequests(t, fmt.Sprintf("%s(%q)", op, name), func() {
-				err := call(ctx, c, op, name, primariesA)
+				err := Call(ctx, c, op, name, primariesA)
 				requireOpErr(t, c, err, facade.ErrInvalidInput, op)
 			})
 		}
@@ -598,7 +736,7 @@ func testNotFound(t *testing.T, p Provider) {
 			if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 				continue
 			}
-			err := call(ctx, c, op, name, primariesB)
+			err := Call(ctx, c, op, name, primariesB)
 			requireOpErr(t, c, err, facade.ErrNotFound, op)
 		}
 	}
@@ -618,7 +756,7 @@ func testPrimaryZoneIsAbsent(t *testing.T, p Provider) {
 		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 			continue
 		}
-		err := call(ctx, c, op, name, primariesB)
+		err := Call(ctx, c, op, name, primariesB)
 		requireOpErr(t, c, err, facade.ErrNotFound, op)
 	}
 	n, _ := countName(listed(t, ctx, c), name)
@@ -637,7 +775,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "ListZones" {
 			continue
 		}
-		err := call(ctx, c, op, "bad..name", primariesA)
+		err := Call(ctx, c, op, "bad..name", primariesA)
 		requireOpErr(t, c, err, facade.ErrInvalidInput, op)
 	}
 	// Errors raised from a response (or from a lookup of one).
@@ -645,7 +783,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "ListZones" || op == "CreateZone" || (op == "Transfer" && !p.SupportsTransfer) {
 			continue
 		}
-		err := call(ctx, c, op, "absent.example", primariesA)
+		err := Call(ctx, c, op, "absent.example", primariesA)
 		requireOpErr(t, c, err, facade.ErrNotFound, op)
 	}
 	_, err := c.CreateZone(ctx, "meta.example", primariesA)
@@ -659,7 +797,7 @@ func testErrorMetadata(t *testing.T, p Provider) {
 		if op == "Transfer" && !p.SupportsTransfer {
 			continue
 		}
-		err := call(cctx, c, op, "meta.example", primariesB)
+		err := Call(cctx, c, op, "meta.example", primariesB)
 		requireOpErr(t, c, err, context.Canceled, op)
 	}
 }
@@ -757,7 +895,7 @@ func testCancellation(t *testing.T, p Provider) {
 	cancel()
 	for _, op := range ops {
 		start := time.Now()
-		err := call(cctx, c, op, target(op), primariesB)
+		err := Call(cctx, c, op, target(op), primariesB)
 		requireOpErr(t, c, err, context.Canceled, op)
 		assert.Less(t, time.Since(start), prompt, "%s with a cancelled context", op)
 	}
@@ -780,7 +918,7 @@ func testCancellation(t *testing.T, p Provider) {
 				handle()
 			})
 			start := time.Now()
-			err := call(cctx, c, op, target(op), primariesB)
+			err := Call(cctx, c, op, target(op), primariesB)
 			p.Backend.Intercept(nil)
 			cancel()
 			requireOpErr(t, c, err, context.Canceled, op)
@@ -817,7 +955,7 @@ func testCancellation(t *testing.T, p Provider) {
 				handle()
 			})
 			start := time.Now()
-			err := call(cctx, c, op, target(op), primariesB)
+			err := Call(cctx, c, op, target(op), primariesB)
 			p.Backend.Intercept(nil)
 			cancel()
 			require.Error(t, err, "%s", op)
@@ -1030,7 +1168,7 @@ func testPersistentFailure(t *testing.T, p Provider) {
 		if op == "CreateZone" {
 			target = "down-new.example"
 		}
-		err := call(ctx, c, op, target, primariesB)
+		err := Call(ctx, c, op, target, primariesB)
 		fe := requireOpErr(t, c, err, facade.ErrServer, op)
 		assert.Equal(t, 503, fe.StatusCode, "%s: Error.StatusCode", op)
 	}

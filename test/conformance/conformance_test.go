@@ -150,6 +150,13 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// TestEqualAcrossProviders: the same zone with the same primaries reads
+// back equal on all three providers (see conformance.RunEqual).
+func TestEqualAcrossProviders(t *testing.T) {
+	t.Parallel()
+	conformance.RunEqual(t, []conformance.Provider{newIONOS(t), newDNSimple(t), newCloudflare(t)})
+}
+
 // intercept installs the suite's Intercept function as a fake's hook.
 func intercept(s *fakes.Server, h func(n int, handle, drop func())) {
 	if h == nil {

@@ -7,10 +7,11 @@
 // The contract it enforces:
 //
 //   - Lifecycle: CreateZone returns the zone with Provider set, a non-empty
-//     ID, the normalised name and the requested primaries; GetZone, ListZones
+//     ID, the normalised name and the requested primaries (each in effective
+//     form, with its port; a valid Readiness); GetZone, ListZones
 //     (exactly once), SetPrimaries (returning the updated zone) and GetZone
 //     again agree; Transfer is accepted (or, where the provider has no
-//     trigger, fails with errors.ErrUnsupported without a request);
+//     trigger, fails with facade.ErrUnsupported without a request);
 //     TransferStatus names the zone and reports per-primary status only for
 //     the zone's current primaries; DeleteZone removes the zone from GetZone
 //     (ErrNotFound) and ListZones, and a second DeleteZone is ErrNotFound.
@@ -42,7 +43,8 @@
 //     as ErrConflict).
 //   - Errors: every error is a *facade.Error whose Provider is the client's
 //     provider and whose Operation is the method name.
-//   - Pagination: with more zones than fit a page, ListZones yields every
+//   - Pagination: with more than two pages' worth of zones (see
+//     [Provider.PageSize]), ListZones yields every
 //     zone exactly once, a sequence may be ranged over twice, and breaking
 //     out of the loop stops all requests.
 //   - Cancellation: a cancelled context, before or during a request or a
@@ -74,6 +76,14 @@
 //     parallel calls for the same zone yield exactly one success and
 //     ErrConflict for the rest, and the winner's zone keeps all its
 //     primaries.
+//   - Capabilities: Capabilities() matches the Provider's Supports* flags,
+//     and everything it says false fails with facade.ErrUnsupported (not
+//     ErrInvalidInput) before any request.
+//
+// [RunEqual] checks the model across providers: the same zone created with
+// the same primaries on each reads back as the same [Projection] (name,
+// primaries with effective ports, readiness, TSIG key), also after
+// SetPrimaries.
 //
 // An implementation under test is described by a [Provider]: the client,
 // its [Capabilities] and optional [Backend] hooks into the server it talks

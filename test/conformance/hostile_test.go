@@ -31,6 +31,7 @@ import (
 	"github.com/secondarydns/secondarydns-go/facade/cloudflare"
 	"github.com/secondarydns/secondarydns-go/facade/dnsimple"
 	"github.com/secondarydns/secondarydns-go/facade/ionos"
+	"github.com/secondarydns/secondarydns-go/test/conformance"
 )
 
 const (
@@ -585,3 +586,68 @@ func TestHostileLockHonoursContext(t *testing.T) {
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// TestHostileStaleRememberedID: an IONOS client remembers a zone's ID from
+// a listing; later the server answers 404 for that ID and its lookup
+// listing shows only a zone of another name (or the right name under
+// another ID). The client acts on no other zone: with only another name
+// listed it fails with ErrNotFound and sends nothing to the other zone's
+// ID; with the name under a new ID it acts on that ID, once.
+func TestHostileStaleRememberedID(t *testing.T) {
+	t.Parallel()
+	p := hostileProviders[0] // IONOS addresses zones by remembered IDs
+	oldID, otherID := fmt.Sprintf("00000000-0000-4000-8000-%012d", 1), fmt.Sprintf("00000000-0000-4000-8000-%012d", 2)
+	for _, op := range []string{"DeleteZone", "Transfer", "TransferStatus"} {
+		for _, relisted := range []string{"other.example", "stale.example"} {
+			t.Run(op+"/"+relisted, func(t *testing.T) {
+				t.Parallel()
+				var listings atomic.Int32
+				hs := startHostile(t, p, func(r *http.Request) (int, any, bool) {
+					switch {
+					case p.isZoneList(r) && listings.Add(1) == 1:
+						return 200, p.zoneList([]any{p.zone(1, "stale.example")}, 1, false), true
+					case p.isZoneList(r):
+						return 200, p.zoneList([]any{p.zone(2, relisted)}, 1, false), true
+					case strings.Contains(r.URL.Path, oldID):
+						return 404, map[string]any{"httpStatus": 404, "messages": []any{map[string]any{"errorCode": "dns-404", "message": "not found"}}}, true
+					case strings.Contains(r.URL.Path, otherID) && r.Method == http.MethodDelete:
+						return 202, map[string]any{}, true
+					case strings.Contains(r.URL.Path, otherID) && r.Method == http.MethodGet: // the transfer status
+						return 202, map[string]any{"type": "collection", "items": []any{}}, true
+					case strings.Contains(r.URL.Path, otherID):
+						return 202, map[string]any{}, true
+					}
+					return 0, nil, false
+				})
+				c := p.newClient(t, hs.url)
+				for _, err := range c.ListZones(t.Context()) {
+					require.NoError(t, err)
+				}
+				err := conformanceCall(t, c, op, "stale.example")
+				hs.mu.Lock()
+				reqs := append([]string(nil), hs.requests...)
+				hs.mu.Unlock()
+				actedOnOther, triedOld := 0, false
+				for _, r := range reqs {
+					if strings.Contains(r, otherID) {
+						actedOnOther++
+					}
+					triedOld = triedOld || strings.Contains(r, oldID)
+				}
+				assert.True(t, triedOld, "the remembered ID was used first: %v", reqs)
+				if relisted == "other.example" {
+					require.ErrorIs(t, err, facade.ErrNotFound, "%v", reqs)
+					assert.Zero(t, actedOnOther, "acted on another zone: %v", reqs)
+					return
+				}
+				require.NoError(t, err, "%v", reqs)
+				assert.Equal(t, 1, actedOnOther, "acted once on the zone's new ID: %v", reqs)
+			})
+		}
+	}
+}
+
+// conformanceCall runs a by-name method with the suite's Call.
+func conformanceCall(t *testing.T, c facade.SecondaryDNS, op, name string) error {
+	return conformance.Call(t.Context(), c, op, name, primariesB)
+}

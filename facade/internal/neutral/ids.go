@@ -9,14 +9,15 @@ const DefaultIDsCap = 1 << 17
 // IDs remembers, per zone name, what a client last learnt about the zone
 // from a server answer that named it (a listing, a creation, a read), so
 // that a method addressing the zone by name can act by ID without a lookup
-// first. V holds the ID and whatever else the adapter needs to act (e.g.
-// the zone's description, which an IONOS update must resend).
+// first. V holds the ID (and whatever else the adapter needs to act).
 //
 // An entry is a hint, never trusted alone: the adapter acts on the ID only
-// where the provider identifies zones by IDs it never reuses; it checks
-// the name in every answer that carries one; and on a not-found answer it
-// forgets the entry and looks the zone up afresh (see [IDs.Forget]). The
-// cache is bounded (cap entries) and safe for concurrent use.
+// where the provider identifies zones by IDs it never reuses, and only
+// with requests that fail on an absent ID (not an upsert, which would
+// re-create a zone deleted since); it checks the name in every answer that
+// carries one; and on a not-found answer it forgets the entry and looks
+// the zone up afresh (see [ByName]). The cache is bounded (cap entries)
+// and safe for concurrent use.
 type IDs[V any] struct {
 	mu  sync.Mutex
 	m   map[string]V

@@ -10,7 +10,7 @@ import (
 	"iter"
 	"sync"
 
-	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 )
 
 // Objects caches one kind of a client's account-wide objects (Cloudflare
@@ -43,7 +43,7 @@ type Objects[T any] struct {
 	id   func(T) string
 	less func(a, b T) bool
 
-	gate *facade.Lock // held while listing or creating
+	gate *core.Lock // held while listing or creating
 
 	mu     sync.Mutex
 	items  map[string]T // nil: not loaded
@@ -55,7 +55,7 @@ type Objects[T any] struct {
 // several cached objects match a request, the least by less is used (for
 // determinism, e.g. the lowest ID).
 func NewObjects[T any](id func(T) string, less func(a, b T) bool) *Objects[T] {
-	return &Objects[T]{id: id, less: less, gate: facade.NewLock(), pins: map[string]int{}, doomed: map[string]bool{}}
+	return &Objects[T]{id: id, less: less, gate: core.NewLock(), pins: map[string]int{}, doomed: map[string]bool{}}
 }
 
 // Lister lists every object of the kind, e.g. a paginated listing.
@@ -129,12 +129,12 @@ func (o *Objects[T]) load(ctx context.Context, list Lister[T]) error {
 // first if the cache is not loaded), or creates one with create, which
 // runs alone (no other creation or listing of this cache runs meanwhile)
 // after a last look at the cache. The object is pinned: pass it to
-// [Objects.Release] when done. core and op label a wait ended by ctx.
-func (o *Objects[T]) Ensure(ctx context.Context, core *facade.Core, op string, list Lister[T], match func(T) bool, create func(ctx context.Context) (T, error)) (Handle[T], error) {
+// [Objects.Release] when done. c and op label a wait ended by ctx.
+func (o *Objects[T]) Ensure(ctx context.Context, c *core.Core, op string, list Lister[T], match func(T) bool, create func(ctx context.Context) (T, error)) (Handle[T], error) {
 	if h, found, _ := o.lookup(match); found {
 		return h, nil
 	}
-	if err := o.gate.Lock(ctx, core, op); err != nil {
+	if err := o.gate.Lock(ctx, c, op); err != nil {
 		return Handle[T]{}, err
 	}
 	defer o.gate.Unlock()
@@ -160,8 +160,8 @@ func (o *Objects[T]) Ensure(ctx context.Context, core *facade.Core, op string, l
 // Find returns the cached object matching match, listing the objects first
 // if the cache is not loaded; ok is false if none matches. Nothing is
 // pinned.
-func (o *Objects[T]) Find(ctx context.Context, core *facade.Core, op string, list Lister[T], match func(T) bool) (v T, ok bool, err error) {
-	if err := o.gate.Lock(ctx, core, op); err != nil {
+func (o *Objects[T]) Find(ctx context.Context, c *core.Core, op string, list Lister[T], match func(T) bool) (v T, ok bool, err error) {
+	if err := o.gate.Lock(ctx, c, op); err != nil {
 		return v, false, err
 	}
 	err = o.load(ctx, list)
@@ -204,7 +204,9 @@ func (o *Objects[T]) Pin(v T) (h Handle[T], ok bool) {
 // Claim claims the object with the given id for deletion by a rollback
 // that holds own pins on it: unless other calls hold it pinned too, it is
 // removed from the cache, further pins fail, and Claim reports true; the
-// caller then deletes it and calls [Objects.Settle]. Otherwise the object
+// caller then checks, with a fresh read, that nothing uses it (a call
+// that pinned it before the claim may have finished since), deletes it and
+// calls [Objects.Settle], or calls [Objects.Unclaim]. Otherwise the object
 // is in use and must be kept.
 func (o *Objects[T]) Claim(id string, own int) bool {
 	o.mu.Lock()
@@ -223,6 +225,18 @@ func (o *Objects[T]) Settle(id string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	delete(o.doomed, id)
+}
+
+// Unclaim ends a claim on v without deleting it (it turned out to be in
+// use, or its deletion failed): v is cached again and may be pinned.
+func (o *Objects[T]) Unclaim(v T) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	id := o.id(v)
+	delete(o.doomed, id)
+	if o.items != nil {
+		o.items[id] = v
+	}
 }
 
 // Pins counts the handles among hs for the object with the given id.
@@ -254,8 +268,8 @@ func (o *Objects[T]) Invalidate() {
 
 // Snapshot returns the cached objects (listing them first if the cache is
 // not loaded), in no particular order.
-func (o *Objects[T]) Snapshot(ctx context.Context, core *facade.Core, op string, list Lister[T]) ([]T, error) {
-	if err := o.gate.Lock(ctx, core, op); err != nil {
+func (o *Objects[T]) Snapshot(ctx context.Context, c *core.Core, op string, list Lister[T]) ([]T, error) {
+	if err := o.gate.Lock(ctx, c, op); err != nil {
 		return nil, err
 	}
 	err := o.load(ctx, list)
@@ -278,8 +292,8 @@ func (o *Objects[T]) Snapshot(ctx context.Context, core *facade.Core, op string,
 // after a creation whose outcome is unknown) cannot mistake an object
 // another call of the client is creating meanwhile for a stray one. It
 // returns the listing's error or ctx's, without calling f.
-func (o *Objects[T]) Exclusively(ctx context.Context, core *facade.Core, op string, list Lister[T], f func(known map[string]bool)) error {
-	if err := o.gate.Lock(ctx, core, op); err != nil {
+func (o *Objects[T]) Exclusively(ctx context.Context, c *core.Core, op string, list Lister[T], f func(known map[string]bool)) error {
+	if err := o.gate.Lock(ctx, c, op); err != nil {
 		return err
 	}
 	defer o.gate.Unlock()

@@ -3,8 +3,10 @@ package neutral
 import (
 	"context"
 	"errors"
+	"iter"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/core"
 )
 
 // Stale reports whether err, from a request addressing an object by a
@@ -23,7 +25,7 @@ func Stale(err error) bool {
 // proves it stale (see [Stale]), it resolves the name with lookup (a fresh
 // lookup, which the adapter makes remember its answer) and acts on that.
 // ids may be nil (always look up). act receives the normalised name.
-func ByName[R any](ctx context.Context, c *facade.Core, op, name string, ids *IDs[R], lookup func(ctx context.Context, n string) (R, error), act func(ctx context.Context, n string, r R) error) error {
+func ByName[R any](ctx context.Context, c *core.Core, op, name string, ids *IDs[R], lookup func(ctx context.Context, n string) (R, error), act func(ctx context.Context, n string, r R) error) error {
 	n, err := facade.NormalizeZoneName(name)
 	if err != nil {
 		return c.Invalid(op, err)
@@ -42,4 +44,53 @@ func ByName[R any](ctx context.Context, c *facade.Core, op, name string, ids *ID
 		return err
 	}
 	return act(ctx, n, r)
+}
+
+// Readiness maps a provider's zone state (as the adapter reports it in
+// Zone.State) to the neutral [facade.Readiness] with the adapter's table;
+// an empty or unlisted state is [facade.ReadinessUnknown].
+func Readiness(state string, table map[string]facade.Readiness) facade.Readiness {
+	if r, ok := table[state]; ok {
+		return r
+	}
+	return facade.ReadinessUnknown
+}
+
+// Primaries returns ps in their effective form ([facade.Primary.Effective]):
+// every primary with its port, 53 where the provider has none.
+func Primaries(ps []facade.Primary) []facade.Primary {
+	out := make([]facade.Primary, len(ps))
+	for i, p := range ps {
+		out[i] = p.Effective()
+	}
+	return out
+}
+
+// List is the shape of every adapter's ListZones: it ranges over the
+// provider's listing and yields each item through the converter newConv
+// makes for this iteration (so that a converter may load what it needs
+// lazily, once per iteration, e.g. the account's peers). A converter
+// returns ok false to skip an item (e.g. a primary zone). The first error,
+// from the listing or a converter, is yielded once, last, with a zero
+// Zone; nothing more is fetched once the consumer stops.
+func List[Z any](list iter.Seq2[Z, error], newConv func() func(z Z) (out facade.Zone, ok bool, err error)) iter.Seq2[facade.Zone, error] {
+	return func(yield func(facade.Zone, error) bool) {
+		conv := newConv()
+		for z, err := range list {
+			var (
+				out facade.Zone
+				ok  bool
+			)
+			if err == nil {
+				out, ok, err = conv(z)
+			}
+			if err != nil {
+				yield(facade.Zone{}, err)
+				return
+			}
+			if ok && !yield(out, nil) {
+				return
+			}
+		}
+	}
 }

@@ -1,12 +1,15 @@
-package facade
+package core
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"sync"
 	"testing"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -204,7 +207,7 @@ func TestPaginateBounded(t *testing.T) {
 		}, fetched
 	}
 	newCore := func(t *testing.T, opts ...Option) *Core {
-		c, err := NewCore(ProviderIONOS, "t", "https://api.example", opts...)
+		c, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", opts...)
 		require.NoError(t, err)
 		return c
 	}
@@ -229,19 +232,31 @@ func TestPaginateBounded(t *testing.T) {
 			items: func(n int) []int { return []int{3 * n, 3*n + 1, 3*n + 2} }, want: []int{0, 1, 2, 3, 4, 5, 6}, wantErr: "after 7 items", maxFetchs: 3},
 		{name: "default page limit", items: func(n int) []int { return nil }, wantErr: "after 10000 pages", maxFetchs: DefaultMaxListPages},
 	}
+	// Every case holds for string keys (PaginateUnique) and integer keys
+	// (PaginateUniqueInt) alike.
+	unique := map[string]func(*Core, PageFunc[int]) iter.Seq2[int, error]{
+		"string keys": func(c *Core, fetch PageFunc[int]) iter.Seq2[int, error] {
+			return PaginateUnique(t.Context(), c, "ListZones", key, fetch)
+		},
+		"integer keys": func(c *Core, fetch PageFunc[int]) iter.Seq2[int, error] {
+			return PaginateUniqueInt(t.Context(), c, "ListZones", func(v int) int64 { return int64(v) }, fetch)
+		},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c := newCore(t, tt.opts...)
-			fetch, fetched := endless(tt.items)
-			got, err := Collect(PaginateUnique(t.Context(), c, "ListZones", key, fetch))
-			require.ErrorIs(t, err, ErrUnexpectedResponse)
-			assert.NotErrorIs(t, err, ErrNotFound)
-			assert.Contains(t, err.Error(), tt.wantErr)
-			assert.Contains(t, err.Error(), "ionos: ListZones: ")
-			assert.Equal(t, tt.want, got)
-			assert.LessOrEqual(t, *fetched, tt.maxFetchs)
-		})
+		for kind, list := range unique {
+			t.Run(tt.name+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				c := newCore(t, tt.opts...)
+				fetch, fetched := endless(tt.items)
+				got, err := Collect(list(c, fetch))
+				require.ErrorIs(t, err, ErrUnexpectedResponse)
+				assert.NotErrorIs(t, err, ErrNotFound)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Contains(t, err.Error(), "ionos: ListZones: ")
+				assert.Equal(t, tt.want, got)
+				assert.LessOrEqual(t, *fetched, tt.maxFetchs)
+			})
+		}
 	}
 
 	// Without a key (PaginateFor, Paginate) the limits still hold.
@@ -266,10 +281,10 @@ func TestPaginateBounded(t *testing.T) {
 func TestWithListLimits(t *testing.T) {
 	t.Parallel()
 	for _, l := range []ListLimits{{MaxPages: -1}, {MaxItems: -1}} {
-		_, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(l))
+		_, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", WithListLimits(l))
 		require.ErrorIs(t, err, ErrInvalidInput, "%+v", l)
 	}
-	c, err := NewCore(ProviderIONOS, "t", "https://api.example", WithListLimits(ListLimits{MaxItems: 5}))
+	c, err := NewCore(testProvider(ProviderIONOS), "t", "https://api.example", WithListLimits(ListLimits{MaxItems: 5}))
 	require.NoError(t, err)
 	assert.Equal(t, ListLimits{MaxPages: DefaultMaxListPages, MaxItems: 5}, c.limits)
 }

@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"testing"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -91,10 +93,13 @@ func TestCoreUnsupported(t *testing.T) {
 func TestCoreWrap(t *testing.T) {
 	t.Parallel()
 	c := newTestCore(t, ProviderCloudflare, "https://api.example")
-	decoded := &Error{Provider: ProviderCloudflare, Operation: "GetIncoming", StatusCode: 404, kind: ErrNotFound,
-		Codes: []string{"1001"}, Messages: []string{"zone not found"}, RequestID: "ray"}
-	bare := &Error{kind: ErrServer, StatusCode: 503}
-	other := &Error{Provider: ProviderIONOS, kind: ErrConflict}
+	decoded := NewError(ErrNotFound, nil)
+	decoded.Provider, decoded.Operation, decoded.StatusCode = ProviderCloudflare, "GetIncoming", 404
+	decoded.Codes, decoded.Messages, decoded.RequestID = []string{"1001"}, []string{"zone not found"}, "ray"
+	bare := NewError(ErrServer, nil)
+	bare.StatusCode = 503
+	other := NewError(ErrConflict, nil)
+	other.Provider = ProviderIONOS
 	var syntax error = &json.SyntaxError{Offset: 3}
 	tests := []struct {
 		name         string

@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -209,7 +211,7 @@ func TestDecodeErrorBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := decodeErrorBody(tt.provider, tt.status, "", tt.header, []byte(tt.body), now)
+			e := testProvider(tt.provider).decodeErrorBody(tt.status, "", tt.header, []byte(tt.body), now)
 			require.NotNil(t, e)
 			assert.Equal(t, tt.provider, e.Provider)
 			assert.Equal(t, tt.status, e.StatusCode)
@@ -233,7 +235,7 @@ func TestDecodeErrorBodyBounds(t *testing.T) {
 	huge := strings.Repeat("x", 1<<20)
 	t.Run("long non-json body", func(t *testing.T) {
 		t.Parallel()
-		e := DecodeErrorBody(ProviderIONOS, 502, nil, []byte(huge))
+		e := testProvider(ProviderIONOS).DecodeErrorBody(502, nil, []byte(huge))
 		require.Len(t, e.Messages, 1)
 		assert.LessOrEqual(t, len(e.Messages[0]), 200)
 		assert.ErrorIs(t, e, ErrServer)
@@ -249,7 +251,7 @@ func TestDecodeErrorBodyBounds(t *testing.T) {
 			b.WriteString(`{"code":` + strconv.Itoa(i) + `,"message":"m` + strconv.Itoa(i) + `"}`)
 		}
 		b.WriteString(`]}`)
-		e := DecodeErrorBody(ProviderCloudflare, 400, nil, []byte(b.String()))
+		e := testProvider(ProviderCloudflare).DecodeErrorBody(400, nil, []byte(b.String()))
 		assert.LessOrEqual(t, len(e.Messages), maxMessages)
 		assert.LessOrEqual(t, len(e.Codes), maxMessages)
 		for _, m := range e.Messages {
@@ -258,14 +260,14 @@ func TestDecodeErrorBodyBounds(t *testing.T) {
 	})
 	t.Run("utf8 cut on rune boundary", func(t *testing.T) {
 		t.Parallel()
-		e := DecodeErrorBody(ProviderIONOS, 500, nil, []byte(strings.Repeat("ü", 300)))
+		e := testProvider(ProviderIONOS).DecodeErrorBody(500, nil, []byte(strings.Repeat("ü", 300)))
 		require.Len(t, e.Messages, 1)
 		assert.Equal(t, strings.Repeat("ü", 100), e.Messages[0])
 	})
 	t.Run("deeply nested json", func(t *testing.T) {
 		t.Parallel()
 		body := `{"errors":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`
-		e := DecodeErrorBody(ProviderIONOS, 400, nil, []byte(body))
+		e := testProvider(ProviderIONOS).DecodeErrorBody(400, nil, []byte(body))
 		assert.ErrorIs(t, e, ErrInvalidInput)
 	})
 }
@@ -278,7 +280,7 @@ func FuzzDecodeErrorBody(f *testing.F) {
 	f.Add(500, []byte("\xff\x00{"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		for _, p := range []string{ProviderIONOS, ProviderDNSimple, ProviderCloudflare, ""} {
-			e := DecodeErrorBody(p, status, hdr("Retry-After", "5"), body)
+			e := testProvider(p).DecodeErrorBody(status, hdr("Retry-After", "5"), body)
 			if e == nil || e.Kind() == nil {
 				t.Fatal("nil error or kind")
 			}
@@ -319,14 +321,14 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestErrorFormatting(t *testing.T) {
 	t.Parallel()
-	e := DecodeErrorBody(ProviderDNSimple, 404, hdr("X-Request-Id", "9c19"), []byte("{\"message\":\"Zone `x` not found\"}"))
+	e := testProvider(ProviderDNSimple).DecodeErrorBody(404, hdr("X-Request-Id", "9c19"), []byte("{\"message\":\"Zone `x` not found\"}"))
 	e.Operation = "GetZone"
 	assert.Equal(t, "dnsimple: GetZone: 404 not found: Zone `x` not found (request 9c19)", e.Error())
 
-	e = DecodeErrorBody(ProviderCloudflare, 429, hdr("Retry-After", "2", "Cf-Ray", "r"), []byte(`{"errors":[{"code":971,"message":"slow"}]}`))
+	e = testProvider(ProviderCloudflare).DecodeErrorBody(429, hdr("Retry-After", "2", "Cf-Ray", "r"), []byte(`{"errors":[{"code":971,"message":"slow"}]}`))
 	assert.Equal(t, "cloudflare: 429 rate limited: slow [971] (retry after 2s) (request r)", e.Error())
 
-	e = DecodeErrorBody(ProviderDNSimple, 400, nil, []byte(`{"errors":{"name":["is bad"]}}`))
+	e = testProvider(ProviderDNSimple).DecodeErrorBody(400, nil, []byte(`{"errors":{"name":["is bad"]}}`))
 	assert.Equal(t, "dnsimple: 400 invalid input: name is bad", e.Error())
 
 	tr := transportError(ProviderIONOS, "ListZones", context.Canceled, errors.New("dial tcp: boom"))
@@ -358,6 +360,6 @@ func TestInvalid(t *testing.T) {
 	assert.Empty(t, orig.Operation, "Invalid must not mutate its argument")
 
 	// Keeps the kind of an existing *Error.
-	e = Invalid("X", DecodeErrorBody(ProviderIONOS, 404, nil, nil))
+	e = Invalid("X", testProvider(ProviderIONOS).DecodeErrorBody(404, nil, nil))
 	assert.ErrorIs(t, e, ErrNotFound)
 }

@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,6 +46,40 @@ type fakeDeleteZoneResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 }
+
+// Raw is what scripts/templates/client-with-responses.tmpl adds to every
+// generated response.
+func (r *fakeGetZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
+func (r *fakeCreateZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
+func (r *fakeRangeResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
+func (r *fakeDeleteZoneResponse) Raw() (*http.Response, []byte) {
+	if r == nil {
+		return nil, nil
+	}
+	return r.HTTPResponse, r.Body
+}
+
+func getJSON200(r *fakeGetZoneResponse) *fakeZone    { return r.JSON200 }
+func getJSON201(r *fakeCreateZoneResponse) *fakeZone { return r.JSON201 }
+func getJSON2XX(r *fakeRangeResponse) *fakeZone      { return r.JSON2XX }
 
 // fakeGetZone behaves like a generated GetZoneWithResponse: it parses JSON
 // bodies for 200 and 404 and fails on undecodable JSON, returning the
@@ -121,12 +157,13 @@ func TestCheckResponseEndToEnd(t *testing.T) {
 			})
 			c := newTestCore(t, ProviderDNSimple, srv.URL)
 			rsp, err := fakeGetZone(t.Context(), c, srv.URL+"/zones/example.com")
-			err = c.CheckResponse("GetZone", rsp, err)
+			z, err := Call(c, "GetZone", rsp, err, getJSON200)
 			if tt.kind == nil {
 				require.NoError(t, err)
-				assert.Equal(t, "example.com", rsp.JSON200.Name)
+				assert.Equal(t, "example.com", z.Name)
 				return
 			}
+			assert.Nil(t, z)
 			require.ErrorIs(t, err, tt.kind)
 			var fe *Error
 			require.ErrorAs(t, err, &fe)
@@ -144,60 +181,66 @@ func TestCheckResponseTransportAndContext(t *testing.T) {
 	c := newTestCore(t, ProviderIONOS, "https://api.example.com")
 	var nilRsp *fakeGetZoneResponse
 
-	err := c.CheckResponse("ListZones", nilRsp, errors.New("dial tcp 127.0.0.1:1: connect: connection refused"))
+	_, err := Call(c, "ListZones", nilRsp, errors.New("dial tcp 127.0.0.1:1: connect: connection refused"), getJSON200)
 	require.ErrorIs(t, err, ErrTransport)
 	assert.Equal(t, "ionos: ListZones: transport error: dial tcp 127.0.0.1:1: connect: connection refused", err.Error())
 
-	err = c.CheckResponse("ListZones", nilRsp, context.Canceled)
+	err = Exec(c, "ListZones", nilRsp, context.Canceled)
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorIs(t, err, ErrTransport)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	rsp, err := fakeGetZone(ctx, c, "https://api.example.com/zones/x")
-	err = c.CheckResponse("GetZone", rsp, err)
+	_, err = Call(c, "GetZone", rsp, err, getJSON200)
 	require.ErrorIs(t, err, context.Canceled)
 	var fe *Error
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "GetZone", fe.Operation)
 
 	// A nil response without an error is unexpected, not a panic.
-	require.ErrorIs(t, c.CheckResponse("GetZone", nilRsp, nil), ErrUnexpectedResponse)
-	require.ErrorIs(t, c.CheckResponse("GetZone", nil, nil), ErrUnexpectedResponse)
+	_, err = Call(c, "GetZone", nilRsp, nil, getJSON200)
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	require.ErrorIs(t, Exec[*fakeDeleteZoneResponse](c, "GetZone", nil, nil), ErrUnexpectedResponse)
 	require.ErrorIs(t, c.Check("GetZone", nil, nil, nil, true), ErrUnexpectedResponse)
 }
 
-func TestCheckResponseShapes(t *testing.T) {
+// TestCallShapes: which field holds the payload is the adapter's choice
+// (payload), checked by the compiler; a response of another shape (not a
+// generated response, a value instead of a pointer) no longer compiles.
+func TestCallShapes(t *testing.T) {
 	t.Parallel()
 	c := newTestCore(t, ProviderCloudflare, "https://api.example.com")
 	ok := func(status int) *http.Response {
 		return &http.Response{StatusCode: status, Header: http.Header{}}
 	}
+	create := func(r *fakeCreateZoneResponse) func() error {
+		return func() error { _, err := Call(c, "Op", r, nil, getJSON201); return err }
+	}
+	rng := func(r *fakeRangeResponse) func() error {
+		return func() error { _, err := Call(c, "Op", r, nil, getJSON2XX); return err }
+	}
+	del := func(r *fakeDeleteZoneResponse) func() error {
+		return func() error { return Exec(c, "Op", r, nil) }
+	}
 	tests := []struct {
 		name string
-		rsp  any
+		call func() error
 		kind error
 	}{
-		{name: "delete 204 without JSON fields", rsp: &fakeDeleteZoneResponse{HTTPResponse: ok(204)}},
-		{name: "delete 200 without JSON fields", rsp: &fakeDeleteZoneResponse{HTTPResponse: ok(200), Body: []byte(`{}`)}},
-		{name: "create 201 decoded", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(201), JSON201: &fakeZone{}}},
-		{name: "create 201 not decoded", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(201)}, kind: ErrUnexpectedResponse},
-		{name: "create 200 undeclared", rsp: &fakeCreateZoneResponse{HTTPResponse: ok(200)}, kind: ErrUnexpectedResponse},
-		{name: "2XX range decoded", rsp: &fakeRangeResponse{HTTPResponse: ok(202), JSON2XX: &fakeZone{}}},
-		{name: "2XX range not decoded", rsp: &fakeRangeResponse{HTTPResponse: ok(200)}, kind: ErrUnexpectedResponse},
-		{name: "value instead of pointer", rsp: fakeCreateZoneResponse{HTTPResponse: ok(201), JSON201: &fakeZone{}}},
-		{name: "not a struct", rsp: 42, kind: ErrUnexpectedResponse},
-		{name: "struct without fields", rsp: &struct{ X int }{}, kind: ErrUnexpectedResponse},
-		{name: "wrong field types", rsp: &struct {
-			Body         string
-			HTTPResponse *http.Response
-		}{}, kind: ErrUnexpectedResponse},
-		{name: "non-2xx", rsp: &fakeDeleteZoneResponse{HTTPResponse: &http.Response{StatusCode: 404, Header: http.Header{"Cf-Ray": {"r1"}}}, Body: []byte(`{"errors":[{"code":1001,"message":"nope"}]}`)}, kind: ErrNotFound},
+		{name: "delete 204 without JSON fields", call: del(&fakeDeleteZoneResponse{HTTPResponse: ok(204)})},
+		{name: "delete 200 without JSON fields", call: del(&fakeDeleteZoneResponse{HTTPResponse: ok(200), Body: []byte(`{}`)})},
+		{name: "create 201 decoded", call: create(&fakeCreateZoneResponse{HTTPResponse: ok(201), JSON201: &fakeZone{}})},
+		{name: "create 201 not decoded", call: create(&fakeCreateZoneResponse{HTTPResponse: ok(201)}), kind: ErrUnexpectedResponse},
+		{name: "create 200 undeclared", call: create(&fakeCreateZoneResponse{HTTPResponse: ok(200)}), kind: ErrUnexpectedResponse},
+		{name: "2XX range decoded", call: rng(&fakeRangeResponse{HTTPResponse: ok(202), JSON2XX: &fakeZone{}})},
+		{name: "2XX range not decoded", call: rng(&fakeRangeResponse{HTTPResponse: ok(200)}), kind: ErrUnexpectedResponse},
+		{name: "non-2xx", call: del(&fakeDeleteZoneResponse{HTTPResponse: &http.Response{StatusCode: 404, Header: http.Header{"Cf-Ray": {"r1"}}}, Body: []byte(`{"errors":[{"code":1001,"message":"nope"}]}`)}), kind: ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := c.CheckResponse("Op", tt.rsp, nil)
+			err := tt.call()
 			if tt.kind == nil {
 				assert.NoError(t, err)
 				return
@@ -222,7 +265,7 @@ func TestCheckExplicit(t *testing.T) {
 
 	// Errors from Do or validation keep their kind and gain the operation,
 	// without mutating the original.
-	orig := DecodeErrorBody(ProviderDNSimple, 429, http.Header{"Retry-After": {"9"}}, nil)
+	orig := testProvider(ProviderDNSimple).DecodeErrorBody(429, http.Header{"Retry-After": {"9"}}, nil)
 	err = c.Check("ListZones", nil, nil, orig, false)
 	require.ErrorIs(t, err, ErrRateLimited)
 	require.ErrorAs(t, err, &fe)

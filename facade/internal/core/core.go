@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,7 +15,28 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+
+	"github.com/secondarydns/secondarydns-go/facade/internal/config"
+	"github.com/secondarydns/secondarydns-go/facade/internal/poll"
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
+
+// Provider is what the core knows about one provider: given by each
+// adapter to [NewCore], so that the core itself knows no provider by name.
+type Provider struct {
+	// Name is the provider's name, e.g. [facade.ProviderIONOS]: a non-empty
+	// lower-case name, reported in [facade.Error.Provider].
+	Name string
+	// RequestIDHeaders are the response headers carrying the provider's
+	// request identifier, in order of preference (see [Provider.RequestID]);
+	// none means X-Request-Id, X-Correlation-Id and Cf-Ray.
+	RequestIDHeaders []string
+	// ConflictCodes are error codes of the provider that mean "already
+	// exists" on a 400 or 422 answer (see [Provider.DecodeErrorBody]).
+	ConflictCodes []string
+}
 
 // Core is the shared HTTP transport of one provider client. It implements
 // the generated clients' HttpRequestDoer interface (Do) and classifies
@@ -25,9 +45,9 @@ import (
 // For every request Core
 //   - refuses to send credentials anywhere but the configured base URL's
 //     scheme, host and port, and never follows a redirect (not even to the
-//     same origin, and also not with a client from [WithHTTPClient], which
-//     is copied, never modified): a 3xx answer is an [ErrUnexpectedResponse]
-//     error keeping the status and [Error.Location], so that neither the
+//     same origin, and also not with a client from [facade.WithHTTPClient], which
+//     is copied, never modified): a 3xx answer is an [facade.ErrUnexpectedResponse]
+//     error keeping the status and [facade.Error.Location], so that neither the
 //     credentials nor a request body reach another URL and a write is
 //     reported done only when the server that was asked says so;
 //   - sends a new request per attempt (a RoundTripper may still hold the
@@ -35,7 +55,7 @@ import (
 //     Authorization: Bearer <token>, User-Agent and (unless already set)
 //     Accept: application/json; the caller's request is never modified;
 //   - retries with capped exponential backoff and full jitter (see
-//     [RetryPolicy]) on 429, 502, 503, 504 and connection errors for GET,
+//     [facade.RetryPolicy]) on 429, 502, 503, 504 and connection errors for GET,
 //     HEAD, OPTIONS, PUT and DELETE; other methods (POST, PATCH) are retried
 //     only on 429 and on errors proving the request never left the client
 //     (dial errors, DNS failures), never on 5xx or a connection dropped
@@ -48,7 +68,7 @@ import (
 //   - reads a non-2xx body, capped at the configured size, before returning,
 //     and stops reading when the context ends whatever the RoundTripper does;
 //     a 1xx answer that net/http returns as final (a protocol switch nobody
-//     asked for) is closed unread and is an [ErrUnexpectedResponse] error,
+//     asked for) is closed unread and is an [facade.ErrUnexpectedResponse] error,
 //     so no answer keeps a call past its context or the client's Timeout.
 //
 // Do returns a response only for a final 2xx status; its body is streamed,
@@ -57,34 +77,41 @@ import (
 // the status and request ID. A 2xx that arrives is returned even if the
 // request context ended meanwhile: the server acted, and the caller is told
 // so. If its body can then no longer be read, the read fails with an
-// [ErrTransport] *Error that matches the context's error and keeps the 2xx
+// [facade.ErrTransport] *Error that matches the context's error and keeps the 2xx
 // StatusCode and the request ID. Likewise an error answer that arrived and
 // was read as the context ended is reported as that answer (a 404 stays
 // ErrNotFound), not as the context's end. The returned response's Request
 // is the caller's request, never the copy that carried the credentials.
 //
 // A final non-2xx status, a body over the size cap and transport failures
-// are returned as a nil response and an [*Error] without Operation;
+// are returned as a nil response and an [*facade.Error] without Operation;
 // [Core.Check] fills in the operation. Going through Core therefore keeps
 // the status, request id and provider messages even when a generated client
 // would have failed to parse an error body. When a state-changing request
 // (not GET, HEAD or OPTIONS) was retried after an attempt whose outcome is
-// unknown, its final error has [Error.PriorAttemptUnknown] set: a 404 to a
+// unknown, its final error has [facade.Error.PriorAttemptUnknown] set: a 404 to a
 // retried DELETE then most likely means that the earlier attempt deleted
-// the object (see [OutcomeUnknown]).
+// the object (see [facade.OutcomeUnknown]).
 //
 // A Core is safe for concurrent use. Its token is never logged or printed:
 // fmt and slog render a *Core as its provider and base URL only, and no
 // field of a Core holds the token in printable form, so printing a Core
 // value shows no credential either.
 type Core struct {
-	provider  string
-	token     *Secret // pointer: printing a Core value shows an address, not the token
-	baseURL   string
-	base      *url.URL
+	provider string
+	info     Provider
+	token    *facade.Secret // pointer: printing a Core value shows an address, not the token
+	baseURL  string
+	base     *url.URL
+	// direct holds the transport every attempt goes through directly, or
+	// is nil when client must be used (its Jar keeps cookies); timeout
+	// bounds one attempt (the HTTP client's Timeout), 0 for none. (A
+	// pointer: printing a Core never walks the transport's state.)
+	direct    *direct
 	client    *http.Client
+	timeout   time.Duration
 	userAgent string
-	retry     RetryPolicy
+	retry     facade.RetryPolicy
 	logger    *slog.Logger
 	maxBody   int64
 	now       func() time.Time
@@ -105,18 +132,20 @@ type Core struct {
 
 	// privatePrimaries and limits: see WithPrivatePrimaries and WithListLimits.
 	privatePrimaries bool
-	limits           ListLimits
+	limits           facade.ListLimits
 }
 
-// NewCore returns a Core for provider (one of the Provider* constants, or
-// any non-empty lower-case name) authenticating with the bearer token and
-// talking to defaultBaseURL unless [WithBaseURL] overrides it. Options are
-// applied in order; nil options are ignored. Any invalid argument yields an
-// [*Error] of kind [ErrInvalidInput] with Operation "NewCore".
-func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, error) {
+// NewCore returns a Core for the provider p (p.Name: one of the
+// facade.Provider* constants, or any non-empty lower-case name)
+// authenticating with the bearer token and talking to defaultBaseURL
+// unless [facade.WithBaseURL] overrides it. Options are applied in order;
+// nil options are ignored. Any invalid argument yields an [*facade.Error]
+// of kind [facade.ErrInvalidInput] with Operation "NewCore".
+func NewCore(p Provider, token, defaultBaseURL string, opts ...facade.Option) (*Core, error) {
 	const op = "NewCore"
+	provider := p.Name
 	fail := func(err error) (*Core, error) {
-		e := Invalid(op, err)
+		e := facade.Invalid(op, err)
 		e.Provider = provider
 		return nil, e
 	}
@@ -127,21 +156,21 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 		// Never echo the token, not even an invalid one.
 		return fail(errors.New("token must be non-empty and contain no whitespace or control characters"))
 	}
-	cfg := config{
-		userAgent:    DefaultUserAgent,
-		retry:        DefaultRetryPolicy(),
-		logger:       discardLogger(),
-		maxBodyBytes: DefaultMaxBodyBytes,
-		now:          time.Now,
-		pollFirst:    DefaultPollFirst,
-		pollMax:      DefaultPollMax,
+	cfg := config.Config{
+		UserAgent:    facade.DefaultUserAgent,
+		Retry:        config.Retry(facade.DefaultRetryPolicy()),
+		Logger:       slog.New(slog.DiscardHandler),
+		MaxBodyBytes: facade.DefaultMaxBodyBytes,
+		Now:          time.Now,
+		PollFirst:    facade.DefaultPollFirst,
+		PollMax:      facade.DefaultPollMax,
 	}
 	if defaultBaseURL != "" {
-		u, err := normalizeBaseURL(defaultBaseURL)
+		u, err := config.NormalizeBaseURL(defaultBaseURL)
 		if err != nil {
 			return fail(err)
 		}
-		cfg.baseURL = u
+		cfg.BaseURL = u
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -151,45 +180,69 @@ func NewCore(provider, token, defaultBaseURL string, opts ...Option) (*Core, err
 			return fail(err)
 		}
 	}
-	if cfg.baseURL == "" {
+	if cfg.BaseURL == "" {
 		return fail(errors.New("no base URL: pass a default or use WithBaseURL"))
 	}
-	if cfg.client == nil {
-		cfg.client = &http.Client{Timeout: DefaultTimeout}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: facade.DefaultTimeout}
 	}
-	// Redirects are never followed, whoever's client this is: a copy with
-	// its own CheckRedirect, so the caller's client is not modified.
-	client := *cfg.client
+	// Redirects are never followed, whoever's client this is: attempts go
+	// to its transport directly, or, if it keeps cookies, through a copy
+	// with its own CheckRedirect, so the caller's client is not modified.
+	// Either way the core bounds each attempt by the client's Timeout.
+	client := *cfg.Client
+	timeout := client.Timeout
+	var d *direct
+	if client.Jar == nil {
+		d = &direct{rt: client.Transport}
+		if d.rt == nil {
+			d.rt = http.DefaultTransport
+		}
+	}
 	client.CheckRedirect = refuseRedirect
 	client.Transport = redirectGuard{next: client.Transport}
-	base, err := url.Parse(cfg.baseURL)
+	client.Timeout = 0
+	base, err := url.Parse(cfg.BaseURL)
 	if err != nil { // cannot happen: normalizeBaseURL parsed it
 		return fail(err)
 	}
-	secret := Secret(token)
+	secret := facade.Secret(token)
+	if len(p.RequestIDHeaders) == 0 {
+		p.RequestIDHeaders = defaultRequestIDHeaders
+	}
+	limits := facade.ListLimits(cfg.Limits)
+	if limits.MaxPages == 0 {
+		limits.MaxPages = facade.DefaultMaxListPages
+	}
+	if limits.MaxItems == 0 {
+		limits.MaxItems = facade.DefaultMaxListItems
+	}
 	return &Core{
 		provider:  provider,
+		info:      p,
 		token:     &secret,
-		baseURL:   cfg.baseURL,
+		baseURL:   cfg.BaseURL,
 		base:      base,
+		direct:    d,
 		client:    &client,
-		userAgent: cfg.userAgent,
-		retry:     cfg.retry,
-		logger:    cfg.logger,
-		maxBody:   cfg.maxBodyBytes,
-		now:       cfg.now,
-		wait:      waitCtx,
-		pollFirst: cfg.pollFirst,
-		pollMax:   cfg.pollMax,
-		ua:        []string{cfg.userAgent},
+		timeout:   timeout,
+		userAgent: cfg.UserAgent,
+		retry:     facade.RetryPolicy(cfg.Retry),
+		logger:    cfg.Logger,
+		maxBody:   cfg.MaxBodyBytes,
+		now:       cfg.Now,
+		wait:      poll.Wait,
+		pollFirst: cfg.PollFirst,
+		pollMax:   cfg.PollMax,
+		ua:        []string{cfg.UserAgent},
 		accept:    []string{"application/json"},
 
-		privatePrimaries: cfg.privatePrimaries,
-		limits:           cfg.limits.withDefaults(),
+		privatePrimaries: cfg.PrivatePrimaries,
+		limits:           limits,
 	}, nil
 }
 
-// Provider returns the provider name given to [NewCore].
+// Provider returns the provider name given to [NewCore] (Provider.Name).
 func (c *Core) Provider() string { return c.provider }
 
 // BaseURL returns the normalised API base URL (no trailing slash), suitable
@@ -197,19 +250,11 @@ func (c *Core) Provider() string { return c.provider }
 func (c *Core) BaseURL() string { return c.baseURL }
 
 // RetryPolicy returns the retry policy in effect.
-func (c *Core) RetryPolicy() RetryPolicy { return c.retry }
-
-// Stats are cumulative counters of a [Core].
-type Stats struct {
-	// Attempts counts HTTP attempts sent (first tries and retries).
-	Attempts int64
-	// Retries counts attempts that were retries.
-	Retries int64
-}
+func (c *Core) RetryPolicy() facade.RetryPolicy { return c.retry }
 
 // Stats returns the counters accumulated since the Core was created.
-func (c *Core) Stats() Stats {
-	return Stats{Attempts: c.attempts.Load(), Retries: c.retries.Load()}
+func (c *Core) Stats() facade.Stats {
+	return facade.Stats{Attempts: c.attempts.Load(), Retries: c.retries.Load()}
 }
 
 // String describes the Core without its token.
@@ -217,7 +262,7 @@ func (c *Core) String() string {
 	if c == nil {
 		return "facade.Core(nil)"
 	}
-	return fmt.Sprintf("facade.Core{provider: %q, baseURL: %q, token: %s}", c.provider, c.baseURL, redacted)
+	return fmt.Sprintf("facade.Core{provider: %q, baseURL: %q, token: %s}", c.provider, c.baseURL, text.Redacted)
 }
 
 // GoString is like String, for %#v.
@@ -234,12 +279,12 @@ func (c *Core) LogValue() slog.Value {
 // Do sends req with authentication, retries and body capping; see [Core].
 func (c *Core) Do(req *http.Request) (*http.Response, error) {
 	if req == nil || req.URL == nil {
-		return nil, &Error{Provider: c.provider, kind: ErrInvalidInput, Messages: []string{"nil request"}}
+		return nil, c.newError(facade.ErrInvalidInput, nil, "", "nil request")
 	}
 	ctx := req.Context()
 	if !sameOrigin(c.base, req.URL) {
-		return nil, &Error{Provider: c.provider, kind: ErrInvalidInput,
-			Messages: []string{fmt.Sprintf("refusing to send credentials to %s://%s (base URL is %s)", req.URL.Scheme, req.URL.Host, c.baseURL)}}
+		return nil, c.newError(facade.ErrInvalidInput, nil, "",
+			fmt.Sprintf("refusing to send credentials to %s://%s (base URL is %s)", req.URL.Scheme, req.URL.Host, c.baseURL))
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	// unknown records that an earlier attempt was sent and its outcome is
@@ -249,7 +294,7 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			e := transportError(c.provider, "", err, nil)
-			e.refused = true // nothing was sent
+			e.Refused = true // nothing was sent
 			return nil, c.priorUnknown(req, e, unknown)
 		}
 		resp, body, err := c.attempt(ctx, req, attempt)
@@ -268,7 +313,7 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.priorUnknown(req, c.finish(ctx, resp, body, nil), unknown)
 			}
 			e := transportError(c.provider, "", ctx.Err(), err)
-			e.refused = neverSent(err)
+			e.Refused = neverSent(err)
 			return nil, c.priorUnknown(req, e, unknown)
 		}
 		wait, again := c.retryDecision(req.Method, attempt, replayable, resp, err)
@@ -287,7 +332,7 @@ func (c *Core) Do(req *http.Request) (*http.Response, error) {
 			e := transportError(c.provider, "", ctx.Err(), werr)
 			// Only a refusal or a request that never left makes the outcome
 			// certain; after a 5xx or a dropped connection it is not.
-			e.refused = (resp != nil && resp.StatusCode == http.StatusTooManyRequests) || (err != nil && neverSent(err))
+			e.Refused = (resp != nil && resp.StatusCode == http.StatusTooManyRequests) || (err != nil && neverSent(err))
 			return nil, c.priorUnknown(req, e, unknown)
 		}
 	}
@@ -305,11 +350,11 @@ func outcomeUnknownAttempt(resp *http.Response, err error) bool {
 
 // priorUnknown marks e, the final error of a state-changing request, when
 // an earlier attempt's outcome is unknown: its answer is then no proof that
-// nothing happened (see [Error.PriorAttemptUnknown]).
-func (c *Core) priorUnknown(req *http.Request, e *Error, unknown bool) *Error {
+// nothing happened (see [facade.Error.PriorAttemptUnknown]).
+func (c *Core) priorUnknown(req *http.Request, e *facade.Error, unknown bool) *facade.Error {
 	if unknown && !isSafe(req.Method) {
 		e.PriorAttemptUnknown = true
-		e.refused = false
+		e.Refused = false
 	}
 	return e
 }
@@ -320,9 +365,8 @@ func (c *Core) priorUnknown(req *http.Request, e *Error, unknown bool) *Error {
 // User-Agent and Accept headers, so that req itself (which may belong to
 // the caller) never carries the token. From the second attempt on, the body
 // comes from req.GetBody.
-func (c *Core) outgoing(req *http.Request, n int) (*http.Request, error) {
-	r := new(http.Request)
-	*r = *req
+func (c *Core) outgoing(ctx context.Context, req *http.Request, n int) (*http.Request, error) {
+	r := req.WithContext(ctx)
 	h := make(http.Header, len(req.Header)+3)
 	for k, v := range req.Header {
 		h[k] = v
@@ -350,27 +394,74 @@ func (c *Core) outgoing(req *http.Request, n int) (*http.Request, error) {
 // ends) for error decoding.
 func (c *Core) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, []byte, error) {
 	c.attempts.Add(1)
-	out, err := c.outgoing(req, n)
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	out, err := c.outgoing(actx, req, n)
 	if err != nil {
+		cancel()
 		return nil, nil, err
 	}
 	start := time.Now()
-	resp, err := c.client.Do(out)
+	resp, err := c.send(out)
 	var body []byte
 	if err == nil {
 		restoreLocation(resp)
 		switch {
 		case isSuccess(resp.StatusCode):
-			resp.Body = c.newSuccessBody(ctx, resp)
+			// The attempt's deadline holds until the caller has read
+			// the body: the body's Close ends it.
+			resp.Body = c.newSuccessBody(actx, resp, cancel)
+			cancel = nil
 		case resp.StatusCode < 200:
 			_ = resp.Body.Close()
 			resp.Body = http.NoBody
 		default:
-			body, err = c.readBody(ctx, resp)
+			body, err = c.readBody(actx, resp)
 		}
+	}
+	if cancel != nil {
+		cancel()
 	}
 	c.logAttempt(ctx, req, n, resp, err, time.Since(start))
 	return resp, body, err
+}
+
+// send performs one round trip of out: on the transport directly (no
+// redirect is followed: a 3xx is an answer like any other), or through the
+// client when it keeps cookies. It checks what http.Client would: a
+// transport answering nothing, or a response without a body.
+func (c *Core) send(out *http.Request) (*http.Response, error) {
+	if c.direct == nil {
+		return c.client.Do(out)
+	}
+	resp, err := c.direct.rt.RoundTrip(out)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, &url.Error{Op: urlErrorOp(out.Method), URL: out.URL.String(), Err: err}
+	case resp == nil:
+		return nil, &url.Error{Op: urlErrorOp(out.Method), URL: out.URL.String(),
+			Err: fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", c.direct.rt)}
+	case resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	return resp, nil
+}
+
+// direct is the transport a Core calls without an http.Client.
+type direct struct{ rt http.RoundTripper }
+
+// urlErrorOp is the Op of the *url.Error http.Client returns: the method
+// in title case ("Get").
+func urlErrorOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
 }
 
 // errBodyTooLarge marks a body over the cap; such responses are never retried.
@@ -398,12 +489,10 @@ func (c *Core) readBody(ctx context.Context, resp *http.Response) ([]byte, error
 }
 
 // tooLarge is the error for a response body over the cap.
-func (c *Core) tooLarge(resp *http.Response) *Error {
-	return &Error{
-		Provider: c.provider, StatusCode: resp.StatusCode, kind: ErrTransport, cause: errBodyTooLarge,
-		RequestID: RequestID(c.provider, resp.Header),
-		Messages:  []string{"response body exceeds " + strconv.FormatInt(c.maxBody, 10) + " bytes"},
-	}
+func (c *Core) tooLarge(resp *http.Response) *facade.Error {
+	e := c.newError(facade.ErrTransport, errBodyTooLarge, "", "response body exceeds "+strconv.FormatInt(c.maxBody, 10)+" bytes")
+	e.StatusCode, e.RequestID = resp.StatusCode, c.info.RequestID(resp.Header)
+	return e
 }
 
 // retryDecision reports whether and how long to wait before another attempt.
@@ -469,24 +558,24 @@ func fullJitter(ceil time.Duration) time.Duration {
 }
 
 // finish turns the last attempt, which did not succeed, into Do's error.
-func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err error) *Error {
+func (c *Core) finish(ctx context.Context, resp *http.Response, body []byte, err error) *facade.Error {
 	if err != nil {
-		var fe *Error
+		var fe *facade.Error
 		if errors.As(err, &fe) {
 			return fe
 		}
 		e := transportError(c.provider, "", ctx.Err(), err)
-		e.refused = neverSent(err)
+		e.Refused = neverSent(err)
 		return e
 	}
-	return decodeErrorBody(c.provider, resp.StatusCode, reasonPhrase(resp), resp.Header, body, c.now())
+	return c.info.decodeErrorBody(resp.StatusCode, reasonPhrase(resp), resp.Header, body, c.now())
 }
 
 // undecodable builds the ErrUnexpectedResponse error for a 2xx body the
-// caller cannot use.
-func (c *Core) undecodable(resp *http.Response, body []byte, why string) *Error {
-	e := &Error{Provider: c.provider, StatusCode: resp.StatusCode, kind: ErrUnexpectedResponse,
-		RequestID: RequestID(c.provider, resp.Header), Messages: []string{why}}
+// caller cannot use; cause is the decoding error, if any.
+func (c *Core) undecodable(resp *http.Response, body []byte, cause error, why string) *facade.Error {
+	e := c.newError(facade.ErrUnexpectedResponse, cause, "", why)
+	e.StatusCode, e.RequestID = resp.StatusCode, c.info.RequestID(resp.Header)
 	if s := snippet(body); s != "" {
 		e.Messages = append(e.Messages, s)
 	}
@@ -503,29 +592,14 @@ func (c *Core) logAttempt(ctx context.Context, req *http.Request, n int, resp *h
 	}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		if id := RequestID(c.provider, resp.Header); id != "" {
+		if id := c.info.RequestID(resp.Header); id != "" {
 			attrs = append(attrs, slog.String("request_id", id))
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", oneLine(err.Error())))
+		attrs = append(attrs, slog.String("error", text.OneLine(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "secondarydns: http attempt", attrs...)
-}
-
-// waitCtx waits for d or until ctx is done, whichever comes first.
-func waitCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // isSafe reports methods that change nothing on the server.
@@ -542,7 +616,7 @@ func isSuccess(status int) bool { return status >= 200 && status <= 299 }
 // refuseRedirect is the CheckRedirect of every Core's client: a redirect is
 // never followed, so credentials and request bodies reach no other URL and
 // a write is never turned into a read of another resource. The 3xx answer
-// becomes an [ErrUnexpectedResponse] error keeping status and Location.
+// becomes an [facade.ErrUnexpectedResponse] error keeping status and Location.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // redirectGuard wraps the transport of a Core's client. net/http's Client
@@ -609,9 +683,21 @@ func neverSent(err error) bool {
 	return errors.As(err, &dns)
 }
 
+// isJSONContent reports a JSON media type (application/json or
+// anything+json, parameters ignored), without allocating.
 func isJSONContent(h http.Header) bool {
-	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	mt := h.Get("Content-Type")
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.TrimSpace(mt)
+	const suffix = "+json"
+	slash := strings.IndexByte(mt, '/')
+	if slash <= 0 || slash == len(mt)-1 || strings.ContainsAny(mt, " \t\"(),:<>?@[\\]{}=") || strings.Count(mt, "/") != 1 {
+		return false
+	}
+	return strings.EqualFold(mt, "application/json") ||
+		(len(mt) > len(suffix) && strings.EqualFold(mt[len(mt)-len(suffix):], suffix))
 }
 
 // sameOrigin compares scheme, host and effective port.
@@ -639,4 +725,34 @@ func pathAndQuery(u *url.URL) string {
 	return p
 }
 
-func isSpaceOrControl(r rune) bool { return isControl(r) || r == ' ' || r == '\u00a0' || r == '\t' }
+func isSpaceOrControl(r rune) bool {
+	return text.IsControl(r) || r == ' ' || r == '\u00a0' || r == '\t'
+}
+
+// newError returns an *Error of kind for operation op of c's provider,
+// with cause and the message msg (none if empty).
+func (c *Core) newError(kind, cause error, op, msg string) *facade.Error {
+	e := facade.NewError(kind, cause)
+	e.Provider, e.Operation = c.provider, op
+	if msg != "" {
+		e.Messages = []string{msg}
+	}
+	return e
+}
+
+// transportError wraps a transport-level failure. ctxErr is the request
+// context's error, if any; it stays matchable with errors.Is even when err
+// does not wrap it.
+func transportError(provider, op string, ctxErr, err error) *facade.Error {
+	cause := err
+	switch {
+	case ctxErr == nil || errors.Is(err, ctxErr):
+	case err == nil:
+		cause = ctxErr
+	default:
+		cause = errors.Join(ctxErr, err)
+	}
+	e := facade.NewError(facade.ErrTransport, cause)
+	e.Provider, e.Operation = provider, op
+	return e
+}

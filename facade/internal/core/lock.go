@@ -1,6 +1,8 @@
-package facade
+package core
 
-import "context"
+import (
+	"context"
+)
 
 // Lock is a mutual-exclusion lock whose wait honours a context, for
 // adapters that serialise multi-request operations (a sync.Mutex held
@@ -13,10 +15,10 @@ type Lock struct{ ch chan struct{} }
 func NewLock() *Lock { return &Lock{ch: make(chan struct{}, 1)} }
 
 // Lock waits until the lock is free or ctx is done. It returns nil with
-// the lock held, or, without it, an [ErrTransport] error for operation op
+// the lock held, or, without it, an [facade.ErrTransport] error for operation op
 // of c's provider matching ctx's error (context.Canceled or
 // context.DeadlineExceeded); no request was sent, so
-// [OutcomeUnknown] is false for it. A ctx already done fails at once even
+// [facade.OutcomeUnknown] is false for it. A ctx already done fails at once even
 // if the lock is free.
 func (l *Lock) Lock(ctx context.Context, c *Core, op string) error {
 	if err := ctx.Err(); err != nil {
@@ -36,6 +38,6 @@ func (l *Lock) Unlock() { <-l.ch }
 // refusedCtx is the error of a wait that ctx ended before any request.
 func (c *Core) refusedCtx(op string, err error) error {
 	e := transportError(c.provider, op, err, nil)
-	e.refused = true
+	e.Refused = true
 	return e
 }

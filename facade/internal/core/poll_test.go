@@ -1,10 +1,12 @@
-package facade
+package core
 
 import (
 	"context"
 	"errors"
 	"testing"
 	"time"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,7 +74,7 @@ func TestCorePoll(t *testing.T) {
 func TestWithPollingValidates(t *testing.T) {
 	t.Parallel()
 	for _, p := range [][2]time.Duration{{0, time.Second}, {time.Second, 0}, {2 * time.Second, time.Second}, {-1, time.Second}} {
-		_, err := NewCore(ProviderIONOS, "t", "https://dns.example", WithPolling(p[0], p[1]))
+		_, err := NewCore(testProvider(ProviderIONOS), "t", "https://dns.example", WithPolling(p[0], p[1]))
 		require.ErrorIs(t, err, ErrInvalidInput, "%v", p)
 	}
 }

@@ -1,10 +1,13 @@
-package facade
+package core
 
 import (
 	"context"
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
 
 // successBody is the body of a 2xx response as the generated parsers read
@@ -24,6 +27,8 @@ type successBody struct {
 	c    *Core
 	resp *http.Response
 	json bool
+	// done ends the attempt's deadline; called by Close.
+	done context.CancelFunc
 
 	n           int64
 	first, last byte
@@ -32,8 +37,8 @@ type successBody struct {
 	err         error
 }
 
-func (c *Core) newSuccessBody(ctx context.Context, resp *http.Response) *successBody {
-	return &successBody{rc: resp.Body, ctx: ctx, c: c, resp: resp, json: isJSONContent(resp.Header)}
+func (c *Core) newSuccessBody(ctx context.Context, resp *http.Response, done context.CancelFunc) *successBody {
+	return &successBody{rc: resp.Body, ctx: ctx, c: c, resp: resp, json: isJSONContent(resp.Header), done: done}
 }
 
 // Read implements io.Reader.
@@ -56,7 +61,7 @@ func (b *successBody) Read(p []byte) (int, error) {
 	case err == nil:
 	case err == io.EOF:
 		if b.json && b.first != 0 && !plausibleJSON(b.first, b.last) {
-			b.err = b.c.undecodable(b.resp, b.head[:b.headLen], "response body is not valid JSON")
+			b.err = b.c.undecodable(b.resp, b.head[:b.headLen], nil, "response body is not valid JSON")
 			return n, b.err
 		}
 	default:
@@ -67,12 +72,12 @@ func (b *successBody) Read(p []byte) (int, error) {
 }
 
 // lost is the error for a success body whose reading failed.
-func (b *successBody) lost(err error) *Error {
+func (b *successBody) lost(err error) *facade.Error {
 	e := transportError(b.c.provider, "", b.ctx.Err(), err)
 	e.StatusCode = b.resp.StatusCode
-	e.RequestID = RequestID(b.c.provider, b.resp.Header)
+	e.RequestID = b.c.info.RequestID(b.resp.Header)
 	e.Messages = []string{"the server answered " + strconv.Itoa(b.resp.StatusCode) +
-		" (the request took effect), but its body could not be read: " + clip(err.Error(), maxMessageBytes)}
+		" (the request took effect), but its body could not be read: " + text.Clip(err.Error(), maxMessageBytes)}
 	return e
 }
 
@@ -98,8 +103,12 @@ func (b *successBody) observe(chunk []byte) {
 	}
 }
 
-// Close implements io.Closer.
-func (b *successBody) Close() error { return b.rc.Close() }
+// Close implements io.Closer; it also ends the attempt's deadline.
+func (b *successBody) Close() error {
+	err := b.rc.Close()
+	b.done()
+	return err
+}
 
 func isJSONSpace(ch byte) bool { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' }
 

@@ -1,16 +1,16 @@
-package facade
+package core
 
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/text"
 )
 
 // Bounds applied while decoding provider error bodies, so that a hostile or
@@ -24,46 +24,45 @@ const (
 	maxRequestIDSize = 128
 )
 
-// cloudflareConflictCodes are Cloudflare API error codes meaning "already
-// exists". 1061 is "<zone> already exists". (1049 is deliberately absent: it
-// means "<zone> is not a registered domain", which is invalid input.)
-var cloudflareConflictCodes = []string{"1061"}
-
 // conflictPhrases mark a provider message as an "already exists" conflict.
-var conflictPhrases = []string{"already exists", "already been taken", "already in use"}
+var conflictPhrases = [...]string{"already exists", "already been taken", "already in use"}
+
+// defaultRequestIDHeaders are the request-ID headers of a [Provider] that
+// names none.
+var defaultRequestIDHeaders = []string{"X-Request-Id", "X-Correlation-Id", "Cf-Ray"}
 
 // KindForStatus returns the sentinel for a non-2xx HTTP status:
-// 400 and 422 → [ErrInvalidInput], 401 → [ErrUnauthorized],
-// 403 → [ErrForbidden], 404 → [ErrNotFound], 409 → [ErrConflict],
-// 429 → [ErrRateLimited], 5xx → [ErrServer], anything else (including 1xx,
-// 3xx and other 4xx) → [ErrUnexpectedResponse]. It returns nil for 2xx.
+// 400 and 422 → [facade.ErrInvalidInput], 401 → [facade.ErrUnauthorized],
+// 403 → [facade.ErrForbidden], 404 → [facade.ErrNotFound], 409 → [facade.ErrConflict],
+// 429 → [facade.ErrRateLimited], 5xx → [facade.ErrServer], anything else (including 1xx,
+// 3xx and other 4xx) → [facade.ErrUnexpectedResponse]. It returns nil for 2xx.
 func KindForStatus(status int) error {
 	switch {
 	case status >= 200 && status < 300:
 		return nil
 	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
-		return ErrInvalidInput
+		return facade.ErrInvalidInput
 	case status == http.StatusUnauthorized:
-		return ErrUnauthorized
+		return facade.ErrUnauthorized
 	case status == http.StatusForbidden:
-		return ErrForbidden
+		return facade.ErrForbidden
 	case status == http.StatusNotFound:
-		return ErrNotFound
+		return facade.ErrNotFound
 	case status == http.StatusConflict:
-		return ErrConflict
+		return facade.ErrConflict
 	case status == http.StatusTooManyRequests:
-		return ErrRateLimited
+		return facade.ErrRateLimited
 	case status >= 500 && status < 600:
-		return ErrServer
+		return facade.ErrServer
 	default:
-		return ErrUnexpectedResponse
+		return facade.ErrUnexpectedResponse
 	}
 }
 
-// DecodeErrorBody turns a provider's non-2xx response into an *Error. It
+// DecodeErrorBody turns p's non-2xx response into an *Error. It
 // never panics and never fails: whatever the body holds, the status,
-// classification ([KindForStatus]), request id ([RequestID]) and RetryAfter
-// are kept.
+// classification ([KindForStatus]), request id ([Provider.RequestID]) and
+// RetryAfter are kept.
 //
 // Recognised JSON shapes (any of them is accepted from any provider):
 //
@@ -71,89 +70,97 @@ func KindForStatus(status int) error {
 //	DNSimple:   {"message":"Validation failed","errors":{"name":["can't be blank"]}}
 //	IONOS:      {"httpStatus":404,"messages":[{"errorCode":"dns-400-1","message":"..."}]}
 //
-// Integer codes become decimal strings; a field map fills [Error.Fields].
-// A status no sentinel names ([KindForStatus] gives [ErrUnexpectedResponse]:
+// Integer codes become decimal strings; a field map fills [facade.Error.Fields].
+// A status no sentinel names ([KindForStatus] gives [facade.ErrUnexpectedResponse]:
 // a 405, a 3xx, a 1xx, ...) is described first in words: the status text,
 // the methods of an Allow header ("allowed methods: GET, HEAD") and, for a
 // 3xx, "redirect to <Location> not followed", with the Location kept in
-// [Error.Location].
+// [facade.Error.Location].
 // A body that is not JSON, or JSON without recognisable content (an HTML 502
 // page, an empty or truncated body, binary junk), yields at most one message:
 // a sanitized, printable snippet of at most 200 bytes.
 //
-// Conflict signals: a Cloudflare error code 1061 or a message or field error
-// containing "already exists", "already been taken" or "already in use"
-// (DNSimple answers duplicates with 400 "has already been taken") turns a
-// 400/422 into Kind() == [ErrConflict]; errors.Is then matches both
-// [ErrConflict] and [ErrInvalidInput].
+// Conflict signals: one of p.ConflictCodes (Cloudflare's 1061) or a message
+// or field error containing "already exists", "already been taken" or
+// "already in use" (DNSimple answers duplicates with 400 "has already been
+// taken") turns a 400/422 into Kind() == [facade.ErrConflict]; errors.Is
+// then matches both [facade.ErrConflict] and [facade.ErrInvalidInput].
 //
 // RetryAfter comes from a Retry-After header (seconds or HTTP-date) on any
 // status and, on 429 only, from X-RateLimit-Reset (Unix seconds, DNSimple).
-// A 2xx status yields [ErrUnexpectedResponse].
-func DecodeErrorBody(provider string, status int, header http.Header, body []byte) *Error {
-	return decodeErrorBody(provider, status, "", header, body, time.Now())
+// A 2xx status yields [facade.ErrUnexpectedResponse].
+func (p Provider) DecodeErrorBody(status int, header http.Header, body []byte) *facade.Error {
+	return p.decodeErrorBody(status, "", header, body, time.Now())
 }
 
 // decodeErrorBody is [DecodeErrorBody] with the reason phrase of the status
 // line ("" if unknown: the standard text for the status is used then).
-func decodeErrorBody(provider string, status int, reason string, header http.Header, body []byte, now time.Time) *Error {
-	e := &Error{
-		Provider:   provider,
-		StatusCode: status,
-		kind:       KindForStatus(status),
-		RequestID:  RequestID(provider, header),
+func (p Provider) decodeErrorBody(status int, reason string, header http.Header, body []byte, now time.Time) *facade.Error {
+	kind := KindForStatus(status)
+	d := details{StatusCode: status}
+	if kind == facade.ErrUnexpectedResponse {
+		describeUnmapped(&d, reason, header)
 	}
-	if e.kind == ErrUnexpectedResponse {
-		describeUnmapped(e, reason, header)
+	if kind == nil {
+		kind = facade.ErrUnexpectedResponse
 	}
-	if e.kind == nil {
-		e.kind = ErrUnexpectedResponse
-	}
-	if d, ok := retryAfterFromHeader(header, status, now); ok {
-		e.RetryAfter = d
-	}
-	if !decodeJSONError(e, body) {
+	if !decodeJSONError(&d, body) {
 		if s := snippet(body); s != "" {
-			e.addMessage(s)
+			d.addMessage(s)
 		}
 	}
-	if e.kind == ErrInvalidInput && isConflictSignal(provider, e) {
-		e.kind, e.also = ErrConflict, ErrInvalidInput
+	if kind == facade.ErrInvalidInput && p.isConflictSignal(&d) {
+		// facade.Error matches ErrInvalidInput too for a 400/422 conflict.
+		kind = facade.ErrConflict
+	}
+	e := facade.NewError(kind, nil)
+	e.Provider, e.StatusCode, e.RequestID = p.Name, status, p.RequestID(header)
+	e.Codes, e.Messages, e.Fields, e.Location = d.Codes, d.Messages, d.Fields, d.Location
+	if wait, ok := retryAfterFromHeader(header, status, now); ok {
+		e.RetryAfter = wait
 	}
 	return e
+}
+
+// details collects what an error answer says, for [facade.Error]'s fields
+// of the same names.
+type details struct {
+	StatusCode int
+	Location   string
+	Codes      []string
+	Messages   []string
+	Fields     map[string][]string
 }
 
 // describeUnmapped says in words what an answer the sentinels do not name
 // was (a 405, a 3xx, a 1xx, ...): its reason phrase, the methods an Allow
 // header permits and, for a redirect (which [Core] never follows), where it
-// pointed, kept in [Error.Location].
-func describeUnmapped(e *Error, reason string, header http.Header) {
+// pointed, kept in [facade.Error.Location].
+func describeUnmapped(e *details, reason string, header http.Header) {
 	if e.StatusCode < 100 || e.StatusCode > 999 {
 		e.addMessage("invalid HTTP status " + strconv.Itoa(e.StatusCode))
 	}
-	if reason = clip(reason, maxMessageBytes); reason == "" {
+	if reason = text.Clip(reason, maxMessageBytes); reason == "" {
 		reason = http.StatusText(e.StatusCode)
 	}
 	e.addMessage(reason)
-	if allow := clip(strings.Join(header.Values("Allow"), ", "), maxMessageBytes); allow != "" {
+	if allow := text.Clip(strings.Join(header.Values("Allow"), ", "), maxMessageBytes); allow != "" {
 		e.addMessage("allowed methods: " + allow)
 	}
 	if e.StatusCode >= 300 && e.StatusCode <= 399 {
-		e.Location = clip(header.Get("Location"), maxMessageBytes)
+		e.Location = text.Clip(header.Get("Location"), maxMessageBytes)
 		if e.Location != "" {
-			e.addMessage(clip("redirect to "+e.Location+" not followed", maxMessageBytes))
+			e.addMessage(text.Clip("redirect to "+e.Location+" not followed", maxMessageBytes))
 		} else {
 			e.addMessage("redirect not followed")
 		}
 	}
 }
 
-func isConflictSignal(provider string, e *Error) bool {
-	if provider == ProviderCloudflare || provider == "" {
-		for _, c := range e.Codes {
-			if slices.Contains(cloudflareConflictCodes, c) {
-				return true
-			}
+func (p Provider) isConflictSignal(e *details) bool {
+	for _, c := range e.Codes {
+		if slices.Contains(p.ConflictCodes, c) {
+			return true
 		}
 	}
 	texts := slices.Clone(e.Messages)
@@ -162,8 +169,8 @@ func isConflictSignal(provider string, e *Error) bool {
 	}
 	for _, t := range texts {
 		t = strings.ToLower(t)
-		for _, p := range conflictPhrases {
-			if strings.Contains(t, p) {
+		for _, phrase := range conflictPhrases {
+			if strings.Contains(t, phrase) {
 				return true
 			}
 		}
@@ -173,7 +180,7 @@ func isConflictSignal(provider string, e *Error) bool {
 
 // decodeJSONError fills e from a JSON error body and reports whether it found
 // anything worth reporting.
-func decodeJSONError(e *Error, body []byte) bool {
+func decodeJSONError(e *details, body []byte) bool {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return false
@@ -197,7 +204,7 @@ func decodeJSONError(e *Error, body []byte) bool {
 
 // addItems accepts a string, an object ({"code","message"} item, or a
 // field→messages map) or an array of those.
-func (e *Error) addItems(raw json.RawMessage, depth int) {
+func (e *details) addItems(raw json.RawMessage, depth int) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || depth > 4 {
 		return
@@ -227,7 +234,7 @@ func (e *Error) addItems(raw json.RawMessage, depth int) {
 			e.addItems(obj["error_chain"], depth+1)
 			return
 		}
-		for _, field := range sortedKeys(obj) {
+		for _, field := range text.SortedKeys(obj) {
 			e.addField(field, obj[field])
 		}
 	}
@@ -242,11 +249,11 @@ func isItem(obj map[string]json.RawMessage) bool {
 	return false
 }
 
-func (e *Error) addField(field string, raw json.RawMessage) {
+func (e *details) addField(field string, raw json.RawMessage) {
 	if len(e.Fields) >= maxFields {
 		return
 	}
-	field = clip(field, maxMessageBytes)
+	field = text.Clip(field, maxMessageBytes)
 	var msgs []string
 	raw = bytes.TrimSpace(raw)
 	switch {
@@ -254,13 +261,13 @@ func (e *Error) addField(field string, raw json.RawMessage) {
 		var arr []json.RawMessage
 		if json.Unmarshal(raw, &arr) == nil {
 			for _, it := range arr {
-				if s := clip(rawString(it), maxMessageBytes); s != "" && len(msgs) < maxMessages {
+				if s := text.Clip(rawString(it), maxMessageBytes); s != "" && len(msgs) < maxMessages {
 					msgs = append(msgs, s)
 				}
 			}
 		}
 	default:
-		if s := clip(rawString(raw), maxMessageBytes); s != "" {
+		if s := text.Clip(rawString(raw), maxMessageBytes); s != "" {
 			msgs = append(msgs, s)
 		}
 	}
@@ -273,15 +280,15 @@ func (e *Error) addField(field string, raw json.RawMessage) {
 	e.Fields[field] = append(e.Fields[field], msgs...)
 }
 
-func (e *Error) addMessage(s string) {
-	s = clip(s, maxMessageBytes)
+func (e *details) addMessage(s string) {
+	s = text.Clip(s, maxMessageBytes)
 	if s == "" || len(e.Messages) >= maxMessages || slices.Contains(e.Messages, s) {
 		return
 	}
 	e.Messages = append(e.Messages, s)
 }
 
-func (e *Error) addCode(raw json.RawMessage) {
+func (e *details) addCode(raw json.RawMessage) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || len(e.Codes) >= maxMessages {
 		return
@@ -297,7 +304,7 @@ func (e *Error) addCode(raw json.RawMessage) {
 		}
 		c = n.String()
 	}
-	c = clip(c, maxMessageBytes)
+	c = text.Clip(c, maxMessageBytes)
 	if c != "" && !slices.Contains(e.Codes, c) {
 		e.Codes = append(e.Codes, c)
 	}
@@ -313,41 +320,6 @@ func rawString(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-// clip makes s single-line printable text of at most n bytes.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(sanitize(s, n))
-	return s
-}
-
-// sanitize keeps printable runes of s (control and invalid bytes become a
-// single space), collapses whitespace runs and cuts at n bytes on a rune
-// boundary.
-func sanitize(s string, n int) string {
-	var b strings.Builder
-	space := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == utf8.RuneError || !unicode.IsPrint(r) || unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		need := utf8.RuneLen(r)
-		if space {
-			need++
-		}
-		if b.Len()+need > n {
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // snippet returns a short printable excerpt of an undecodable body: HTML
@@ -369,7 +341,7 @@ func snippet(body []byte) string {
 	if t[0] == '<' {
 		t = stripTags(t)
 	}
-	if s := sanitize(string(t), maxSnippetBytes); s != "" {
+	if s := text.Sanitize(string(t), maxSnippetBytes); s != "" {
 		return s
 	}
 	return "non-text body (" + strconv.Itoa(len(body)) + " bytes)"
@@ -395,26 +367,20 @@ func stripTags(b []byte) []byte {
 }
 
 // RequestID returns the provider's request identifier from a response
-// header: Cf-Ray for Cloudflare, X-Request-Id for DNSimple, X-Request-Id or
-// X-Correlation-Id for IONOS; for other providers the first present of those
-// three. The value is sanitized and at most 128 bytes.
-func RequestID(provider string, h http.Header) string {
+// header: the first of p.RequestIDHeaders present (Cf-Ray for Cloudflare,
+// X-Request-Id for DNSimple, X-Request-Id or X-Correlation-Id for IONOS;
+// with none given, the first present of those three). The value is
+// sanitized and at most 128 bytes.
+func (p Provider) RequestID(h http.Header) string {
 	if h == nil {
 		return ""
 	}
-	var keys []string
-	switch provider {
-	case ProviderCloudflare:
-		keys = []string{"Cf-Ray"}
-	case ProviderDNSimple:
-		keys = []string{"X-Request-Id"}
-	case ProviderIONOS:
-		keys = []string{"X-Request-Id", "X-Correlation-Id"}
-	default:
-		keys = []string{"X-Request-Id", "X-Correlation-Id", "Cf-Ray"}
+	keys := p.RequestIDHeaders
+	if len(keys) == 0 {
+		keys = defaultRequestIDHeaders
 	}
 	for _, k := range keys {
-		if v := clip(h.Get(k), maxRequestIDSize); v != "" {
+		if v := text.Clip(h.Get(k), maxRequestIDSize); v != "" {
 			return v
 		}
 	}
@@ -476,8 +442,4 @@ func retryAfterFromHeader(h http.Header, status int, now time.Time) (time.Durati
 		return parseRateLimitReset(h.Get("X-RateLimit-Reset"), now)
 	}
 	return 0, false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

@@ -1,4 +1,4 @@
-package facade
+package core
 
 // Regression tests for the transport classes of issue 10: what a hostile or
 // surprising server can no longer make the core do. Each test names the
@@ -21,6 +21,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	. "github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/poll"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -164,11 +167,12 @@ func TestCoreNeverFollowsRedirects(t *testing.T) {
 							// http.DefaultTransport (which other tests'
 							// httptest servers disturb when they close).
 							var err error
-							c, err = NewCore(ProviderIONOS, testToken, srv.URL, WithRetryPolicy(fastPolicy()))
+							c, err = NewCore(testProvider(ProviderIONOS), testToken, srv.URL, WithRetryPolicy(fastPolicy()))
 							require.NoError(t, err)
-							require.IsType(t, redirectGuard{}, c.client.Transport)
-							require.Nil(t, c.client.Transport.(redirectGuard).next, "the default client uses http.DefaultTransport")
-							c.client.Transport = redirectGuard{next: ownClient(t).Transport}
+							require.NotNil(t, c.direct)
+							require.Same(t, http.DefaultTransport, c.direct.rt, "the default client uses http.DefaultTransport")
+							assert.Equal(t, DefaultTimeout, c.timeout)
+							c.direct = &direct{rt: ownClient(t).Transport}
 						case "caller":
 							caller = ownClient(t)
 						case "caller-follows":
@@ -430,7 +434,7 @@ func TestRetryPolicyHugeDelays(t *testing.T) {
 					jsonReply(w, 200, `{}`)
 				}
 			})
-			core, err := NewCore(ProviderIONOS, testToken, srv.URL, WithRetryPolicy(p), WithHTTPClient(ownClient(t)))
+			core, err := NewCore(testProvider(ProviderIONOS), testToken, srv.URL, WithRetryPolicy(p), WithHTTPClient(ownClient(t)))
 			require.NoError(t, err)
 			waits := recordWaits(core)
 			_, err = doAsync(t, core, t.Context(), http.MethodGet, srv.URL+"/z", "")
@@ -446,7 +450,7 @@ func TestRetryPolicyHugeDelays(t *testing.T) {
 		var asked []time.Duration
 		wait := func(_ context.Context, d time.Duration) error { asked = append(asked, d); return nil }
 		calls := 0
-		err := poll(t.Context(), maxD/2+1, maxD, wait, func(context.Context) (bool, error) { calls++; return calls == 5, nil })
+		err := poll.Loop(t.Context(), maxD/2+1, maxD, wait, func(context.Context) (bool, error) { calls++; return calls == 5, nil })
 		require.NoError(t, err)
 		assert.Equal(t, []time.Duration{maxD/2 + 1, maxD, maxD, maxD}, asked)
 	})
@@ -731,7 +735,7 @@ func TestGeneratedClientDecodeFailures(t *testing.T) {
 			api, err := dnsimpleapi.NewClientWithResponses(c.BaseURL(), dnsimpleapi.WithHTTPClient(c))
 			require.NoError(t, err)
 			rsp, err := api.GetZoneWithResponse(t.Context(), 1010, "example.com")
-			err = c.CheckResponse("GetZone", rsp, err)
+			_, err = Call(c, "GetZone", rsp, err, (*dnsimpleapi.GetZoneResponse).GetJSON200)
 			require.ErrorIs(t, err, ErrUnexpectedResponse)
 			require.NotErrorIs(t, err, ErrNotFound)
 			var fe *Error

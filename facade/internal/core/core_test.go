@@ -1,4 +1,4 @@
-package facade
+package core
 
 import (
 	"bytes"
@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/poll"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,10 +34,25 @@ func fastPolicy() RetryPolicy {
 // own (a later WithHTTPClient in opts replaces it): not http.DefaultTransport,
 // whose connections any test's httptest.Server.Close may break mid-request
 // ("CloseIdleConnections called"), which would add a retry.
+// testProvider is what the adapters tell the core about the provider
+// called name (see ionos.provider, dnsimple.provider, cloudflare.provider);
+// any other name gets no provider knowledge.
+func testProvider(name string) Provider {
+	switch name {
+	case ProviderIONOS:
+		return Provider{Name: name, RequestIDHeaders: []string{"X-Request-Id", "X-Correlation-Id"}}
+	case ProviderDNSimple:
+		return Provider{Name: name, RequestIDHeaders: []string{"X-Request-Id"}}
+	case ProviderCloudflare:
+		return Provider{Name: name, RequestIDHeaders: []string{"Cf-Ray"}, ConflictCodes: []string{"1061"}}
+	}
+	return Provider{Name: name}
+}
+
 func newTestCore(t *testing.T, provider, baseURL string, opts ...Option) *Core {
 	t.Helper()
 	all := append([]Option{WithRetryPolicy(fastPolicy()), WithHTTPClient(ownClient(t))}, opts...)
-	c, err := NewCore(provider, testToken, baseURL, all...)
+	c, err := NewCore(testProvider(provider), testToken, baseURL, all...)
 	require.NoError(t, err)
 	return c
 }
@@ -385,7 +403,7 @@ func TestCoreCancelDuringBackoff(t *testing.T) {
 	c.wait = func(ctx context.Context, d time.Duration) error {
 		asked = append(asked, d)
 		cancel()
-		return waitCtx(ctx, d)
+		return poll.Wait(ctx, d)
 	}
 	_, _, err := do(t, c, ctx, http.MethodGet, srv.URL+"/z", "")
 	require.ErrorIs(t, err, context.Canceled)
@@ -510,7 +528,7 @@ func TestCoreNeverLeaksToken(t *testing.T) {
 	errs = append(errs, err, c.Check("CreateZone", nil, nil, err, false))
 	_, _, err = do(t, c, t.Context(), http.MethodGet, "http://elsewhere.invalid/x", "")
 	errs = append(errs, err)
-	_, err = NewCore(ProviderDNSimple, testToken+" bad", "https://api.dnsimple.com")
+	_, err = NewCore(testProvider(ProviderDNSimple), testToken+" bad", "https://api.dnsimple.com")
 	errs = append(errs, err)
 
 	mu.Lock()
@@ -588,7 +606,7 @@ func TestNewCoreValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := NewCore(tt.provider, tt.token, tt.base, tt.opts...)
+			c, err := NewCore(testProvider(tt.provider), tt.token, tt.base, tt.opts...)
 			if tt.wantBase != "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.wantBase, c.BaseURL())
@@ -649,9 +667,9 @@ func TestWaitCtx(t *testing.T) {
 	cancel()
 	// A cancelled context ends even an hour's wait: if it did not, this test
 	// would hang until the test binary's timeout.
-	require.ErrorIs(t, waitCtx(ctx, time.Hour), context.Canceled)
-	require.NoError(t, waitCtx(t.Context(), time.Millisecond))
-	require.NoError(t, waitCtx(t.Context(), 0))
+	require.ErrorIs(t, poll.Wait(ctx, time.Hour), context.Canceled)
+	require.NoError(t, poll.Wait(t.Context(), time.Millisecond))
+	require.NoError(t, poll.Wait(t.Context(), 0))
 }
 
 // TestOutcomeUnknown checks which failures leave a request's effect in
@@ -695,7 +713,7 @@ func TestOutcomeUnknown(t *testing.T) {
 			case "before":
 				cancel()
 			case "wait":
-				c.wait = func(ctx context.Context, d time.Duration) error { cancel(); return waitCtx(ctx, d) }
+				c.wait = func(ctx context.Context, d time.Duration) error { cancel(); return poll.Wait(ctx, d) }
 			}
 			_, _, err := do(t, c, ctx, http.MethodPost, srv.URL+"/z", `{}`)
 			require.Error(t, err)
