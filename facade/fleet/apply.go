@@ -272,10 +272,11 @@ func (a *applier) once(ctx context.Context, t Target, c Change) error {
 		}
 		_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
 		if errors.Is(err, facade.ErrConflict) {
-			// The zone is not the one the client knew (IONOS: deleted
-			// and created again since it was listed, and the update by
-			// its old ID collides with the new one): read it afresh,
-			// which makes the client forget the old one, and try again.
+			// The zone is not the one the client knew (deleted and
+			// created again since the client remembered its ID, and an
+			// update by the old ID collides with the new zone, as
+			// IONOS's upserting PUT does): read it afresh, which makes
+			// the client remember the new one, and try again.
 			if _, gerr := t.Client.GetZone(ctx, c.Zone); gerr == nil {
 				_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
 			} else if errors.Is(gerr, facade.ErrNotFound) {
