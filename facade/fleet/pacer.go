@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/poll"
 )
 
 // Rate is a request budget: Requests per Per, with bursts of up to Burst
@@ -66,25 +67,11 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	return sleepReal(ctx, d)
+	return poll.Wait(ctx, d)
 }
 
 // RealClock is the wall clock.
 func RealClock() Clock { return realClock{} }
-
-func sleepReal(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 type scaledClock struct {
 	anchor time.Time
@@ -107,7 +94,7 @@ func (c *scaledClock) Now() time.Time {
 }
 
 func (c *scaledClock) Sleep(ctx context.Context, d time.Duration) error {
-	return sleepReal(ctx, time.Duration(float64(d)/c.scale))
+	return poll.Wait(ctx, time.Duration(float64(d)/c.scale))
 }
 
 // Pacer paces the requests of one provider account (one credential) with a
