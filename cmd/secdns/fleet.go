@@ -89,7 +89,7 @@ Examples:
 			fs.BoolVar(&fo.force, "force", false, "apply: apply even beyond the safety thresholds")
 			fs.Float64Var(&fo.maxChange, "max-change", 0.3, "apply: largest share of a provider's zones one apply may re-point or re-create")
 			fs.Float64Var(&fo.maxDelete, "max-delete", 0.3, "apply: largest share of a provider's zones one apply may delete")
-			fs.IntVar(&fo.concurrency, "concurrency", 4, "apply: changes in flight per provider (requests stay paced)")
+			fs.IntVar(&fo.concurrency, "concurrency", 0, "apply: at most this many changes in flight per provider (0: as many as keep the provider's pace busy; requests stay paced)")
 			fs.StringVar(&fo.providers, "providers", "", "import: comma-separated provider types to read (default: the providers of the -f file)")
 			fs.StringVar(&fo.progress, "progress", "auto", "apply: progress display: auto (a bar on a terminal), bar, lines or none")
 			fs.DurationVar(&fo.interval, "interval", 5*time.Minute, "sync: re-check the catalog this often")
@@ -208,9 +208,21 @@ func (a *app) fleetTargets(ctx context.Context, provs []fleet.ProviderConfig) ([
 		if err != nil {
 			return nil, nil, fmt.Errorf("providers.%s: %w", pc.Name, err)
 		}
-		targets = append(targets, fleet.Target{Name: pc.Name, Type: pc.Type, Client: client, Owned: pc.Owned})
+		targets = append(targets, fleet.Target{Name: pc.Name, Type: pc.Type, Client: client, Owned: pc.Owned, Pacer: p})
 	}
 	return targets, pacers, nil
+}
+
+// providerConcurrency returns the file's per-provider caps on changes in
+// flight (its providers' concurrency keys).
+func providerConcurrency(cfg *fleet.Config) map[string]int {
+	out := map[string]int{}
+	for _, pc := range cfg.Providers {
+		if pc.Concurrency > 0 {
+			out[pc.Name] = pc.Concurrency
+		}
+	}
+	return out
 }
 
 // newProviderClient is where concrete providers are wired in.
@@ -350,7 +362,7 @@ func fleetApply(ctx context.Context, a *app, fo *fleetOptions) error {
 	}
 	show := a.progressWriter(fo.progress, plan.Changes())
 	err = fleet.Apply(ctx, plan, targets, fleet.ApplyOptions{
-		Thresholds: th, Force: fo.force, Concurrency: fo.concurrency, Keys: keys, Progress: show.update,
+		Thresholds: th, Force: fo.force, Concurrency: fo.concurrency, ConcurrencyFor: providerConcurrency(cfg), Keys: keys, Progress: show.update,
 	})
 	show.finish()
 	var te *fleet.ThresholdError

@@ -36,7 +36,7 @@ func fleetSync(ctx context.Context, a *app, fo *fleetOptions) error {
 		Interval: fo.interval, Keys: d.Keys, Static: d.Zones, Once: fo.once,
 		Apply: fleet.ApplyOptions{
 			Thresholds: fleet.Thresholds{MaxChangeShare: fo.maxChange, MaxDeleteShare: fo.maxDelete, MinExisting: fleet.DefaultThresholds().MinExisting},
-			Force:      fo.force, Concurrency: fo.concurrency, Keys: keys,
+			Force:      fo.force, Concurrency: fo.concurrency, ConcurrencyFor: providerConcurrency(cfg), Keys: keys,
 		},
 		OnRound: func(r fleet.SyncRound) { a.printRound(cc.Zone, r) },
 	}

@@ -33,9 +33,11 @@ type ApplyOptions struct {
 	Thresholds Thresholds
 	// Force applies a plan exceeding Thresholds.
 	Force bool
-	// Concurrency is the number of changes in flight per provider
-	// (default 4). Requests are paced by each client's transport (see
-	// [Pacer]); concurrency only lets the pace be reached.
+	// Concurrency caps the changes in flight per provider. Requests are
+	// paced by each client's transport (see [Pacer]); concurrency only lets
+	// the pace be reached. 0: for a target with a [Target.Pacer], as many as
+	// keep its pace busy ([Pacer.Concurrency]: the pace times the observed
+	// latency, re-evaluated before every change); 4 for a target without.
 	Concurrency int
 	// ConcurrencyFor overrides Concurrency per provider name.
 	ConcurrencyFor map[string]int
@@ -99,9 +101,6 @@ func Apply(ctx context.Context, plan *Plan, targets []Target, o ApplyOptions) er
 			return err
 		}
 	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 4
-	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 4
 	}
@@ -137,7 +136,7 @@ func Apply(ctx context.Context, plan *Plan, targets []Target, o ApplyOptions) er
 		if v, ok := o.ConcurrencyFor[pp.Provider]; ok && v > 0 {
 			n = v
 		}
-		wg.Go(func() { a.provider(ctx, t, pp.Changes, n) })
+		wg.Go(func() { a.provider(ctx, t, pp.Changes, concurrencyFor(t, n)) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -159,9 +158,29 @@ type applier struct {
 	failed []Progress
 }
 
-// provider runs one provider's changes with n workers: everything but
-// deletions first, then the deletions.
-func (a *applier) provider(ctx context.Context, t Target, changes []Change, n int) {
+// defaultConcurrency is the changes in flight for a target without a pacer.
+const defaultConcurrency = 4
+
+// concurrencyFor returns the limit of changes in flight for t, called
+// before each change: capped (if capped > 0) and, with a pacer, what keeps
+// the pacer busy.
+func concurrencyFor(t Target, capped int) func() int {
+	switch {
+	case t.Pacer == nil && capped > 0:
+		return func() int { return capped }
+	case t.Pacer == nil:
+		return func() int { return defaultConcurrency }
+	case capped > 0:
+		return func() int { return min(capped, t.Pacer.Concurrency()) }
+	default:
+		return t.Pacer.Concurrency
+	}
+}
+
+// provider runs one provider's changes, at most limit() at once (asked
+// before each change): everything but deletions first, then the
+// deletions.
+func (a *applier) provider(ctx context.Context, t Target, changes []Change, limit func() int) {
 	var first, last []Change
 	for _, c := range changes {
 		if c.Action == Delete {
@@ -171,24 +190,30 @@ func (a *applier) provider(ctx context.Context, t Target, changes []Change, n in
 		}
 	}
 	for _, batch := range [][]Change{first, last} {
-		work := make(chan Change)
+		// done receives one value per finished change; its buffer holds
+		// every change that can be in flight, so no worker blocks on it.
+		done := make(chan struct{}, MaxConcurrency)
+		inFlight := 0
 		var wg sync.WaitGroup
-		for range min(n, len(batch)) {
-			wg.Go(func() {
-				for c := range work {
-					a.report(t.Name, c, a.change(ctx, t, c))
-				}
-			})
-		}
 	feed:
 		for _, c := range batch {
-			select {
-			case work <- c:
-			case <-ctx.Done():
-				break feed
+			for inFlight >= max(1, min(limit(), MaxConcurrency)) {
+				select {
+				case <-done:
+					inFlight--
+				case <-ctx.Done():
+					break feed
+				}
 			}
+			if ctx.Err() != nil {
+				break
+			}
+			inFlight++
+			wg.Go(func() {
+				a.report(t.Name, c, a.change(ctx, t, c))
+				done <- struct{}{}
+			})
 		}
-		close(work)
 		wg.Wait()
 		if ctx.Err() != nil {
 			return
@@ -246,6 +271,18 @@ func (a *applier) once(ctx context.Context, t Target, c Change) error {
 			return err
 		}
 		_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
+		if errors.Is(err, facade.ErrConflict) {
+			// The zone is not the one the client knew (deleted and
+			// created again since the client remembered its ID, and an
+			// update by the old ID collides with the new zone, as
+			// IONOS's upserting PUT does): read it afresh, which makes
+			// the client remember the new one, and try again.
+			if _, gerr := t.Client.GetZone(ctx, c.Zone); gerr == nil {
+				_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
+			} else if errors.Is(gerr, facade.ErrNotFound) {
+				err = gerr
+			}
+		}
 		if errors.Is(err, facade.ErrNotFound) {
 			return a.create(ctx, t, c)
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,7 @@ import (
 var (
 	benchZones = flag.Int("fleet.bench.zones", 0, "run the fleet benchmark with this many zones per provider (0: skip); make bench-fleet")
 	benchPace  = flag.Float64("fleet.bench.pace", 150, "the scaled request rate (requests per real second) each provider's clock is sped up to")
-	benchConc  = flag.Int("fleet.bench.concurrency", 8, "changes in flight per provider")
+	benchConc  = flag.Int("fleet.bench.concurrency", 0, "cap on changes in flight per provider (0: derived from each pacer's pace and observed latency)")
 )
 
 // benchProvider is one rate-limited fake with its paced client.
@@ -105,28 +106,45 @@ func newBenchProvider(t *testing.T, name string) *benchProvider {
 		}
 	}
 	require.NoError(t, err)
-	p.target = fleet.Target{Name: name, Type: name, Client: client, Owned: true}
+	p.target = fleet.Target{Name: name, Type: name, Client: client, Owned: true, Pacer: pacer}
 	return p
 }
 
-// memPeak samples the heap until stopped.
+// memPeak samples the heap until stopped: the live heap as the last
+// garbage collection found it (runtime/metrics /gc/heap/live:bytes; what
+// the program holds, without the garbage the collector lets pile up
+// between cycles), and the heap in use (with that garbage).
 type memPeak struct {
-	peak atomic.Uint64
-	stop chan struct{}
-	done sync.WaitGroup
+	base     uint64 // live heap at the start, after a collection
+	peakLive atomic.Uint64
+	peakUsed atomic.Uint64
+	stop     chan struct{}
+	done     sync.WaitGroup
 }
 
+// liveHeap is the live heap found by the last garbage collection.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// startMemPeak collects garbage, records the live heap as the baseline,
+// then samples until stopped.
 func startMemPeak() *memPeak {
-	m := &memPeak{stop: make(chan struct{})}
+	runtime.GC()
+	m := &memPeak{stop: make(chan struct{}), base: liveHeap()}
 	m.done.Go(func() {
 		tk := time.NewTicker(50 * time.Millisecond)
 		defer tk.Stop()
 		var ms runtime.MemStats
 		for {
 			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > m.peak.Load() {
-				m.peak.Store(ms.HeapInuse)
-			}
+			m.peakUsed.Store(max(m.peakUsed.Load(), ms.HeapInuse))
+			m.peakLive.Store(max(m.peakLive.Load(), liveHeap()))
 			select {
 			case <-m.stop:
 				return
@@ -137,15 +155,26 @@ func startMemPeak() *memPeak {
 	return m
 }
 
-func (m *memPeak) end() uint64 { close(m.stop); m.done.Wait(); return m.peak.Load() }
+func (m *memPeak) end() { close(m.stop); m.done.Wait() }
 
 type benchRow struct {
 	scenario, provider       string
 	changes, sent, min, r429 int
+	burst                    int
 	share                    float64
 	scaled, real             time.Duration
 	atLimit, minAtLimit      time.Duration
-	peak                     uint64
+	base, peakLive, peakUsed uint64
+}
+
+// shareString formats the share of the allowed rate used: "n/a" when
+// every request fitted in the pacer's burst (the rate did not bound the
+// work).
+func (r benchRow) shareString() string {
+	if r.sent <= r.burst {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", math.Min(r.share, 9.99)*100)
 }
 
 // TestFleetBench plans and applies a fleet of zones at three fakes that
@@ -197,7 +226,7 @@ func TestFleetBench(t *testing.T) {
 		plan, err := fleet.Reconcile(ctx, d, targets, fleet.ApplyOptions{Force: true, Concurrency: *benchConc, MaxAttempts: 6})
 		require.NoError(t, err)
 		real := time.Since(start)
-		peak := mem.end()
+		mem.end()
 		for _, p := range provs {
 			m := marks[p.name]
 			var pp fleet.ProviderPlan
@@ -211,17 +240,17 @@ func TestFleetBench(t *testing.T) {
 			last := p.server.RateLimitStats().Last
 			scaled := last.Sub(m.at)
 			perSec := float64(p.rate.Requests) / p.rate.Per.Seconds()
-			share := 1.0
-			if scaled > 0 && sent > 1 {
-				share = float64(sent) / (scaled.Seconds() * perSec)
-			}
+			// The limit lets through the pacer's burst at once, then
+			// perSec: the share is of what it allowed from the start until
+			// the last request (work remained until then).
+			share := float64(sent) / (float64(p.pacer.Burst()) + scaled.Seconds()*perSec)
 			minReq := p.min(before, creates, repoints)
 			rows = append(rows, benchRow{
-				scenario: name, provider: p.name, changes: len(pp.Changes), sent: sent, min: minReq,
+				scenario: name, provider: p.name, changes: len(pp.Changes), sent: sent, min: minReq, burst: p.pacer.Burst(),
 				r429: p.server.RateLimitStats().Rejected - m.rej, share: share, scaled: scaled, real: real,
 				atLimit:    time.Duration(float64(sent) / perSec * float64(time.Second)),
 				minAtLimit: time.Duration(float64(minReq) / perSec * float64(time.Second)),
-				peak:       peak,
+				base:       mem.base, peakLive: mem.peakLive.Load(), peakUsed: mem.peakUsed.Load(),
 			})
 		}
 		again, err := fleet.MakePlan(ctx, d, targets)
@@ -234,17 +263,22 @@ func TestFleetBench(t *testing.T) {
 
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "scenario\tprovider\tchanges\tsent\tAPI min\tsent/min\t429s\trate used\tscaled time\tat published limit\t(min)\twall\tpeak heap\t\n")
+	fmt.Fprintf(tw, "scenario\tprovider\tchanges\tsent\tAPI min\tsent/min\t429s\trate used\tscaled time\tat published limit\t(min)\twall\tlive heap before\tpeak live\tpeak in use\t\n")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.2f\t%d\t%.0f%%\t%s\t%s\t%s\t%s\t%d MiB\t\n", r.scenario, r.provider, r.changes, r.sent, r.min,
-			float64(r.sent)/float64(r.min), r.r429, math.Min(r.share, 9.99)*100, r.scaled.Round(time.Second), r.atLimit.Round(time.Second),
-			r.minAtLimit.Round(time.Second), r.real.Round(time.Millisecond), r.peak>>20)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.2f\t%d\t%s\t%s\t%s\t%s\t%s\t%d MiB\t%d MiB\t%d MiB\t\n", r.scenario, r.provider, r.changes, r.sent, r.min,
+			float64(r.sent)/float64(r.min), r.r429, r.shareString(), r.scaled.Round(time.Second), r.atLimit.Round(time.Second),
+			r.minAtLimit.Round(time.Second), r.real.Round(time.Millisecond), r.base>>20, r.peakLive>>20, r.peakUsed>>20)
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(os.Stdout, "\nfleet benchmark: %d zones per provider, clocks sped up to %.0f requests/s each, concurrency %d, %s/%s, GOMAXPROCS %d\n\n%s",
-		n, *benchPace, *benchConc, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), b.String())
+	conc := "derived from pace x latency"
+	if *benchConc > 0 {
+		conc = fmt.Sprintf("at most %d", *benchConc)
+	}
+	fmt.Fprintf(os.Stdout, "\nfleet benchmark: %d zones per provider, clocks sped up to %.0f requests/s each, concurrency %s, %s/%s, GOMAXPROCS %d\n\n%s",
+		n, *benchPace, conc, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), b.String())
 	for _, p := range provs {
 		st := p.pacer.Stats()
-		fmt.Fprintf(os.Stdout, "pacer %s: sent %d, throttled %d, re-sent %d\n", p.name, st.Sent, st.Throttled, st.Retried)
+		fmt.Fprintf(os.Stdout, "pacer %s: sent %d, throttled %d, re-sent %d, latency %s (scaled), concurrency now %d, most requests in flight %d\n",
+			p.name, st.Sent, st.Throttled, st.Retried, p.pacer.Latency().Round(time.Millisecond), p.pacer.Concurrency(), st.MaxInFlight)
 	}
 }

@@ -65,7 +65,8 @@ type ProviderConfig struct {
 	Owned bool
 	// Rate overrides the provider's default request rate; zero: default.
 	Rate Rate
-	// Concurrency bounds the requests in flight; 0 means the default.
+	// Concurrency caps the changes in flight at this provider; 0: as many
+	// as keep its pace busy (see [ApplyOptions.Concurrency]).
 	Concurrency int
 	// PrivatePrimaries accepts loopback and private-range primaries for
 	// this provider (facade.WithPrivatePrimaries), e.g. over a VPN or for

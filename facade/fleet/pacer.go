@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secondarydns/secondarydns-go/facade"
+	"github.com/secondarydns/secondarydns-go/facade/internal/poll"
 )
 
 // Rate is a request budget: Requests per Per, with bursts of up to Burst
@@ -66,25 +67,11 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	return sleepReal(ctx, d)
+	return poll.Wait(ctx, d)
 }
 
 // RealClock is the wall clock.
 func RealClock() Clock { return realClock{} }
-
-func sleepReal(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 type scaledClock struct {
 	anchor time.Time
@@ -107,7 +94,7 @@ func (c *scaledClock) Now() time.Time {
 }
 
 func (c *scaledClock) Sleep(ctx context.Context, d time.Duration) error {
-	return sleepReal(ctx, time.Duration(float64(d)/c.scale))
+	return poll.Wait(ctx, time.Duration(float64(d)/c.scale))
 }
 
 // Pacer paces the requests of one provider account (one credential) with a
@@ -122,6 +109,8 @@ type Pacer struct {
 	rate    float64 // tokens per nanosecond
 	burst   float64
 	penalty time.Duration // block after a 429 without Retry-After
+	limit   int           // the published requests per window
+	window  time.Duration
 
 	mu           sync.Mutex
 	tokens       float64
@@ -129,6 +118,14 @@ type Pacer struct {
 	blockedUntil time.Time
 	budget       int // requests the server still allows until budgetUntil; -1: unknown
 	budgetUntil  time.Time
+
+	latency     time.Duration // moving average of a request's round trip (clock time), 0 until one is seen
+	inFlight    int           // requests sent through Transport and not yet answered
+	maxInFlight int
+	// ended holds, in order, when the requests sent through Transport
+	// ended (answered or failed) within the last window: with inFlight,
+	// every request the server may count in a window ending now or later.
+	ended []time.Time
 
 	sent, throttled, retried atomic.Int64
 	waited                   atomic.Int64 // nanoseconds of clock time spent waiting
@@ -169,6 +166,8 @@ func NewPacer(r Rate, opts ...PacerOption) (*Pacer, error) {
 		burst:   float64(burst),
 		penalty: r.Per,
 		budget:  -1,
+		limit:   r.Requests,
+		window:  r.Per,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -182,9 +181,13 @@ func NewPacer(r Rate, opts ...PacerOption) (*Pacer, error) {
 
 // Wait takes one request's token, waiting as long as needed or until ctx
 // ends.
-func (p *Pacer) Wait(ctx context.Context) error {
+func (p *Pacer) Wait(ctx context.Context) error { return p.wait(ctx, false) }
+
+// wait is Wait; send also counts the request as in flight (see
+// [Pacer.Transport], which calls end when it is answered).
+func (p *Pacer) wait(ctx context.Context, send bool) error {
 	for {
-		d := p.reserve()
+		d := p.reserve(send)
 		if d <= 0 {
 			p.sent.Add(1)
 			return nil
@@ -197,13 +200,37 @@ func (p *Pacer) Wait(ctx context.Context) error {
 }
 
 // reserve takes a token and returns 0, or returns how long to wait before
-// trying again.
-func (p *Pacer) reserve() time.Duration {
+// trying again. With send, the request is counted in flight.
+//
+// Besides the token bucket, reserve keeps a window guard: the server
+// counts a request when it arrives, at some time between its sending and
+// its answer, so every request answered within the last window, or not
+// answered yet, may fall in the same window as the next one. While those
+// reach the published limit, the next request waits for the oldest answer
+// to leave the window. However slow the answers (a loaded machine, a
+// congested link), the server never sees more than its limit in any
+// window, so Cloudflare's 5-minute block cannot be triggered by this
+// pacer's own requests.
+func (p *Pacer) reserve(send bool) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.clock.Now()
 	if now.Before(p.blockedUntil) {
 		return p.blockedUntil.Sub(now)
+	}
+	if send {
+		cut := now.Add(-p.window)
+		i := 0
+		for i < len(p.ended) && !p.ended[i].After(cut) {
+			i++
+		}
+		p.ended = p.ended[i:]
+		if p.inFlight+len(p.ended) >= p.limit {
+			if len(p.ended) == 0 {
+				return p.window / time.Duration(p.limit) // every counted request is in flight: wait for an answer
+			}
+			return p.ended[0].Sub(cut) + time.Nanosecond
+		}
 	}
 	if p.budget >= 0 && !now.Before(p.budgetUntil) {
 		p.budget = -1
@@ -220,10 +247,17 @@ func (p *Pacer) reserve() time.Duration {
 	if p.budget > 0 {
 		p.budget--
 	}
+	if send {
+		p.inFlight++
+		p.maxInFlight = max(p.maxInFlight, p.inFlight)
+	}
 	return 0
 }
 
-// Observe adapts the pacer to a response's rate-limit headers.
+// Observe adapts the pacer to a response's rate-limit headers. The
+// remaining budget a response reports does not count the requests still
+// on their way to the server, so the requests in flight through
+// [Pacer.Transport] are taken off it.
 func (p *Pacer) Observe(resp *http.Response) {
 	if resp == nil {
 		return
@@ -233,11 +267,14 @@ func (p *Pacer) Observe(resp *http.Response) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if rem, err := strconv.Atoi(h.Get("X-RateLimit-Remaining")); err == nil && rem >= 0 {
+		rem = max(0, rem-p.inFlight)
 		if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
 			// Whole seconds, possibly truncated: one more second is safe.
 			until := time.Unix(reset, 0).Add(time.Second)
 			if until.After(now) && until.Sub(now) <= 24*time.Hour {
-				if p.budget < 0 || !until.Equal(p.budgetUntil) || rem < p.budget {
+				// A later window replaces the budget; a late answer from
+				// an earlier window does not.
+				if p.budget < 0 || until.After(p.budgetUntil) || (until.Equal(p.budgetUntil) && rem < p.budget) {
 					p.budget, p.budgetUntil = rem, until
 				}
 			}
@@ -269,11 +306,75 @@ type PacerStats struct {
 	Retried int64
 	// Waited is the clock time requests spent waiting, summed.
 	Waited time.Duration
+	// MaxInFlight is the most requests that were in flight through
+	// [Pacer.Transport] at once.
+	MaxInFlight int
 }
 
 // Stats returns the counters.
 func (p *Pacer) Stats() PacerStats {
-	return PacerStats{Sent: p.sent.Load(), Throttled: p.throttled.Load(), Retried: p.retried.Load(), Waited: time.Duration(p.waited.Load())}
+	p.mu.Lock()
+	maxInFlight := p.maxInFlight
+	p.mu.Unlock()
+	return PacerStats{Sent: p.sent.Load(), Throttled: p.throttled.Load(), Retried: p.retried.Load(), Waited: time.Duration(p.waited.Load()), MaxInFlight: maxInFlight}
+}
+
+// Burst returns how many requests the pacer lets through at once after a
+// pause (its token bucket's size).
+func (p *Pacer) Burst() int { return int(p.burst) }
+
+// Rate returns the pace in requests per second of the pacer's clock.
+func (p *Pacer) Rate() float64 { return p.rate * float64(time.Second) }
+
+// Latency returns the moving average of the requests' round trip (from
+// sending to the response's headers, on the pacer's clock; waits for the
+// pacer not included), or 0 before the first response.
+func (p *Pacer) Latency() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.latency
+}
+
+// end counts a request (let through by wait with send) answered or
+// failed, and, if answered, folds its round trip since sent into the
+// moving average of the latency.
+func (p *Pacer) end(sent time.Time, answered bool) {
+	now := p.clock.Now()
+	d := now.Sub(sent)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight--
+	if n := len(p.ended); n > 0 && now.Before(p.ended[n-1]) {
+		now = p.ended[n-1] // keep the order whatever the clock does
+	}
+	p.ended = append(p.ended, now) // reslicing in reserve drops the old ones; append reallocates
+	switch {
+	case !answered || d < 0:
+	case p.latency == 0:
+		p.latency = max(d, 1)
+	default:
+		p.latency += (d - p.latency) / 8
+	}
+}
+
+// MaxConcurrency bounds [Pacer.Concurrency]. Requests stay paced however
+// many callers wait, so more would not add load; but a slow server makes
+// the observed latency, and so the suggestion, grow, and every change in
+// flight is one an interrupted run may leave half-done.
+const MaxConcurrency = 64
+
+// Concurrency returns how many callers, each sending one request at a time,
+// keep the pacer busy: by Little's law the pace times the observed latency,
+// doubled for the latency's spread, plus two (so that a caller is always
+// ready when a token is), at least 2 and at most [MaxConcurrency]. Before
+// the first response it returns 2. More callers would only wait for the
+// pacer; fewer would leave part of the allowed rate unused.
+func (p *Pacer) Concurrency() int {
+	n := p.Rate() * p.Latency().Seconds() * 2
+	if n >= MaxConcurrency {
+		return MaxConcurrency
+	}
+	return min(MaxConcurrency, int(math.Ceil(n))+2)
 }
 
 // maxThrottleRetries bounds how often the transport re-sends a request
@@ -299,10 +400,6 @@ type pacedTransport struct {
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	for try := 0; ; try++ {
-		if err := t.p.Wait(ctx); err != nil {
-			closeBody(req)
-			return nil, err
-		}
 		r := req
 		if try > 0 && req.Body != nil && req.Body != http.NoBody {
 			if req.GetBody == nil {
@@ -315,7 +412,13 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 			r.Body = b
 		}
+		if err := t.p.wait(ctx, true); err != nil {
+			closeBody(r)
+			return nil, err
+		}
+		sent := t.p.clock.Now()
 		resp, err := t.base.RoundTrip(r)
+		t.p.end(sent, err == nil)
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,10 @@ type Target struct {
 	// Owned makes zones at the account that the file does not give to it
 	// deletions; otherwise they are left alone.
 	Owned bool
+	// Pacer, if set, is the pacer of Client's transport: [Apply] keeps as
+	// many changes in flight as it takes to use its pace (see
+	// [Pacer.Concurrency]).
+	Pacer *Pacer
 }
 
 // Action is what a plan does with one zone at one provider.

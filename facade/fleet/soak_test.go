@@ -21,7 +21,8 @@ var soakDuration = flag.Duration("fleet.soak", 0, "run the fleet soak for this l
 // TestFleetSoak applies random desired states under random faults, cancels
 // applies at a random request (counted by the fakes' hook), and after each
 // round checks that one fault-free re-plan and apply converge exactly: no
-// zone duplicated, lost or left half-created.
+// zone duplicated, lost or left half-created. Clients are paced, so the
+// pacers' accounting is soaked too.
 func TestFleetSoak(t *testing.T) {
 	if *soakDuration <= 0 {
 		t.Skip("soak: run with -fleet.soak=45s (make soak-fleet)")
@@ -41,7 +42,21 @@ func TestFleetSoak(t *testing.T) {
 			}
 		}
 	}
-	e := newEnv(t, envOptions{owned: true, noCheck: true, onRequest: hook})
+	// Every client is paced (the default rates on a clock 200 times
+	// faster), and apply derives its concurrency from the pacers: the
+	// pacers see dropped connections, 429s and cancellations too.
+	clock := fleet.ScaledClock(200)
+	pacers := map[string]*fleet.Pacer{}
+	for _, typ := range []string{"ionos", "dnsimple", "cloudflare"} {
+		p, err := fleet.NewPacer(fleet.DefaultRate(typ), fleet.WithClock(clock))
+		require.NoError(t, err)
+		pacers[typ] = p
+	}
+	e := newEnv(t, envOptions{owned: true, noCheck: true, onRequest: hook,
+		transport: func(typ string) http.RoundTripper { return pacers[typ].Transport(nil) }})
+	for i := range e.targets {
+		e.targets[i].Pacer = pacers[e.targets[i].Type]
+	}
 	servers := []*fakes.Server{e.io.Server, e.ds.Server, e.cf.Server}
 	primarySets := [][]string{p1, p2, {"192.0.2.1", "192.0.2.9"}}
 	deadline := time.Now().Add(*soakDuration)
@@ -103,5 +118,9 @@ func TestFleetSoak(t *testing.T) {
 		require.Equal(t, want(d, nil), e.snapshot(t), "round %d", rounds)
 	}
 	t.Logf("%d rounds, %d interrupted by cancellation", rounds, interrupted)
+	for typ, p := range pacers {
+		st := p.Stats()
+		t.Logf("pacer %s: sent %d, throttled %d, re-sent %d, most in flight %d", typ, st.Sent, st.Throttled, st.Retried, st.MaxInFlight)
+	}
 	assert.Positive(t, rounds)
 }
