@@ -270,7 +270,14 @@ func (a *applier) once(ctx context.Context, t Target, c Change) error {
 		if err != nil {
 			return err
 		}
-		_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
+		if r, ok := t.Client.(facade.Repointer); ok && c.current.ID != "" {
+			// The zone as listed: one update where the provider allows
+			// it; RepointZone falls back to SetPrimaries itself when
+			// the zone changed since.
+			_, err = r.RepointZone(ctx, c.current, ps)
+		} else {
+			_, err = t.Client.SetPrimaries(ctx, c.Zone, ps)
+		}
 		if errors.Is(err, facade.ErrConflict) {
 			// The zone is not the one the client knew (deleted and
 			// created again since the client remembered its ID, and an

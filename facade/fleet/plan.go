@@ -66,6 +66,12 @@ type Change struct {
 	CurrentKey       string   `json:"current_tsig_key,omitempty"`
 	// Reason explains the action in words.
 	Reason string `json:"reason,omitempty"`
+
+	// current is the zone as the plan's listing returned it (repoint), so
+	// that Apply can re-point it with the fewest requests the provider
+	// allows (facade.Repointer). Not serialised: a plan read back from
+	// JSON re-points through SetPrimaries.
+	current facade.Zone
 }
 
 // ProviderPlan is the plan for one provider account.
@@ -282,6 +288,7 @@ func planTarget(ctx context.Context, d Desired, t Target) (ProviderPlan, error) 
 			wantKey = keyName(d.Keys[z.Key])
 		}
 		want.CurrentPrimaries, want.CurrentKey = primaryStrings(cur.Primaries), cur.TSIGKey
+		want.current = cur
 		switch {
 		case keyName(cur.TSIGKey) != wantKey:
 			want.Action = Recreate
