@@ -18,7 +18,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -46,20 +45,6 @@ func checkInvalid(t *testing.T, err error) {
 	if msg := e.Error(); strings.ContainsAny(msg, "\r\n\x00") || !utf8.ValidString(msg) {
 		t.Fatalf("Error() is not single-line UTF-8: %q", msg)
 	}
-}
-
-// printable reports whether s is valid UTF-8 of printable runes and plain
-// spaces only, with no leading or trailing space.
-func printable(s string) bool {
-	if !utf8.ValidString(s) || strings.TrimSpace(s) != s {
-		return false
-	}
-	for _, r := range s {
-		if r != ' ' && (!unicode.IsPrint(r) || unicode.IsSpace(r)) {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzNormalizeZoneName checks that NormalizeZoneName never panics, that its
